@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for the kit: system packages, npm packages, the build,
+# then the main job on the built-in sample dataset (pass --no-main-job to stop after the build).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+main_job=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-main-job) main_job=0 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+# libtorch is the tensor engine; OpenBLAS makes its matmul ~20x faster than reference BLAS.
+# python3-torch(audio) is the same libtorch from Python: the reference the tests compare against.
+apt_packages=(
+  build-essential cmake pkg-config
+  libtorch-dev libopenblas0-pthread
+  python3 python3-torch python3-torchaudio
+  espeak-ng sox
+  nodejs npm
+  chromium
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "setup.sh: the .NET 10 SDK is missing. Install it (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
+  echo "          or open the repo in its dev container, then run ./setup.sh again." >&2
+  exit 1
+fi
+
+echo "==> npm packages (plotly.js for charts, s3rver for the S3 tests)"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> building"
+dotnet build Kit.sln -nologo -v q -clp:NoSummary
+touch build/kit/kit.dll
+
+if [ "$main_job" = 1 ]; then
+  echo "==> main job on the built-in sample dataset"
+  ./scripts/main-job.sh
+fi
