@@ -1,0 +1,28 @@
+namespace Kit.Training.Checkpoints;
+
+/// <summary>
+/// File names inside the run folder and inside one checkpoint, following the run-folder contract of
+/// Kit.Export's RunFolder (the exporter reads what the trainer writes). Inference weights (small, what export
+/// reads) live apart from the training state (optimizer moments, scheduler: large, only needed to resume).
+/// </summary>
+public static class CheckpointFiles
+{
+    public const string CheckpointsFolder = "checkpoints";
+    public const string BestFile = "best.json";
+    public const string InferenceWeights = "model.pth";
+    public const string TrainingState = "training_state.pt";
+    public const string StopFile = "STOP";
+    public const string ConfigFile = "config.yaml";
+    public const string SamplesFolder = "samples";
+    public const string PlotsFolder = "plots";
+    public const string TensorBoardFolder = "tensorboard";
+
+    public static string StepFolderName(long step) => $"step-{step:D9}";
+
+    public static bool TryParseStep(string folderName, out long step)
+    {
+        step = 0;
+        return folderName.StartsWith("step-", StringComparison.Ordinal) && folderName.Length == 14
+            && long.TryParse(folderName.AsSpan(5), System.Globalization.NumberStyles.None, null, out step);
+    }
+}

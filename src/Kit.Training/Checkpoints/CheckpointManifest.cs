@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Kit.Training.Checkpoints;
+
+/// <summary>
+/// The last file written into a checkpoint: every other file's size and SHA-256. A checkpoint without it, or
+/// whose files do not match it, is incomplete or damaged and is never resumed from.
+/// </summary>
+public sealed record CheckpointManifest(
+    [property: JsonPropertyName("format")] int Format,
+    [property: JsonPropertyName("step")] long Step,
+    [property: JsonPropertyName("created_utc")] DateTime CreatedUtc,
+    [property: JsonPropertyName("files")] IReadOnlyList<ManifestEntry> Files)
+{
+    public const string FileName = "manifest.json";
+    public const int CurrentFormat = 1;
+
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public long TotalBytes => Files.Sum(f => f.Bytes);
+
+    public static ManifestEntry Describe(string folder, string name)
+    {
+        var path = Path.Combine(folder, name);
+        using var fs = File.OpenRead(path);
+        return new ManifestEntry(name, fs.Length, Convert.ToHexStringLower(SHA256.HashData(fs)));
+    }
+
+    /// <summary>Reads and checks a checkpoint folder; returns null with the reason when it cannot be trusted.</summary>
+    public static CheckpointManifest? Verify(string folder, out string? problem)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) { problem = "no manifest (the save did not finish)"; return null; }
+        CheckpointManifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<CheckpointManifest>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { problem = $"{path}: unreadable manifest ({e.Message})"; return null; }
+        if (manifest is null || manifest.Files is null) { problem = $"{path}: empty manifest"; return null; }
+        if (manifest.Format > CurrentFormat) { problem = $"{path}: written by a newer kit (format {manifest.Format})"; return null; }
+        foreach (var entry in manifest.Files)
+        {
+            var file = Path.Combine(folder, entry.Name);
+            if (!File.Exists(file)) { problem = $"{file} is missing"; return null; }
+            var actual = Describe(folder, entry.Name);
+            if (actual.Bytes != entry.Bytes) { problem = $"{file} has {actual.Bytes} bytes, the manifest says {entry.Bytes}"; return null; }
+            if (actual.Sha256 != entry.Sha256) { problem = $"{file} does not match its checksum (damaged)"; return null; }
+        }
+        problem = null;
+        return manifest;
+    }
+}
+
+public sealed record ManifestEntry(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("sha256")] string Sha256);

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Kit.Training.Checkpoints;
+
+/// <summary>
+/// The run folder's checkpoints: saves them atomically, keeps the last K plus the best by validation loss,
+/// refuses a save that would not fit on the disk, and finds the newest one that reads back intact.
+/// </summary>
+public sealed class CheckpointStore
+{
+    private const string PartialPrefix = ".partial-";
+    private const string DeletingPrefix = ".deleting-";
+
+    public CheckpointStore(string runDirectory, int keepLast = 3)
+    {
+        if (keepLast < 1) throw new ArgumentOutOfRangeException(nameof(keepLast), "keep at least the last checkpoint");
+        RunDirectory = Path.GetFullPath(runDirectory);
+        Folder = Path.Combine(RunDirectory, CheckpointFiles.CheckpointsFolder);
+        KeepLast = keepLast;
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string RunDirectory { get; }
+    public string Folder { get; }
+    public int KeepLast { get; }
+
+    /// <summary>Slows a save down between its files and its manifest, so a test can kill the process mid-save.</summary>
+    private static readonly int TestDelayMs = int.TryParse(Environment.GetEnvironmentVariable("KIT_TEST_SAVE_DELAY_MS"), out var ms) ? ms : 0;
+
+    public string PathOf(long step) => Path.Combine(Folder, CheckpointFiles.StepFolderName(step));
+
+    /// <summary>Steps of the checkpoint folders that finished renaming (they may still be damaged later).</summary>
+    public IReadOnlyList<long> Steps() =>
+        Directory.EnumerateDirectories(Folder)
+            .Select(d => CheckpointFiles.TryParseStep(Path.GetFileName(d), out var s) ? s : -1)
+            .Where(s => s >= 0).Order().ToList();
+
+    public BestCheckpoint? Best
+    {
+        get
+        {
+            var path = Path.Combine(Folder, CheckpointFiles.BestFile);
+            if (!File.Exists(path)) return null;
+            try { return JsonSerializer.Deserialize<BestCheckpoint>(File.ReadAllText(path)); }
+            catch (JsonException) { return null; }
+        }
+    }
+
+    /// <summary>
+    /// Saves a checkpoint for <paramref name="step"/>. <paramref name="write"/> writes the files; the manifest
+    /// comes last and the folder appears under its real name only when complete. Throws
+    /// <see cref="InsufficientDiskSpaceException"/> before writing anything when the disk lacks room.
+    /// </summary>
+    public SavedCheckpoint Save(long step, double? validationLoss, long expectedBytes, Action<CheckpointWriter> write)
+    {
+        RemoveLeftovers();
+        var lastSize = Steps().Select(s => SizeOf(PathOf(s))).DefaultIfEmpty(0).Max();
+        DiskSpace.EnsureRoom(Folder, Math.Max(expectedBytes, lastSize), $"the checkpoint for step {step}");
+
+        var partial = Path.Combine(Folder, PartialPrefix + CheckpointFiles.StepFolderName(step));
+        Directory.CreateDirectory(partial);
+        var writer = new CheckpointWriter(partial);
+        try
+        {
+            write(writer);
+            if (TestDelayMs > 0) Thread.Sleep(TestDelayMs);
+            var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, step, DateTime.UtcNow,
+                writer.Names.Select(n => CheckpointManifest.Describe(partial, n)).ToList());
+            writer.WriteManifest(manifest);
+            AtomicFile.SyncDirectory(partial);
+
+            var final = PathOf(step);
+            if (Directory.Exists(final)) MoveAside(final); // a re-save of the same step (after a rollback) replaces it
+            AtomicFile.MoveDirectory(partial, final);
+
+            var best = Best;
+            var isBest = validationLoss is { } v && double.IsFinite(v) && (best is null || v < best.ValidationLoss || !Directory.Exists(PathOf(best.Step)));
+            if (isBest)
+                AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointFiles.BestFile),
+                    JsonSerializer.Serialize(new BestCheckpoint(step, validationLoss!.Value, CheckpointFiles.StepFolderName(step)), CheckpointManifest.Json));
+            Prune();
+            return new SavedCheckpoint(step, final, manifest.TotalBytes, isBest);
+        }
+        catch
+        {
+            try { if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The newest checkpoint whose manifest and checksums hold, or null when none does. Damaged ones are
+    /// reported through <paramref name="skipped"/> (and left on disk for a person to look at).
+    /// </summary>
+    public LoadedCheckpoint? FindNewestReadable(Action<string>? skipped = null)
+    {
+        foreach (var step in Steps().Reverse())
+        {
+            var folder = PathOf(step);
+            var manifest = CheckpointManifest.Verify(folder, out var problem);
+            TrainingProgress? progress = null;
+            if (manifest is not null)
+            {
+                try { progress = JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, TrainingProgress.FileName))); }
+                catch (Exception e) when (e is JsonException or IOException) { problem = $"{folder}/{TrainingProgress.FileName}: {e.Message}"; }
+                if (progress is null && problem is null) problem = $"{folder}/{TrainingProgress.FileName} is missing or empty";
+            }
+            if (manifest is not null && progress is not null) return new LoadedCheckpoint(step, folder, manifest, progress);
+            skipped?.Invoke($"Skipping checkpoint {folder}: {problem}");
+        }
+        return null;
+    }
+
+    /// <summary>Keeps the newest <see cref="KeepLast"/> and the best; removes the rest (renamed away first, so a kill mid-delete leaves no half folder under a real name).</summary>
+    private void Prune()
+    {
+        var steps = Steps();
+        var keep = steps.TakeLast(KeepLast).ToHashSet();
+        if (Best is { } best) keep.Add(best.Step);
+        foreach (var step in steps.Where(s => !keep.Contains(s))) MoveAside(PathOf(step));
+        RemoveLeftovers();
+    }
+
+    private void MoveAside(string folder)
+    {
+        var aside = Path.Combine(Folder, DeletingPrefix + Path.GetFileName(folder) + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.Move(folder, aside);
+    }
+
+    /// <summary>Partial saves from a killed process and folders being deleted: never resumable, safe to remove.</summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Folder))
+        {
+            var name = Path.GetFileName(dir);
+            if (!name.StartsWith(PartialPrefix, StringComparison.Ordinal) && !name.StartsWith(DeletingPrefix, StringComparison.Ordinal)) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static long SizeOf(string folder) =>
+        Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) : 0;
+}
+
+public sealed record SavedCheckpoint(long Step, string Folder, long Bytes, bool IsBest);
+
+public sealed record LoadedCheckpoint(long Step, string Folder, CheckpointManifest Manifest, TrainingProgress Progress)
+{
+    public string PathOf(string name) => Path.Combine(Folder, name);
+}
+
+public sealed record BestCheckpoint(
+    [property: JsonPropertyName("step")] long Step,
+    [property: JsonPropertyName("val_loss")] double ValidationLoss,
+    [property: JsonPropertyName("folder")] string FolderName);
