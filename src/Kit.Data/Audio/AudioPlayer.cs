@@ -1,0 +1,54 @@
+using System.Net;
+using Kit.Display;
+
+namespace Kit.Data.Audio;
+
+/// <summary>
+/// An HTML &lt;audio&gt; player with the WAV embedded as a base64 data URI, so a notebook plays it with no
+/// file server and the saved notebook still plays it elsewhere.
+/// </summary>
+public sealed class AudioPlayer : IRenderable
+{
+    public string Title { get; }
+    public byte[] WavBytes { get; }
+    public double DurationSeconds { get; }
+
+    public AudioPlayer(string title, byte[] wavBytes, double durationSeconds)
+    {
+        Title = title;
+        WavBytes = wavBytes;
+        DurationSeconds = durationSeconds;
+    }
+
+    /// <summary>A player for a WAV file; its bytes are embedded as they are (validated as WAV first).</summary>
+    public static AudioPlayer FromFile(string path, string? title = null)
+    {
+        var info = WavReader.Probe(path);
+        return new AudioPlayer(title ?? Path.GetFileName(path), File.ReadAllBytes(path), info.DurationSeconds);
+    }
+
+    public static AudioPlayer FromClip(AudioClip clip, string title) =>
+        new(title, WavWriter.ToBytes(clip), clip.DurationSeconds);
+
+    public string ToHtml() =>
+        $"<div class=\"kit-audio\"><div>{WebUtility.HtmlEncode(Title)} ({DurationSeconds:0.00} s)</div>" +
+        $"<audio controls preload=\"none\" src=\"data:audio/wav;base64,{Convert.ToBase64String(WavBytes)}\"></audio></div>";
+
+    public IReadOnlyList<Rendering> Render() =>
+    [
+        new(Rendering.Html, ToHtml()),
+        new(Rendering.Text, $"[audio] {Title} ({DurationSeconds:0.00} s, {WavBytes.Length:N0} bytes)"),
+    ];
+
+    /// <summary>Several players in one output.</summary>
+    public static IRenderable Many(IEnumerable<AudioPlayer> players) => new PlayerList(players.ToList());
+
+    private sealed class PlayerList(List<AudioPlayer> players) : IRenderable
+    {
+        public IReadOnlyList<Rendering> Render() =>
+        [
+            new(Rendering.Html, string.Concat(players.Select(p => p.ToHtml()))),
+            new(Rendering.Text, string.Join('\n', players.Select(p => p.Render()[1].Content))),
+        ];
+    }
+}
