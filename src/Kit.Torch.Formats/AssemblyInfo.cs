@@ -1,1 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Kit.Torch.Formats.Tests")]
+
 namespace Kit.Torch.Formats;
