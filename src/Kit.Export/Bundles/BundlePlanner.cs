@@ -1,0 +1,84 @@
+namespace Kit.Export.Bundles;
+
+/// <summary>What to export from a run and how the bundle lays it out.</summary>
+public sealed record BundleOptions
+{
+    /// <summary>The step to export; null = the best by validation (else the last saved).</summary>
+    public long? Step { get; init; }
+
+    /// <summary>Also export the optimizer/scheduler state (large; only needed to keep training elsewhere).</summary>
+    public bool WithTrainingState { get; init; }
+
+    /// <summary>How many audio samples to include.</summary>
+    public int MaxSamples { get; init; } = 4;
+}
+
+/// <summary>
+/// Picks a run's files for a bundle and hashes them (cached in the export state, so a re-run does not
+/// re-read unchanged gigabytes). Bundle layout:
+/// config.yaml, settings.json, metrics.jsonl, weights/*, training_state/* (if asked), samples/*, plots/*,
+/// and manifest.json, written last.
+/// </summary>
+public static class BundlePlanner
+{
+    public const string WeightsFolder = "weights";
+    public const string TrainingStateFolder = "training_state";
+
+    public sealed record Plan(string Run, long Step, double? ValLoss, bool WithTrainingState, IReadOnlyList<BundleFile> Files)
+    {
+        public long TotalBytes => Files.Sum(f => f.Size);
+
+        public BundleManifest Manifest(DateTimeOffset created) => new(
+            BundleManifest.CurrentKitVersion, Run, Step, ValLoss, created, WithTrainingState,
+            Files.Select(f => new ManifestEntry(f.RelativePath, f.Size, f.Hashes.Sha256, f.Hashes.Md5)).ToList());
+    }
+
+    public static async Task<Plan> PlanAsync(RunFolder run, BundleOptions options, ExportState state,
+        IProgress<long>? hashProgress = null, CancellationToken ct = default)
+    {
+        var (step, valLoss) = run.ChooseStep(options.Step);
+        var picked = new List<(string Relative, string Source)>();
+
+        picked.Add((RunFolder.ConfigFile, run.Path(RunFolder.ConfigFile)));
+        foreach (var optional in new[] { RunFolder.SettingsFile, RunFolder.MetricsFile })
+            if (File.Exists(run.Path(optional))) picked.Add((optional, run.Path(optional)));
+
+        var stepDir = run.StepFolder(step);
+        foreach (var file in SortedFiles(stepDir))
+        {
+            var name = Path.GetFileName(file);
+            if (name == RunFolder.TrainingStateFile)
+            {
+                if (options.WithTrainingState) picked.Add(($"{TrainingStateFolder}/{name}", file));
+            }
+            else picked.Add(($"{WeightsFolder}/{name}", file));
+        }
+        if (!picked.Any(p => p.Relative.StartsWith(WeightsFolder + "/", StringComparison.Ordinal)))
+            throw new InvalidOperationException($"{stepDir}: no inference weights (only {RunFolder.TrainingStateFile} or nothing)");
+
+        foreach (var sample in ChooseSamples(run, step, options.MaxSamples))
+            picked.Add(($"{RunFolder.SamplesFolder}/{Path.GetFileName(sample)}", sample));
+        foreach (var plot in SortedFiles(run.Path(RunFolder.PlotsFolder)))
+            picked.Add(($"{RunFolder.PlotsFolder}/{Path.GetFileName(plot)}", plot));
+
+        var files = new List<BundleFile>(picked.Count);
+        foreach (var (relative, source) in picked)
+            files.Add(new BundleFile(relative, source, await state.HashAsync(source, hashProgress, ct)));
+        return new Plan(run.Name, step, valLoss, options.WithTrainingState, files);
+    }
+
+    /// <summary>Samples of the exported step when the trainer named them so, else the latest ones by name.</summary>
+    private static IEnumerable<string> ChooseSamples(RunFolder run, long step, int max)
+    {
+        var all = SortedFiles(run.Path(RunFolder.SamplesFolder))
+            .Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).ToList();
+        var prefix = RunFolder.StepFolderName(step);
+        var ofStep = all.Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return (ofStep.Count > 0 ? ofStep : all).TakeLast(max);
+    }
+
+    private static IEnumerable<string> SortedFiles(string dir) =>
+        Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
+            : [];
+}

@@ -1,0 +1,86 @@
+using Kit.Export.Bundles;
+using Kit.Export.Destinations;
+using Kit.Export.Verification;
+
+namespace Kit.Export;
+
+/// <summary>The destination has less room than the part of the bundle it does not hold yet.</summary>
+public sealed class InsufficientSpaceException(string message) : IOException(message);
+
+/// <summary>What an export did.</summary>
+public sealed record ExportResult(BundleManifest Manifest, int Uploaded, int Skipped, long BytesUploaded, VerifyReport Verification);
+
+/// <summary>
+/// Exports a run's bundle: plan and hash, check free space, upload what is missing (resuming partial
+/// uploads), write manifest.json last, then list the destination and verify every size and checksum.
+/// </summary>
+public sealed class Exporter(IExportDestination destination, ExportState state, IExportLog? log = null)
+{
+    public async Task<ExportResult> ExportAsync(RunFolder run, BundleOptions options,
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+    {
+        var hashing = new ProgressTally("hashing", 0, progress);
+        var plan = await BundlePlanner.PlanAsync(run, options, state, hashing, ct);
+        Log($"bundle of run '{plan.Run}', step {plan.Step}{(plan.ValLoss is { } v ? $" (val_loss {v:G5})" : "")}: " +
+            $"{plan.Files.Count} files, {Size(plan.TotalBytes)}" + (plan.WithTrainingState ? ", with training state" : ""));
+
+        var present = (await destination.ListAsync(ct)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+        var todo = new List<BundleFile>();
+        int skipped = 0;
+        foreach (var file in plan.Files)
+        {
+            if (present.TryGetValue(file.RelativePath, out var remote) && await Checksums.MismatchAsync(file, remote, ct) is null)
+            {
+                Log($"skip {file.RelativePath}: already at the destination with the same checksum");
+                skipped++;
+            }
+            else todo.Add(file);
+        }
+
+        long needed = todo.Sum(f => f.Size);
+        if (await destination.FreeBytesAsync(ct) is { } free && free < needed)
+            throw new InsufficientSpaceException(
+                $"{destination.Description} has {Size(free)} free, but the export needs {Size(needed)} more " +
+                $"({todo.Count} files; the whole bundle is {Size(plan.TotalBytes)}). Free some space" +
+                (plan.WithTrainingState ? " or export without --with-training-state" : "") + " and run the export again.");
+
+        await destination.EnsureFolderAsync(ct);
+        var uploading = new ProgressTally("uploading", needed, progress);
+        foreach (var file in todo)
+        {
+            uploading.File = file.RelativePath;
+            Log($"upload {file.RelativePath} ({Size(file.Size)})");
+            await destination.UploadAsync(file, uploading, ct);
+        }
+
+        var manifest = plan.Manifest(DateTimeOffset.UtcNow);
+        var manifestFile = await WriteManifestAsync(manifest, ct);
+        try
+        {
+            await destination.UploadAsync(manifestFile, new Progress<long>(), ct);
+            progress?.Report(new TransferProgress("verifying", null, 0, plan.TotalBytes));
+            var report = await Verifier.VerifyAsync(destination, [.. plan.Files, manifestFile], ct);
+            Log(report.ToString());
+            return new ExportResult(manifest, todo.Count, skipped, needed, report);
+        }
+        finally { File.Delete(manifestFile.SourcePath); }
+    }
+
+    private static async Task<BundleFile> WriteManifestAsync(BundleManifest manifest, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kit-manifest-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(path, manifest.ToJsonBytes(), ct);
+        return new BundleFile(BundleManifest.FileName, path, await FileHashes.ComputeAsync(path, null, ct));
+    }
+
+    private void Log(string line) => log?.Info(line);
+
+    /// <summary>Bytes for people: 1.4 GB, 12.0 MB, 512 B.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MB",
+        >= 1L << 10 => $"{bytes / 1024.0:F1} KB",
+        _ => $"{bytes} B",
+    };
+}

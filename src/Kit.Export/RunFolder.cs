@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+using Kit.Export.Bundles;
+
+namespace Kit.Export;
+
+/// <summary>
+/// The run-folder contract the trainer writes and the exporter reads. Everything is explicit so the two
+/// sides can be built apart:
+/// <code>
+/// RUN_DIR/
+///   config.yaml                         run config (required)
+///   settings.json                       kit settings the run used (optional)
+///   metrics.jsonl                       one JSON object per line (optional but expected)
+///   checkpoints/
+///     step-000001200/                   one folder per saved step, 9 digits, zero-padded
+///       model.safetensors, *.pth, ...   inference weights: every file except the training state
+///       training_state.pt               optimizer, scheduler, RNG: only exported when asked
+///     best.json                         {"step": 1200, "val_loss": 0.123}: the best step by validation
+///   samples/*.wav                       audio samples; names starting with "step-000001200" belong to that step
+///   plots/*                             charts (svg/png/html)
+///   .export-state.json                  the exporter's own resume state (never exported)
+/// </code>
+/// </summary>
+public sealed partial class RunFolder
+{
+    public const string ConfigFile = "config.yaml";
+    public const string SettingsFile = "settings.json";
+    public const string MetricsFile = "metrics.jsonl";
+    public const string CheckpointsFolder = "checkpoints";
+    public const string BestPointerFile = "best.json";
+    public const string TrainingStateFile = "training_state.pt";
+    public const string SamplesFolder = "samples";
+    public const string PlotsFolder = "plots";
+    public const string ExportStateFile = ".export-state.json";
+
+    public string Root { get; }
+
+    /// <summary>The run's name: its folder's name.</summary>
+    public string Name => System.IO.Path.GetFileName(Root.TrimEnd('/', '\\'));
+
+    public RunFolder(string root)
+    {
+        Root = System.IO.Path.GetFullPath(root);
+        if (!Directory.Exists(Root))
+            throw new DirectoryNotFoundException($"run folder not found: {Root}");
+        if (!File.Exists(Path(ConfigFile)))
+            throw new FileNotFoundException($"{Path(ConfigFile)}: missing; a run folder holds the run's {ConfigFile} (see the README's run-folder contract)");
+    }
+
+    public string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>The folder name for a step: step-000001200.</summary>
+    public static string StepFolderName(long step) => "step-" + step.ToString("D9", CultureInfo.InvariantCulture);
+
+    public string StepFolder(long step) => System.IO.Path.Combine(Root, CheckpointsFolder, StepFolderName(step));
+
+    /// <summary>Every saved step, in order.</summary>
+    public IReadOnlyList<long> Steps()
+    {
+        var dir = Path(CheckpointsFolder);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateDirectories(dir)
+            .Select(d => StepPattern().Match(System.IO.Path.GetFileName(d)))
+            .Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+    }
+
+    /// <summary>The best step by validation (checkpoints/best.json), or null when the trainer wrote none.</summary>
+    public BestCheckpoint? Best()
+    {
+        var file = System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile);
+        if (!File.Exists(file)) return null;
+        try
+        {
+            var best = JsonSerializer.Deserialize(File.ReadAllText(file), ExportJson.Default.BestCheckpoint);
+            return best ?? throw new InvalidDataException("empty");
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{file}: not a best-checkpoint pointer ({e.Message}); expected {{\"step\": 1200, \"val_loss\": 0.123}}", e);
+        }
+    }
+
+    /// <summary>
+    /// The step to export: the one asked for, else the best by validation, else the last saved step.
+    /// </summary>
+    public (long Step, double? ValLoss) ChooseStep(long? requested)
+    {
+        var steps = Steps();
+        if (steps.Count == 0)
+            throw new InvalidOperationException($"{Path(CheckpointsFolder)}: no checkpoint folders (step-NNNNNNNNN) to export");
+        if (requested is { } r)
+        {
+            if (!steps.Contains(r))
+                throw new ArgumentException($"step {r} has no checkpoint in {Path(CheckpointsFolder)}; saved steps: {string.Join(", ", steps)}");
+            var b = Best();
+            return (r, b?.Step == r ? b.ValLoss : null);
+        }
+        if (Best() is { } best)
+        {
+            if (!steps.Contains(best.Step))
+                throw new InvalidDataException($"{System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile)}: points at step {best.Step}, which has no folder {StepFolderName(best.Step)}");
+            return (best.Step, best.ValLoss);
+        }
+        return (steps[^1], null);
+    }
+
+    [GeneratedRegex(@"^step-(\d{9})$")]
+    private static partial Regex StepPattern();
+}
+
+/// <summary>checkpoints/best.json: which step validated best.</summary>
+public sealed record BestCheckpoint(long Step, double? ValLoss);

@@ -1,0 +1,25 @@
+using Amazon.Runtime;
+
+namespace Kit.Export.S3;
+
+/// <summary>How to reach S3 or an S3-compatible server.</summary>
+public sealed record S3Options
+{
+    /// <summary>AWS region, e.g. eu-west-1; null = the SDK's own resolution (AWS_REGION, profile).</summary>
+    public string? Region { get; init; }
+
+    /// <summary>Endpoint of an S3-compatible server (MinIO, R2, Ceph, s3rver); null = AWS.</summary>
+    public string? EndpointUrl { get; init; }
+
+    /// <summary>Bucket in the path (http://host/bucket/key) rather than the host name; most compatible servers need it.</summary>
+    public bool PathStyle { get; init; }
+
+    /// <summary>Multipart part size. S3 requires at least 5 MiB for every part but the last.</summary>
+    public long PartSize { get; init; } = 64L << 20;
+
+    /// <summary>Files at least this large go up in parts (and can resume part by part).</summary>
+    public long MultipartThreshold { get; init; } = 64L << 20;
+
+    /// <summary>Explicit credentials; null = the standard AWS chain (environment, profile, SSO, instance role).</summary>
+    public AWSCredentials? Credentials { get; init; }
+}
