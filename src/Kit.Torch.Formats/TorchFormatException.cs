@@ -19,7 +19,7 @@ public sealed class UnsafePickleException : TorchFormatException
 {
     public string Global { get; }
 
-    public UnsafePickleException(string filePath, string global, long offset)
-        : base(filePath, $"refusing to load {global} from {filePath}: not on the allow-list of globals a weights file may use (pickle offset {offset})", true) =>
+    public UnsafePickleException(string filePath, string global, string where)
+        : base(filePath, $"refusing to load {global} from {filePath}: not on the allow-list of globals a weights file may use ({where})", true) =>
         Global = global;
 }

@@ -14,7 +14,8 @@ namespace Kit.Torch.Formats;
 internal sealed class Unpickler(
     byte[] data, string filePath,
     Func<string, string, PyGlobal?> resolveGlobal,
-    Func<object?, object?>? persistentLoad = null)
+    Func<object?, object?>? persistentLoad = null,
+    string record = "pickle")
 {
     private readonly List<object?> _stack = [];
     private readonly Stack<int> _marks = new();
@@ -23,6 +24,17 @@ internal sealed class Unpickler(
     private int _opStart;
 
     public object? Load()
+    {
+        try { return Run(); }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidCastException
+                                      or IndexOutOfRangeException or KeyNotFoundException)
+        {
+            // Damage in the pickle surfaces as these from parsing; say where, and that the file is at fault.
+            throw Error($"damaged pickle: {e.Message}", e);
+        }
+    }
+
+    private object? Run()
     {
         while (true)
         {
@@ -134,7 +146,7 @@ internal sealed class Unpickler(
     }
 
     private PyGlobal Resolve(string module, string name) =>
-        resolveGlobal(module, name) ?? throw new UnsafePickleException(filePath, $"{module}.{name}", _opStart);
+        resolveGlobal(module, name) ?? throw new UnsafePickleException(filePath, $"{module}.{name}", $"{record} offset {_opStart}");
 
     private object? Call(object? callable, PyTuple args)
     {
@@ -222,7 +234,7 @@ internal sealed class Unpickler(
     private object ReadLong(int n)
     {
         var v = new BigInteger(ReadBytes(n), isUnsigned: false, isBigEndian: false);
-        return v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
     }
 
     private static object ParseTextInt(string s) => s switch
@@ -235,7 +247,7 @@ internal sealed class Unpickler(
     private static object ParseTextLong(string s)
     {
         var v = BigInteger.Parse(s.TrimEnd('L'), CultureInfo.InvariantCulture);
-        return v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
     }
 
     private string Unquote(string s) =>
@@ -249,5 +261,5 @@ internal sealed class Unpickler(
     private TorchFormatException Truncated() => Error("pickle ends early: the file is truncated or damaged");
 
     private TorchFormatException Error(string message, Exception? inner = null) =>
-        new(filePath, $"{message} (pickle offset {_opStart})", inner);
+        new(filePath, $"{message} ({record} offset {_opStart})", inner);
 }

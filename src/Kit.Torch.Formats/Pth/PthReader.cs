@@ -30,12 +30,12 @@ internal static class PthReader
             var name = prefix + "data/" + key;
             if (!zip.Entries.TryGetValue(name, out var entry))
                 throw new TorchFormatException(path, $"the pickle refers to storage record {name}, which the archive lacks");
-            if (entry.Size < numel * dtype.ElementSize())
-                throw new TorchFormatException(path, $"record {name} holds {entry.Size} bytes, but {numel} {dtype} elements need {numel * dtype.ElementSize()}");
+            if (numel < 0 || numel > entry.Size / dtype.ElementSize())
+                throw new TorchFormatException(path, $"record {name} holds {entry.Size} bytes, too few for {numel} {dtype} elements");
             return storages[key] = new ZipStorage(zip, entry, key, dtype, numel);
         }
 
-        var unpickler = new Unpickler(zip.ReadAll(zip.Entries[pkl]), $"{path} ({pkl})", TorchAllowList.Resolve, PersistentLoad);
+        var unpickler = new Unpickler(zip.ReadAll(zip.Entries[pkl]), path, TorchAllowList.Resolve, PersistentLoad, pkl);
         return unpickler.Load();
     }
 

@@ -80,7 +80,8 @@ internal sealed class ZipReader : IDisposable
         return _inflated[entry.Name] = result;
     }
 
-    private long DataOffset(ZipEntry entry)
+    /// <summary>Where a record's bytes start in the file (after its local header).</summary>
+    internal long DataOffset(ZipEntry entry)
     {
         if (_dataOffsets.TryGetValue(entry.Name, out var known)) return known;
         Span<byte> h = stackalloc byte[30];
