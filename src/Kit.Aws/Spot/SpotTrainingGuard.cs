@@ -1,0 +1,72 @@
+using Kit.Aws.Checkpoints;
+using Kit.Aws.Launch;
+using Kit.Aws.Metadata;
+
+namespace Kit.Aws.Spot;
+
+/// <summary>
+/// What the trainer plugs into on a spot VM (the seam between Kit.Training and AWS):
+/// <list type="number">
+/// <item>at start, <see cref="ResumeAsync"/>: the newest complete checkpoint from the store, or null to start fresh;</item>
+/// <item>after each save, <see cref="CheckpointSaved"/>: uploaded in the background;</item>
+/// <item>every step, <see cref="StopRequested"/>: cancelled on the two-minute notice; then the trainer saves,
+/// calls <see cref="CheckpointSaved"/> and awaits <see cref="FinishAsync"/> before exiting.</item>
+/// </list>
+/// Without a watcher (not on spot) <see cref="StopRequested"/> never fires; without a store nothing syncs.
+/// </summary>
+public sealed class SpotTrainingGuard : IAsyncDisposable
+{
+    private readonly SpotInterruptionWatcher? watcher;
+    private readonly CheckpointSync? sync;
+
+    public SpotTrainingGuard(ICheckpointStore? store, SpotInterruptionWatcher? watcher)
+    {
+        Store = store;
+        this.watcher = watcher?.Start();
+        sync = store is null ? null : new CheckpointSync(store);
+    }
+
+    /// <summary>
+    /// From the environment `kit aws launch` sets on the VM: KIT_CHECKPOINT_STORE (an s3:// address or folder)
+    /// and KIT_SPOT_WATCH=1 (poll the real instance metadata service).
+    /// </summary>
+    public static SpotTrainingGuard FromEnvironment(TimeSpan? pollInterval = null)
+    {
+        var address = Environment.GetEnvironmentVariable(TrainingRunSettings.CheckpointStoreVariable);
+        var store = string.IsNullOrWhiteSpace(address) ? null : DestinationCheckpointStore.Open(address);
+        var watch = Environment.GetEnvironmentVariable(TrainingRunSettings.SpotWatchVariable) == "1";
+        return new SpotTrainingGuard(store, watch ? new SpotInterruptionWatcher(new InstanceMetadataClient(), pollInterval) : null);
+    }
+
+    public ICheckpointStore? Store { get; }
+
+    public CancellationToken StopRequested => watcher?.Token ?? CancellationToken.None;
+
+    public SpotInterruptionNotice? Notice => watcher?.Notice;
+
+    public CheckpointSync? Sync => sync;
+
+    public Task<LocalCheckpoint?> ResumeAsync(string localRoot, CancellationToken ct = default) =>
+        Store is null ? Task.FromResult<LocalCheckpoint?>(null) : Store.DownloadLatestAsync(localRoot, ct: ct);
+
+    public void CheckpointSaved(long step, string localDir) => sync?.Enqueue(step, localDir);
+
+    /// <summary>Waits for queued uploads; bounded by <paramref name="budget"/> (what is left of the two minutes).</summary>
+    public async Task<bool> FinishAsync(TimeSpan budget)
+    {
+        if (sync is null) return true;
+        try
+        {
+            await sync.FlushAsync().WaitAsync(budget).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException) { return false; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (watcher is not null) await watcher.DisposeAsync().ConfigureAwait(false);
+        if (sync is not null) await sync.DisposeAsync().ConfigureAwait(false);
+        if (Store is not null) await Store.DisposeAsync().ConfigureAwait(false);
+    }
+}
