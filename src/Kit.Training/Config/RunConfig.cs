@@ -1,0 +1,66 @@
+using Kit.Training.Parameters;
+
+namespace Kit.Training.Config;
+
+/// <summary>
+/// The kit's run config: the one file a run folder starts from. It names the dataset lists (and the carved
+/// validation clips, when the kit made the split), the model recipe, every training parameter, which of
+/// them the user set, and where the run writes. The seed is <see cref="TrainingParameters.Seed"/>.
+/// </summary>
+public sealed record RunConfig
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>Until the model notebook picks one, runs name TorToiSe's GPT fine-tune.</summary>
+    public const string DefaultModelRecipe = "tortoise-gpt";
+
+    public int Version { get; init; } = CurrentVersion;
+    public required string Profile { get; init; }
+    public string ModelRecipe { get; init; } = DefaultModelRecipe;
+
+    /// <summary>Absolute path of the list the training clips come from.</summary>
+    public required string TrainList { get; init; }
+
+    /// <summary>Absolute path of the validation list, or null when validation is carved from the training list.</summary>
+    public string? ValList { get; init; }
+
+    public required ValidationSource Validation { get; init; }
+
+    /// <summary>Ids of the clips held out for validation when <see cref="Validation"/> is <see cref="ValidationSource.Carved"/>.</summary>
+    public IReadOnlyList<string> CarvedValidation { get; init; } = [];
+
+    public required int TrainClips { get; init; }
+    public required int ValClips { get; init; }
+
+    /// <summary>Absolute path of the folder the run writes checkpoints and logs to.</summary>
+    public required string OutputFolder { get; init; }
+
+    public required TrainingParameters Parameters { get; init; }
+
+    /// <summary>Names of the parameters the user set.</summary>
+    public IReadOnlyList<string> Overridden { get; init; } = [];
+
+    public static RunConfig From(ParameterSet set, string outputFolder, string? modelRecipe = null) => new()
+    {
+        Profile = set.Profile,
+        ModelRecipe = modelRecipe ?? DefaultModelRecipe,
+        TrainList = Path.GetFullPath(set.Dataset.TrainListPath),
+        ValList = set.ValidationSource == ValidationSource.Carved || set.Dataset.ValListPath is null ? null : Path.GetFullPath(set.Dataset.ValListPath),
+        Validation = set.ValidationSource,
+        CarvedValidation = set.Carve?.Val.Select(c => c.Id).ToArray() ?? [],
+        TrainClips = set.TrainClips.Count,
+        ValClips = set.ValClips.Count,
+        OutputFolder = Path.GetFullPath(outputFolder),
+        Parameters = set.Values,
+        Overridden = set.Entries.Where(e => e.Overridden).Select(e => e.Name).ToArray(),
+    };
+
+    public bool Equals(RunConfig? other) =>
+        other is not null && Version == other.Version && Profile == other.Profile && ModelRecipe == other.ModelRecipe
+        && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
+        && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
+        && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)
+        && Overridden.SequenceEqual(other.Overridden);
+
+    public override int GetHashCode() => HashCode.Combine(Profile, TrainList, OutputFolder, Parameters);
+}

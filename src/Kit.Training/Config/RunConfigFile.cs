@@ -1,0 +1,130 @@
+using Kit.Training.Parameters;
+
+namespace Kit.Training.Config;
+
+/// <summary>
+/// Writes and reads <see cref="RunConfig"/> as YAML (<c>run.yml</c>). Paths are stored relative to the file's
+/// folder, so a run folder can move with its dataset beside it; they are absolute again once read.
+/// Each parameter carries its reason as a comment.
+/// </summary>
+public static class RunConfigFile
+{
+    public const string FileName = "run.yml";
+
+    public static void Write(RunConfig config, string path, IReadOnlyList<ParameterEntry>? reasons = null)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string Rel(string p) => Path.GetRelativePath(dir, p).Replace('\\', '/');
+
+        var tmp = full + ".tmp";
+        using (var text = new StreamWriter(tmp))
+        {
+            var y = new YamlWriter(text);
+            y.Comment("Kit run config: the one file a run folder starts from (written by `kit params`).")
+             .Comment("Edit values by key; paths are relative to this file. `kit params --set Name=value` recalculates.");
+            y.Int("version", config.Version)
+             .Str("profile", config.Profile)
+             .Map("model", () => y.Str("recipe", config.ModelRecipe, "placeholder until the model notebook picks a recipe"))
+             .Map("dataset", () =>
+             {
+                 y.Str("train_list", Rel(config.TrainList))
+                  .Str("val_list", config.ValList is null ? null : Rel(config.ValList))
+                  .Str("validation", SourceName(config.Validation))
+                  .Strs("carved_validation", config.CarvedValidation)
+                  .Int("train_clips", config.TrainClips)
+                  .Int("val_clips", config.ValClips);
+             })
+             .Str("output", Rel(config.OutputFolder))
+             .Map("parameters", () =>
+             {
+                 foreach (var spec in ParameterCatalog.All)
+                 {
+                     var reason = reasons?.FirstOrDefault(r => r.Name == spec.Name)?.Reason;
+                     var value = spec.Get(config.Parameters);
+                     _ = value switch
+                     {
+                         int i => y.Int(spec.Name, i, reason),
+                         double d => y.Float(spec.Name, d, reason),
+                         bool b => y.Bool(spec.Name, b, reason),
+                         string s => y.Str(spec.Name, s, reason),
+                         IEnumerable<int> list => y.Ints(spec.Name, list, reason),
+                         _ => throw new InvalidOperationException($"{spec.Name}: {value.GetType().Name} has no YAML form"),
+                     };
+                 }
+             })
+             .Strs("overridden", config.Overridden);
+            y.Finish();
+        }
+        File.Move(tmp, full, overwrite: true); // a crash mid-write never leaves half a config
+    }
+
+    public static RunConfig Read(string path)
+    {
+        var doc = YamlDocument.Load(path);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string Abs(string p) => Path.GetFullPath(Path.Combine(dir, p));
+        string Required(string key) => doc.Scalar(key) ?? throw doc.Error(doc.Get(key), $"'{key}' needs a value");
+        int Int(string key) => int.TryParse(Required(key), out var v) ? v : throw doc.Error(doc.Get(key), $"'{key}' should be a whole number");
+
+        var version = Int("version");
+        if (version != RunConfig.CurrentVersion)
+            throw doc.Error(doc.Get("version"), $"version {version} is not one this kit reads ({RunConfig.CurrentVersion})");
+
+        var parametersNode = doc.Get("parameters");
+        if (parametersNode is not YamlDotNet.RepresentationModel.YamlMappingNode parameters)
+            throw doc.Error(parametersNode, "'parameters' should be a mapping of Name: value");
+        var raw = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, _) in parameters.Children)
+        {
+            var name = ((YamlDotNet.RepresentationModel.YamlScalarNode)key).Value!;
+            var spec = ParameterCatalog.All.FirstOrDefault(s => s.Matches(name))
+                       ?? throw doc.Error(key, $"unknown parameter '{name}'; known: {string.Join(", ", ParameterCatalog.All.Select(s => s.Name))}");
+            raw[name] = spec.Kind == ParameterKind.Milestones ? doc.Sequence($"parameters.{name}") : doc.Scalar($"parameters.{name}");
+        }
+        TrainingParameters values;
+        try
+        {
+            values = TrainingParametersMap.FromValues(raw, name =>
+                $"{path}:{(doc.Find($"parameters.{name}") ?? parametersNode).Start.Line}: ");
+        }
+        catch (ParameterException e)
+        {
+            throw new ConfigFormatException(e.Message, e);
+        }
+
+        var valList = doc.Scalar("dataset.val_list");
+        return new RunConfig
+        {
+            Version = version,
+            Profile = Required("profile"),
+            ModelRecipe = Required("model.recipe"),
+            TrainList = Abs(Required("dataset.train_list")),
+            ValList = valList is null ? null : Abs(valList),
+            Validation = ParseSource(doc, Required("dataset.validation")),
+            CarvedValidation = doc.Sequence("dataset.carved_validation"),
+            TrainClips = Int("dataset.train_clips"),
+            ValClips = Int("dataset.val_clips"),
+            OutputFolder = Abs(Required("output")),
+            Parameters = values,
+            Overridden = doc.Sequence("overridden"),
+        };
+    }
+
+    private static string SourceName(ValidationSource source) => source switch
+    {
+        ValidationSource.List => "list",
+        ValidationSource.SameAsTrain => "same-as-train",
+        ValidationSource.Carved => "carved",
+        _ => throw new ArgumentOutOfRangeException(nameof(source)),
+    };
+
+    private static ValidationSource ParseSource(YamlDocument doc, string text) => text switch
+    {
+        "list" => ValidationSource.List,
+        "same-as-train" => ValidationSource.SameAsTrain,
+        "carved" => ValidationSource.Carved,
+        _ => throw doc.Error(doc.Get("dataset.validation"), $"validation '{text}': expected list, same-as-train or carved"),
+    };
+}

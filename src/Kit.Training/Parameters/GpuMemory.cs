@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Kit.Training.Parameters;
+
+/// <summary>The accelerator memory a batch must fit in, and where that figure came from.</summary>
+public sealed record GpuMemory(long Bytes, string Source)
+{
+    /// <summary>Colab's free T4 (the guide's GPU): what the kit assumes when it neither is told nor finds one.</summary>
+    public static GpuMemory ColabT4 { get; } = new(16_000_000_000, "assumed: no GPU found, so a 16 GB T4 (Colab's free GPU)");
+
+    public string Display => FormatBytes(Bytes);
+
+    /// <summary>"16GB", "16 GB", "15.5G", "16GiB", "24576MiB", "80000MB". GB/MB are decimal, GiB/MiB binary.</summary>
+    public static GpuMemory Parse(string text)
+    {
+        var m = Regex.Match(text.Trim(), @"^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?$", RegexOptions.IgnoreCase);
+        if (!m.Success)
+            throw new ParameterException($"--gpu-memory '{text}': expected a size such as 16GB, 24GiB or 81920MiB");
+        var number = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var unit = m.Groups[2].Value.ToUpperInvariant();
+        if (unit == "") unit = "G"; // a bare "16" means gigabytes: nobody has a 16-byte GPU
+        var power = "KMGT".IndexOf(unit[0]) + 1;
+        var factor = Math.Pow(m.Groups[3].Value.Length > 0 ? 1024 : 1000, power);
+        var bytes = number * factor;
+        if (bytes < 1e8 || bytes > 1e13)
+            throw new ParameterException($"--gpu-memory '{text}': {FormatBytes((long)bytes)} is not a plausible accelerator memory");
+        return new GpuMemory((long)bytes, $"given ({text.Trim()})");
+    }
+
+    /// <summary>The first NVIDIA GPU's total memory from <c>nvidia-smi</c>, or null when there is none.</summary>
+    public static GpuMemory? Detect()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("nvidia-smi", "--query-gpu=name,memory.total --format=csv,noheader,nounits")
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var output = p.StandardOutput.ReadToEnd();
+            if (!p.WaitForExit(10_000) || p.ExitCode != 0) return null;
+            var first = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            var parts = first?.Split(',', StringSplitOptions.TrimEntries);
+            if (parts is not { Length: 2 } || !long.TryParse(parts[1], out var mib)) return null;
+            return new GpuMemory(mib * 1024 * 1024, $"found: {parts[0]}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // no nvidia-smi on this machine
+        }
+    }
+
+    public static string FormatBytes(long bytes) =>
+        bytes >= 1e9 ? (bytes / 1e9).ToString("0.#", CultureInfo.InvariantCulture) + " GB"
+                     : (bytes / 1e6).ToString("0", CultureInfo.InvariantCulture) + " MB";
+}

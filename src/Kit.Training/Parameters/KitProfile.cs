@@ -1,0 +1,129 @@
+namespace Kit.Training.Parameters;
+
+/// <summary>
+/// The "kit" profile: DLAS's frequency and decay rules on top of batches that fit the accelerator and
+/// lose no clip. Differences from param_calc.py, and why:
+/// <list type="bullet">
+/// <item>Batch size: at most DLAS's default 64 and the clip count, with gradient accumulation
+/// (MegaBatchFactor) raised until one pass fits the memory estimate (<see cref="GptMemoryModel"/>); a
+/// divisor of the clip count within 3/4 of that is preferred so every batch is full.</item>
+/// <item>No clip dropped: the kit's trainer keeps the last, shorter batch, so steps per epoch =
+/// ⌈clips / TrainBS⌉ and no even split is needed.</item>
+/// <item>Validation: when the dataset has no separate list, 10 % of the clips (1–100) are carved out with a
+/// fixed seed (<see cref="ValidationCarve"/>) and reported, instead of validating on the training clips.</item>
+/// <item>Warmup: two epochs (a tenth of the way to the first decay), at most 500 steps.</item>
+/// <item>Length: 80 epochs, eight past the last decay at epoch 72, rather than a fixed 50,000 steps.</item>
+/// </list>
+/// </summary>
+public static class KitProfile
+{
+    public const string Name = "kit";
+    public const int DefaultSeed = 1337;
+    public const int MaxWarmupSteps = 500;
+    public const int Epochs = 80;
+
+    public static ParameterSet Calculate(DatasetStats stats, CalculatorOptions options)
+    {
+        var b = new ParameterBuilder(options.Overrides);
+        var warnings = new List<ParameterWarning>();
+
+        var seed = b.Take("Seed", DefaultSeed, "the kit's fixed seed: the same dataset gives the same split and order");
+        var fp16 = b.Take("Fp16", false, "full precision: half precision is \"not tested\" in DLAS and may cost quality");
+
+        // Validation: the dataset's own list, else a seeded carve out of the training clips.
+        IReadOnlyList<ClipStats> train = stats.Train, val = stats.Val;
+        ValidationCarve? carve = null;
+        var source = ValidationSource.List;
+        if (!stats.HasSeparateValidation || stats.Val.Count == 0)
+        {
+            if (stats.Train.Count < 2)
+                throw new ParameterException($"{stats.TrainListPath}: 1 usable clip; at least 2 are needed to train and validate");
+            carve = ValidationCarve.From(stats.Train, seed);
+            (train, val, source) = (carve.Train, carve.Val, ValidationSource.Carved);
+            var why = stats.ValIsTrain ? "the validation list is the training list" :
+                      stats.ValListPath is null ? "the dataset has no validation list" : $"{stats.ValListPath} has no usable clips";
+            if (stats.ValIsTrain)
+                warnings.Add(new("same-file", $"the validation list is the training list ({stats.TrainListPath}); the kit carves a validation set instead"));
+            warnings.Add(new("carved-validation",
+                $"{why}: {val.Count} of {stats.Train.Count:N0} clips (10 %, seed {seed}) are held out for validation: " +
+                string.Join(", ", val.Select(c => c.Id))));
+        }
+        int nTrain = train.Count, nVal = val.Count;
+        if (nTrain < DlasRules.SmallTrainingSet)
+            warnings.Add(new("small-train", $"only {nTrain:N0} training clips: a very small dataset, under {DlasRules.SmallTrainingSet} (as param_calc.py warns)"));
+        if (nVal < DlasRules.SmallValidationSet)
+            warnings.Add(new("small-val", $"only {nVal:N0} validation clips, under {DlasRules.SmallValidationSet}: the validation loss will be noisy (as param_calc.py warns)"));
+
+        // Memory: what the user named, else what nvidia-smi finds, else Colab's T4.
+        var memory = options.GpuMemory ?? (options.DetectGpu ? GpuMemory.Detect() : null) ?? GpuMemory.ColabT4;
+        var all = train.Concat(val).ToArray();
+        double longest = all.Max(c => c.DurationSeconds);
+        int longestText = all.Max(c => c.TextLength);
+        var fits = options.Model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16);
+        if (fits == 0)
+            warnings.Add(new("memory", $"the model alone needs about {GpuMemory.FormatBytes(options.Model.FixedBytes)} for training: it does not fit in " +
+                                       $"{memory.Display} ({memory.Source}) even one clip at a time (rule: batch bounded by accelerator memory)"));
+        var perPass = Math.Max(1, fits);
+        var limit = $"{perPass:N0} clips per pass fit in {memory.Display} ({memory.Source}; longest clip {longest:0.0} s, {longestText} characters)";
+
+        var target = Math.Min(DlasRules.DefaultTrainBatch, nTrain);
+        var mega = b.Take("MegaBatchFactor", (target + perPass - 1) / perPass,
+            target <= perPass ? $"1: a whole batch of {target} fits in one pass ({limit})"
+                              : $"⌈{target} / {perPass}⌉: accumulate so each pass fits ({limit})");
+        var (trainBsCalc, trainWhy) = ChooseBatch(nTrain, target, mega, memory, fits > 0 && target > perPass);
+        var trainBs = b.Take("TrainBS", trainBsCalc, trainWhy);
+        ValueRules.RequireBatchFitsDataset(trainBs, nTrain);
+        var valBs = b.Take("ValBS", Math.Min(Math.Min(nVal, perPass), DlasRules.DefaultValBatch),
+            $"min({nVal:N0} validation clips, DLAS's default {DlasRules.DefaultValBatch}, {perPass:N0} per pass in memory); the last batch may be shorter");
+
+        // No partial batch is dropped, so an epoch is ⌈clips / batch⌉ steps.
+        var steps = (nTrain + trainBs - 1) / trainBs;
+        var perEpoch = $"{steps:N0} steps per epoch (⌈{nTrain:N0} clips / TrainBS {trainBs}⌉, last batch kept)";
+        var decay = b.TakeSteps("LRDecaySteps", DlasRules.LRDecaySteps(steps), $"epochs [20, 40, 56, 72] × {perEpoch}, as DLAS");
+        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {steps:N0} steps per epoch)), as DLAS");
+        var valFreq = b.Take("ValFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
+        var save = b.Take("SaveCheckpointFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
+        var rate = b.Take("TrainingRate", DlasRules.TrainingRate, "1e-5, the Colab guide's fine-tuning rate");
+        var name = b.Take("ExperimentName", ParameterCalculator.DefaultExperimentName(stats), "the dataset's folder name");
+        var warmupCalc = Math.Min(MaxWarmupSteps, Math.Max(1, decay[0] / 10));
+        var warmup = b.Take("WarmupSteps", warmupCalc, $"a tenth of the way to the first decay (step {decay[0]:N0}, 2 epochs), at most {MaxWarmupSteps}");
+        var total = b.Take("TotalSteps", checked(Epochs * steps), $"{Epochs} epochs × {steps:N0} steps: eight epochs past the last decay at epoch 72");
+
+        var values = new TrainingParameters
+        {
+            TrainBS = trainBs, ValBS = valBs, ValFreq = valFreq, LRDecaySteps = decay, PrintFreq = print,
+            SaveCheckpointFreq = save, TrainingRate = rate, Fp16 = fp16, ExperimentName = name,
+            WarmupSteps = warmup, MegaBatchFactor = mega, Seed = seed, TotalSteps = total,
+        };
+        var entries = b.Entries;
+        warnings.AddRange(ValueRules.Check(new ValueRules.Context(values, nTrain, nVal, steps, DropsPartialBatches: false,
+            fits, memory, n => entries.First(e => e.Name == n).Overridden)));
+
+        return new ParameterSet
+        {
+            Profile = Name, Dataset = stats, Values = values, Entries = entries, Warnings = warnings,
+            TrainClips = train, ValClips = val, ValidationSource = source, Carve = carve, StepsPerEpoch = steps,
+            ClipsLeftOutPerEpoch = 0, Memory = memory, MaxMicroBatch = fits,
+        };
+    }
+
+    /// <summary>
+    /// The largest multiple of the accumulation factor up to the target, preferring a divisor of the clip
+    /// count within 3/4 of it so every batch is full; otherwise the last batch is simply shorter.
+    /// </summary>
+    private static (int Batch, string Reason) ChooseBatch(int clips, int target, int mega, GpuMemory memory, bool memoryBound)
+    {
+        var top = target - target % mega;
+        if (top < 1) top = target;
+        var bound = memoryBound ? $"under the {memory.Display} limit with MegaBatchFactor {mega}"
+                                : $"at most DLAS's default {DlasRules.DefaultTrainBatch} and the {clips:N0} clips";
+        var floor = (3 * top + 3) / 4;
+        for (var d = top; d >= floor; d--)
+        {
+            if (clips % d == 0 && d % mega == 0)
+                return (d, $"largest divisor of {clips:N0} clips {bound}: {clips / d:N0} full batches");
+        }
+        var (full, rest) = Math.DivRem(clips, top);
+        return (top, $"{top}, {bound}: {clips:N0} clips = {full:N0} × {top} + a last batch of {rest} (the kit keeps it; no divisor within 3/4)");
+    }
+}
