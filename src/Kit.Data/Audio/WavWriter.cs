@@ -89,22 +89,22 @@ public static class WavWriter
         switch (format.Encoding, format.BitsPerSample)
         {
             case (SampleEncoding.Pcm, 8):
-                for (int i = 0; i < samples.Length; i++) output[i] = (byte)(Quantize(samples[i], 127) + 128);
+                for (int i = 0; i < samples.Length; i++) output[i] = (byte)(Quantize(samples[i], 8) + 128);
                 break;
             case (SampleEncoding.Pcm, 16):
                 for (int i = 0; i < samples.Length; i++)
-                    BinaryPrimitives.WriteInt16LittleEndian(output[(i * 2)..], (short)Quantize(samples[i], short.MaxValue));
+                    BinaryPrimitives.WriteInt16LittleEndian(output[(i * 2)..], (short)Quantize(samples[i], 16));
                 break;
             case (SampleEncoding.Pcm, 24):
                 for (int i = 0, j = 0; i < samples.Length; i++, j += 3)
                 {
-                    int v = (int)Quantize(samples[i], 8388607);
+                    int v = (int)Quantize(samples[i], 24);
                     output[j] = (byte)v; output[j + 1] = (byte)(v >> 8); output[j + 2] = (byte)(v >> 16);
                 }
                 break;
             case (SampleEncoding.Pcm, 32):
                 for (int i = 0; i < samples.Length; i++)
-                    BinaryPrimitives.WriteInt32LittleEndian(output[(i * 4)..], (int)Quantize(samples[i], int.MaxValue));
+                    BinaryPrimitives.WriteInt32LittleEndian(output[(i * 4)..], (int)Quantize(samples[i], 32));
                 break;
             case (SampleEncoding.Float, 32):
                 for (int i = 0; i < samples.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(output[(i * 4)..], samples[i]);
@@ -115,7 +115,11 @@ public static class WavWriter
         }
     }
 
-    // Integer formats hold [-1, 1) only: louder samples are clamped rather than wrapped around.
-    private static long Quantize(float sample, long max) =>
-        (long)Math.Round(Math.Clamp((double)sample, -1.0, 1.0) * max);
+    // The inverse of the reader's scaling (x / 2^(bits-1)), so integer samples round-trip exactly; integer
+    // formats hold [-1, 1) only, so louder samples are clamped rather than wrapped around.
+    private static long Quantize(float sample, int bits)
+    {
+        long scale = 1L << (bits - 1);
+        return Math.Clamp((long)Math.Round((double)sample * scale), -scale, scale - 1);
+    }
 }

@@ -28,7 +28,7 @@ public static class ListFileParser
         var findings = new List<Finding>();
 
         ReadOnlySpan<byte> rest = bytes;
-        if (rest.StartsWith("\xEF\xBB\xBF"u8)) rest = rest[3..];
+        if (rest.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) rest = rest[3..]; // the UTF-8 BOM
         int lineNumber = 0;
         while (!rest.IsEmpty)
         {
