@@ -1,0 +1,34 @@
+using Kit.Data.Datasets;
+using Kit.Training.Config;
+
+namespace Kit.Training.Recipes;
+
+/// <summary>
+/// A model the trainer can train: the spectrogram model, WaveRNN, TorToiSe's GPT. A recipe is found by its
+/// <see cref="Name"/> (the run config's ModelRecipe) and makes, for one run, the <see cref="ITrainable"/>
+/// the training loop drives: the model with its optimizer, batches built from dataset entries, named loss
+/// terms, validation and optional samples. The loop owns everything else: data order, learning-rate
+/// schedule, gradient accumulation, checkpoints, stopping, metrics.
+/// </summary>
+public interface IRecipe
+{
+    /// <summary>The name a run config uses, e.g. "tortoise-gpt".</summary>
+    string Name { get; }
+
+    /// <summary>Builds the model (weights from <see cref="RecipeContext.Seed"/>) and its optimizer for one run.</summary>
+    ITrainable Create(RecipeContext context);
+}
+
+/// <summary>What a recipe is given to build a run.</summary>
+public sealed record RecipeContext
+{
+    public required RunConfig Config { get; init; }
+    public required IReadOnlyList<DatasetEntry> Train { get; init; }
+    public required IReadOnlyList<DatasetEntry> Validation { get; init; }
+    public required string RunDirectory { get; init; }
+    public int Seed => Config.Parameters.Seed;
+    /// <summary>The user asked for half precision: use fp16/bf16 only where the device supports it.</summary>
+    public bool HalfPrecision => Config.Parameters.Fp16;
+    /// <summary>Lines for the person watching (the recipe's own notices, e.g. "fp16 not supported on CPU, using fp32").</summary>
+    public Action<string> Log { get; init; } = _ => { };
+}

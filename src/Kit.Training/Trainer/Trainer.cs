@@ -1,0 +1,72 @@
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Recipes;
+using Kit.Training.Trainer.Stopping;
+
+namespace Kit.Training.Trainer;
+
+/// <summary>
+/// Trains a recipe from a run config. <see cref="Start"/> returns at once with a background
+/// <see cref="TrainingRun"/> (notebooks); <see cref="Run"/> blocks until the run stops (command line).
+/// Both write the run folder Kit.Export reads: config.yaml, metrics.jsonl, checkpoints/, samples/, tensorboard/.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Starts training in the background; the run stops on <see cref="TrainingRun.Stop"/>, on <paramref name="cancel"/>, on a STOP file in the run folder, or at its limits.</summary>
+    public static TrainingRun Start(RunConfig config, IRecipe? recipe = null, string? runDirectory = null,
+        TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
+        IEnumerable<IStopSource>? stopSources = null)
+    {
+        var (loop, stop, view) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources);
+        var completion = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A dedicated thread rather than the thread pool: training is hours of CPU work on one thread.
+        var thread = new Thread(() =>
+        {
+            try { completion.SetResult(loop.Run()); }
+            catch (Exception e)
+            {
+                view.Update(loop.Status with { State = TrainingState.Failed, Error = e.Message });
+                completion.SetException(e);
+            }
+            finally { stop.Dispose(); }
+        }) { IsBackground = true, Name = "kit-trainer" };
+        thread.Start();
+        return new TrainingRun(loop, stop, view, completion.Task);
+    }
+
+    /// <summary>Trains on the calling thread until the run stops; returns how it ended.</summary>
+    public static TrainingResult Run(RunConfig config, IRecipe? recipe = null, string? runDirectory = null,
+        TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
+        IEnumerable<IStopSource>? stopSources = null)
+    {
+        var (loop, stop, _) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources);
+        using (stop) return loop.Run();
+    }
+
+    /// <summary>The run config of an existing run folder, for resuming it.</summary>
+    public static RunConfig ReadRunConfig(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, CheckpointFiles.ConfigFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing; is {runDirectory} a run folder?", path);
+        return RunConfigFile.Read(path);
+    }
+
+    private static (TrainingLoop, StopSignal, TrainingView) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
+        TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources)
+    {
+        var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
+        recipe ??= RecipeCatalog.Find(config.ModelRecipe);
+        options ??= TrainerOptions.FromConfig(config);
+        var stop = new StopSignal();
+        var view = new TrainingView();
+        var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log ?? (_ => { }), view);
+        Directory.CreateDirectory(dir);
+        // A STOP file left from the run before would stop this one at once.
+        var stale = Path.Combine(dir, StopFileSource.FileName);
+        if (File.Exists(stale)) File.Delete(stale);
+        stop.Add(new StopFileSource(dir));
+        if (cancel.CanBeCanceled) stop.Add(new CancellationStopSource(cancel));
+        foreach (var source in stopSources ?? []) stop.Add(source);
+        return (loop, stop, view);
+    }
+}

@@ -1,0 +1,73 @@
+using Kit.Training.Config;
+
+namespace Kit.Training.Trainer;
+
+/// <summary>
+/// How a run trains. Most values come from the run config's parameters (<see cref="FromConfig"/>); the rest
+/// are the kit's own safety settings with defaults that suit every recipe.
+/// </summary>
+public sealed record TrainerOptions
+{
+    public required int TrainBatchSize { get; init; }
+    public required int ValidationBatchSize { get; init; }
+    public required double LearningRate { get; init; }
+    /// <summary>Steps at which the learning rate is multiplied by <see cref="DecayGamma"/> (MultiStepLR).</summary>
+    public IReadOnlyList<int> DecaySteps { get; init; } = [];
+    public double DecayGamma { get; init; } = 0.5;
+    public int WarmupSteps { get; init; }
+    public required int ValidationFrequency { get; init; }
+    public required int PrintFrequency { get; init; }
+    public required int SaveFrequency { get; init; }
+    /// <summary>Micro-batches per step (gradient accumulation): the batch is split and the gradients summed.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+    public double? MaxGradNorm { get; init; }
+    public long Seed { get; init; }
+    /// <summary>Stop at this step (null: run until stopped).</summary>
+    public long? MaxSteps { get; init; }
+    /// <summary>Stop after this many validations without a new best (null: never).</summary>
+    public int? EarlyStoppingPatience { get; init; }
+    /// <summary>Checkpoints kept besides the best one.</summary>
+    public int KeepLastCheckpoints { get; init; } = 3;
+    /// <summary>NaN/inf steps in a row before rolling back to the last checkpoint.</summary>
+    public int MaxNonFiniteInARow { get; init; } = 5;
+    public double RollbackLearningRateFactor { get; init; } = 0.5;
+    public bool WriteTensorBoard { get; init; } = true;
+
+    public static TrainerOptions FromConfig(RunConfig config)
+    {
+        var p = config.Parameters;
+        return new TrainerOptions
+        {
+            TrainBatchSize = p.TrainBS,
+            ValidationBatchSize = p.ValBS,
+            LearningRate = p.TrainingRate,
+            DecaySteps = p.LRDecaySteps,
+            WarmupSteps = p.WarmupSteps,
+            ValidationFrequency = p.ValFreq,
+            PrintFrequency = p.PrintFreq,
+            SaveFrequency = p.SaveCheckpointFreq,
+            AccumulationSteps = Math.Max(1, p.MegaBatchFactor),
+            Seed = p.Seed,
+            MaxSteps = p.TotalSteps > 0 ? p.TotalSteps : null,
+        };
+    }
+
+    /// <summary>The learning rate at <paramref name="step"/>: linear warmup, then MultiStepLR's decays. A pure function of the step, so resume needs no scheduler state.</summary>
+    public double LearningRateAt(long step)
+    {
+        var lr = LearningRate * Math.Pow(DecayGamma, DecaySteps.Count(s => step >= s));
+        return WarmupSteps > 0 && step < WarmupSteps ? lr * (step + 1) / WarmupSteps : lr;
+    }
+
+    public void Validate()
+    {
+        void Positive(int v, string name) { if (v < 1) throw new ArgumentException($"{name} must be at least 1 (it is {v})"); }
+        Positive(TrainBatchSize, "the train batch size (TrainBS)");
+        Positive(ValidationBatchSize, "the validation batch size (ValBS)");
+        Positive(ValidationFrequency, "ValFreq");
+        Positive(PrintFrequency, "PrintFreq");
+        Positive(SaveFrequency, "SaveCheckpointFreq");
+        Positive(AccumulationSteps, "the gradient accumulation (mega_batch_factor)");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number (it is {LearningRate})");
+    }
+}

@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using Kit.Training.Batching;
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Metrics;
+using Kit.Training.Recipes;
+using Kit.Training.Trainer.Stopping;
+
+namespace Kit.Training.Trainer;
+
+/// <summary>
+/// One run, start to stop, on the calling thread. Between steps it checks the stop signal; every stop —
+/// by hand, by limit, by early stopping — finishes the step under way and saves a checkpoint before returning.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly RunConfig _config;
+    private readonly IRecipe _recipe;
+    private readonly TrainerOptions _o;
+    private readonly StopSignal _stop;
+    private readonly Action<string> _log;
+    private readonly TrainingView _view;
+    private readonly bool _resume;
+    private readonly CheckpointStore _store;
+    private readonly NonFiniteLossPolicy _nonFinite;
+    private readonly EarlyStopping? _early;
+    private readonly List<MetricPoint> _history = [];
+
+    private RecipeContext _context = null!;
+    private ITrainable _model = null!;
+    private LengthBucketSampler _sampler = null!;
+    private MetricsLog _metrics = null!;
+    private TensorBoardWriter? _tensorBoard;
+
+    private long _step;
+    private DataPosition _position = new(0, 0);
+    private double _lrScale = 1;
+    private int _rollbacks;
+    private double _trainingSeconds;
+    private double? _validationSinceSave;
+    private long? _lastSaved;
+    private TrainingStatus _status = new() { State = TrainingState.Starting };
+
+    public TrainingLoop(RunConfig config, IRecipe recipe, string runDirectory, TrainerOptions options, bool resume,
+        StopSignal stop, Action<string> log, TrainingView view)
+    {
+        options.Validate();
+        _config = config;
+        _recipe = recipe;
+        _o = options;
+        _resume = resume;
+        _stop = stop;
+        _log = log;
+        _view = view;
+        RunDirectory = Path.GetFullPath(runDirectory);
+        _store = new CheckpointStore(RunDirectory, options.KeepLastCheckpoints);
+        _nonFinite = new NonFiniteLossPolicy(options.MaxNonFiniteInARow, options.RollbackLearningRateFactor);
+        _early = options.EarlyStoppingPatience is { } p ? new EarlyStopping(p) : null;
+    }
+
+    public string RunDirectory { get; }
+    public TrainingStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>Seconds spent inside the recipe's forward/backward/update, and in the loop around them (benchmark).</summary>
+    public double ModelSeconds { get; private set; }
+    public double LoopSeconds { get; private set; }
+
+    public TrainingResult Run()
+    {
+        Directory.CreateDirectory(RunDirectory);
+        var configPath = Path.Combine(RunDirectory, CheckpointFiles.ConfigFile);
+        if (!File.Exists(configPath)) RunConfigFile.Write(_config, configPath);
+        var (train, validation) = TrainingData.Load(_config);
+        _context = new RecipeContext { Config = _config, Train = train, Validation = validation, RunDirectory = RunDirectory, Log = _log };
+        _model = _recipe.Create(_context);
+        try
+        {
+            _sampler = new LengthBucketSampler(_model.TrainLengths, _o.TrainBatchSize, _o.Seed);
+            if (_resume) RestoreNewest(rollback: false);
+            else if (_store.Steps().Count > 0)
+                throw new InvalidOperationException($"{RunDirectory} already holds checkpoints: resume it (kit train --resume {RunDirectory}) or train into a new folder");
+            _log(_resume
+                ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
+                : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
+            using (_metrics = new MetricsLog(RunDirectory, resumeStep: _step))
+            using (_tensorBoard = _o.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null)
+                return Loop();
+        }
+        finally
+        {
+            _model.Dispose();
+        }
+    }
+
+    private TrainingResult Loop()
+    {
+        var window = new ProgressWindow();
+        using var batches = _sampler.From(_position).GetEnumerator();
+        var clock = new Stopwatch();
+        string? reason = null;
+        while (reason is null)
+        {
+            reason = _stop.Reason
+                ?? (_o.MaxSteps is { } max && _step >= max ? $"reached the step limit ({max})" : null)
+                ?? (_early is { ShouldStop: true } ? _early.StopReason : null);
+            if (reason is not null) break;
+
+            clock.Restart();
+            batches.MoveNext();
+            var (position, clips) = batches.Current;
+            var lr = _o.LearningRateAt(_step) * _lrScale;
+            var modelStart = clock.Elapsed;
+            var losses = ForwardBackward(clips);
+            var action = _nonFinite.Observe(losses[MetricNames.TotalLoss]);
+            if (action == NonFiniteAction.Train) _model.ApplyUpdate(lr, _o.MaxGradNorm);
+            else _model.DiscardGradients();
+            ModelSeconds += (clock.Elapsed - modelStart).TotalSeconds;
+            _position = _sampler.Next(position);
+
+            if (action == NonFiniteAction.SkipStep)
+            {
+                _log($"step {_step + 1}: the loss is {losses[MetricNames.TotalLoss]}; skipped this batch ({_nonFinite.InARow} in a row, {_nonFinite.Total} in all)");
+                _metrics.Append("skipped", _step + 1, _position.Epoch, [new("nonfinite_total", _nonFinite.Total)]);
+                LoopSeconds += clock.Elapsed.TotalSeconds;
+                continue;
+            }
+            if (action == NonFiniteAction.RollBack)
+            {
+                RollBack();
+                batches.Dispose();
+                return Loop();
+            }
+
+            _step++;
+            var seconds = clock.Elapsed.TotalSeconds;
+            _trainingSeconds += seconds;
+            window.Add(losses, clips.Length, seconds);
+            _metrics.Append("train", _step, position.Epoch, losses.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value)).Append(new(MetricNames.LearningRate, lr)));
+            Publish(TrainingState.Training, lr, window, losses);
+
+            if (_step % _o.PrintFrequency == 0) Print(window, lr);
+            LoopSeconds += clock.Elapsed.TotalSeconds;
+            if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
+            if (_step % _o.SaveFrequency == 0) Save();
+        }
+
+        Publish(TrainingState.Stopping, 0, window, Status.LastTrainLosses, reason);
+        _log($"Stopping at step {_step}: {reason}");
+        if (_lastSaved != _step) Save();
+        Publish(TrainingState.Finished, 0, window, Status.LastTrainLosses, reason);
+        return new TrainingResult(_step, _position.Epoch, reason, _lastSaved, RunDirectory);
+    }
+
+    private Dictionary<string, double> ForwardBackward(int[] clips)
+    {
+        var parts = Math.Min(_o.AccumulationSteps, clips.Length);
+        var total = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < parts; i++)
+        {
+            var micro = clips[(i * clips.Length / parts)..((i + 1) * clips.Length / parts)];
+            var weight = (double)micro.Length / clips.Length;
+            foreach (var (name, value) in _model.ForwardBackward(micro, weight))
+                total[name] = total.GetValueOrDefault(name) + value * weight;
+        }
+        if (!total.ContainsKey(MetricNames.TotalLoss))
+            throw new InvalidOperationException($"the recipe '{_recipe.Name}' returned no \"{MetricNames.TotalLoss}\" term (it returned {string.Join(", ", total.Keys)})");
+        return total;
+    }
+
+    private void Print(ProgressWindow window, double lr)
+    {
+        var averages = window.Averages();
+        var toSave = _o.SaveFrequency - _step % _o.SaveFrequency;
+        _log(ProgressLine.Format(_step, _position.Epoch, averages, lr, window.StepsPerSecond, window.SamplesPerSecond, toSave));
+        _tensorBoard?.AddScalars(_step, averages.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value))
+            .Append(new(MetricNames.LearningRate, lr)).Append(new("train/steps_per_s", window.StepsPerSecond)));
+        _history.Add(new MetricPoint(MetricNames.Train(MetricNames.TotalLoss), _step, averages[MetricNames.TotalLoss]));
+        _view.AddTrain(_step, averages[MetricNames.TotalLoss]);
+        window.Reset();
+    }
+
+    private void RunValidation(double lr, ProgressWindow window)
+    {
+        Publish(TrainingState.Validating, lr, window, Status.LastTrainLosses);
+        var losses = _model.Validate(_o.ValidationBatchSize);
+        var named = losses.ToDictionary(kv => MetricNames.Validation(kv.Key), kv => kv.Value);
+        _metrics.Append("validation", _step, _position.Epoch, named);
+        _tensorBoard?.AddScalars(_step, named);
+        var total = losses.GetValueOrDefault(MetricNames.TotalLoss, double.NaN);
+        _validationSinceSave = total;
+        _history.Add(new MetricPoint(MetricNames.Validation(MetricNames.TotalLoss), _step, total));
+        _view.AddValidation(_step, total);
+        var best = _early?.Observe(total);
+        _log($"validation at step {_step}: " + string.Join(", ", named.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))
+             + (_early is null ? "" : best == true ? " (new best)" : $" (no improvement for {_early.WithoutImprovement} of {_early.Patience})"));
+        foreach (var sample in _model.Samples(_step))
+        {
+            var path = Path.Combine(RunDirectory, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(_step)}-{sample.Name}");
+            AtomicFile.WriteAllBytes(path, sample.Content);
+            _view.AddSample(path);
+        }
+        Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
+    }
+
+    private void Save()
+    {
+        var previous = Status;
+        Volatile.Write(ref _status, previous with { State = TrainingState.Saving });
+        var progress = new TrainingProgress
+        {
+            Step = _step,
+            Epoch = _position.Epoch,
+            DataPosition = _position,
+            Seed = _o.Seed,
+            LearningRateScale = _lrScale,
+            OptimizerSteps = _step,
+            SkippedNonFiniteSteps = _nonFinite.Total,
+            Rollbacks = _rollbacks,
+            BestValidationLoss = _early?.Best,
+            ValidationsWithoutImprovement = _early?.WithoutImprovement ?? 0,
+            TrainingSeconds = _trainingSeconds,
+            Settings = File.ReadAllText(Path.Combine(RunDirectory, CheckpointFiles.ConfigFile)),
+            Metrics = _history.ToList(),
+        };
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var saved = _store.Save(_step, _validationSinceSave, _model.EstimatedCheckpointBytes, w =>
+            {
+                _model.Save(w);
+                w.WriteJson(TrainingProgress.FileName, progress);
+            });
+            _lastSaved = _step;
+            _validationSinceSave = null;
+            _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}");
+            Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
+            _view.Update(Status);
+        }
+        catch (InsufficientDiskSpaceException e)
+        {
+            _log(e.Message);
+            Volatile.Write(ref _status, previous);
+        }
+    }
+
+    /// <summary>Too many non-finite losses in a row: back to the newest good checkpoint (or the start) with a lower learning rate.</summary>
+    private void RollBack()
+    {
+        var scale = _lrScale * _o.RollbackLearningRateFactor;
+        var rollbacks = _rollbacks + 1;
+        var from = _step;
+        var skipped = _nonFinite.Total;
+        if (!RestoreNewest(rollback: true))
+        {
+            _model.Dispose();
+            _model = _recipe.Create(_context);
+            _step = 0;
+            _position = new DataPosition(0, 0);
+            _trainingSeconds = 0;
+        }
+        _lrScale = scale;
+        _rollbacks = rollbacks;
+        _nonFinite.Total = skipped;
+        var message = $"{_o.MaxNonFiniteInARow} non-finite losses in a row at step {from}: rolled back to step {_step} " +
+                      $"and lowered the learning rate to {_lrScale:0.###}× the schedule ({_o.LearningRateAt(_step) * _lrScale:0.0e+00})";
+        _log(message);
+        _metrics.Append("rollback", _step, _position.Epoch, [new("from_step", from), new("lr_scale", _lrScale)]);
+    }
+
+    private bool RestoreNewest(bool rollback)
+    {
+        var checkpoint = _store.FindNewestReadable(_log);
+        if (checkpoint is null)
+        {
+            if (rollback) return false;
+            throw new InvalidOperationException($"{RunDirectory}: no readable checkpoint to resume from" +
+                (_store.Steps().Count > 0 ? " (every checkpoint is damaged or incomplete; see above)" : ""));
+        }
+        _model.Load(checkpoint);
+        var p = checkpoint.Progress;
+        _step = p.Step;
+        _position = p.DataPosition;
+        _lrScale = p.LearningRateScale;
+        _rollbacks = p.Rollbacks;
+        _nonFinite.Total = p.SkippedNonFiniteSteps;
+        _trainingSeconds = p.TrainingSeconds;
+        _early?.Restore(p.BestValidationLoss, p.ValidationsWithoutImprovement);
+        _history.Clear();
+        _history.AddRange(p.Metrics);
+        _lastSaved = p.Step;
+        _view.ClearCurves();
+        foreach (var m in p.Metrics)
+        {
+            if (m.Name == MetricNames.Train(MetricNames.TotalLoss)) _view.AddTrain(m.Step, m.Value);
+            else _view.AddValidation(m.Step, m.Value);
+        }
+        Volatile.Write(ref _status, Status with { Step = _step, Epoch = _position.Epoch, LastCheckpointStep = p.Step, LastCheckpointUtc = checkpoint.Manifest.CreatedUtc });
+        return true;
+    }
+
+    private void Publish(TrainingState state, double lr, ProgressWindow window, IReadOnlyDictionary<string, double> losses, string? reason = null)
+    {
+        var s = Status with
+        {
+            State = state,
+            Step = _step,
+            Epoch = _position.Epoch,
+            LearningRate = lr > 0 ? lr : Status.LearningRate,
+            StepsPerSecond = window.Steps > 0 ? window.StepsPerSecond : Status.StepsPerSecond,
+            SamplesPerSecond = window.Steps > 0 ? window.SamplesPerSecond : Status.SamplesPerSecond,
+            LastTrainLosses = losses,
+            SkippedNonFiniteSteps = _nonFinite.Total,
+            StopReason = reason ?? Status.StopReason,
+        };
+        Volatile.Write(ref _status, s);
+        _view.Update(s);
+    }
+}
