@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Reflection;
+using Kit.Display.Formatting;
+
+namespace Kit.Display.Live;
+
+/// <summary>
+/// A value that redraws itself in place while work runs (a progress bar, a loss chart). Show it with
+/// <c>var live = new ProgressDisplay("training"); live.Bind(display(live));</c>: the handle display(...)
+/// returns has an Update(object) method in both the Polyglot kernel (DisplayedValue) and the kit's runner,
+/// and is called by name, so the library needs neither. Updates are throttled to <see cref="MinInterval"/>;
+/// <see cref="Complete"/> pushes the final state.
+/// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource),
+    PreferredMimeTypes = new[] { Rendering.Html, Rendering.Svg, Rendering.Png, Rendering.Text })]
+public abstract class LiveDisplay : IRenderable
+{
+    private readonly object _gate = new();
+    private object? _handle;
+    private MethodInfo? _update;
+    private readonly Stopwatch _sinceUpdate = new();
+
+    /// <summary>The least time between two updates pushed to the display.</summary>
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public abstract IReadOnlyList<Rendering> Render();
+
+    /// <summary>Attaches the handle display(this) returned; returns it, so a cell can end with the call.</summary>
+    public T Bind<T>(T handle) where T : notnull
+    {
+        var update = handle.GetType().GetMethod("Update", [typeof(object)])
+                     ?? throw new ArgumentException($"{handle.GetType().FullName} has no Update(object) method: pass what display(...) returned", nameof(handle));
+        lock (_gate) { _handle = handle; _update = update; _sinceUpdate.Restart(); }
+        return handle;
+    }
+
+    /// <summary>Call after the state changed; redraws now unless the last redraw was under MinInterval ago.</summary>
+    protected void Changed() => Push(force: false);
+
+    /// <summary>Redraws with the final state, whatever the throttle says.</summary>
+    public void Complete() => Push(force: true);
+
+    private void Push(bool force)
+    {
+        lock (_gate)
+        {
+            if (_handle is null) return;
+            if (!force && _sinceUpdate.Elapsed < MinInterval) return;
+            _sinceUpdate.Restart();
+            _update!.Invoke(_handle, [this]);
+        }
+    }
+}

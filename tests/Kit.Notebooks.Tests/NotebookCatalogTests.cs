@@ -1,0 +1,39 @@
+using Kit.Notebooks.Running;
+using Kit.TestSupport;
+
+namespace Kit.Notebooks.Tests;
+
+/// <summary>
+/// Every notebook in notebooks/ runs headless on the built-in sample dataset (its parameters' defaults);
+/// the executed copies land in build/notebooks/, which CI keeps as an artifact.
+/// </summary>
+public sealed class NotebookCatalogTests
+{
+    public static string NotebooksFolder => Path.Combine(RepoPaths.Root, "notebooks");
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var nb in Directory.Exists(NotebooksFolder) ? Directory.GetFiles(NotebooksFolder, "*.ipynb").Order(StringComparer.Ordinal).ToArray() : [])
+            data.Add(Path.GetFileName(nb));
+        return data;
+    }
+
+    [Fact]
+    public void The_catalog_is_not_empty()
+    {
+        Assert.True(Notebooks().Count > 0, $"no notebooks in {NotebooksFolder}: notebooks/01-check-dataset.ipynb should be there");
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_headless(string name)
+    {
+        var output = Path.Combine(RepoPaths.Root, "build", "notebooks", name);
+        var progress = new StringWriter();
+        var result = await NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, name),
+            new RunOptions { OutputPath = output, KitDirectory = RepoPaths.KitBuild, Progress = progress });
+        Assert.True(result.Succeeded, $"{result.Error}\n(executed copy: {output})\n{progress}");
+        Assert.True(File.Exists(output));
+    }
+}
