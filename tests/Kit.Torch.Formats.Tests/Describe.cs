@@ -32,6 +32,8 @@ internal static class Describe
             ["k"] = "tensor", ["dtype"] = TorchNames[t.DType], ["shape"] = new JsonArray(t.Shape.Select(x => (JsonNode)x).ToArray()),
             ["sha"] = Convert.ToHexStringLower(SHA256.HashData(t.Data.Span)), ["grad"] = t.RequiresGrad, ["param"] = t.IsParameter,
         },
+        DType dt => new JsonObject { ["k"] = "dtype", ["v"] = dt.TorchName() },
+        TorchDevice dev => new JsonObject { ["k"] = "device", ["v"] = dev.ToString() },
         PyTuple t => new JsonObject { ["k"] = "tuple", ["v"] = new JsonArray(t.Select(Of).ToArray()) },
         PyList l => new JsonObject { ["k"] = "list", ["v"] = new JsonArray(l.Select(Of).ToArray()) },
         PyDict d => Dict(d),
@@ -44,7 +46,7 @@ internal static class Describe
     {
         var r = new JsonObject
         {
-            ["k"] = d.IsOrderedDict ? "odict" : "dict",
+            ["k"] = d.Kind switch { PyDictKind.OrderedDict => "odict", PyDictKind.Counter => "counter", _ => "dict" },
             ["v"] = new JsonArray(d.Select(kv => (JsonNode)new JsonArray(Of(kv.Key), Of(kv.Value))).ToArray()),
         };
         if (d.Attributes is { } a && a.TryGetValue("_metadata", out var meta)) r["meta"] = Of(meta);

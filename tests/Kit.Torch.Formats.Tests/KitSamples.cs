@@ -46,6 +46,10 @@ internal static class KitSamples
         {
             ["model"] = PyDict.FromStateDict(Linear()),
             ["optimizer"] = new PyDict { ["state"] = optimizerState, ["param_groups"] = groups },
+            ["scheduler"] = new PyDict { ["milestones"] = new PyDict(PyDictKind.Counter) { [100L] = 1L, [200L] = 1L }, ["gamma"] = 0.5, ["last_epoch"] = 1200L },
+            ["device"] = new TorchDevice("cuda", 1),
+            ["cpu"] = new TorchDevice("cpu"),
+            ["dtype"] = DType.Float16,
             ["step"] = 1200L,
             ["big"] = BigInteger.Pow(2, 80),
             ["negative"] = -70000L,

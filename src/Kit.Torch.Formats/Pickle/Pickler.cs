@@ -47,8 +47,14 @@ internal sealed class Pickler(Stream output, Func<RawTensor, string> addStorage)
             case PyList list: SaveList(list); break;
             case PyDict dict: SaveDict(dict); break;
             case RawTensor tensor: SaveTensor(tensor); break;
+            case DType dtype: SaveGlobal("torch", dtype.TorchName()); break;
+            case TorchDevice device:
+                SaveGlobal("torch", "device");
+                SaveTuple(device.Index is { } deviceIndex ? new PyTuple(device.Type, (long)deviceIndex) : new PyTuple(device.Type));
+                output.WriteByte(Op.Reduce);
+                break;
             default:
-                throw new ArgumentException($"cannot pickle a {obj.GetType().Name}: use PyDict, PyList, PyTuple, long, double, string, bool, null, byte[] or RawTensor");
+                throw new ArgumentException($"cannot pickle a {obj.GetType().Name}: use PyDict, PyList, PyTuple, long, double, string, bool, null, byte[], RawTensor, DType or TorchDevice");
         }
     }
 
@@ -102,6 +108,18 @@ internal sealed class Pickler(Stream output, Func<RawTensor, string> addStorage)
 
     private void SaveDict(PyDict d)
     {
+        if (d.Kind == PyDictKind.Counter)
+        {
+            // Counter.__reduce__: (Counter, (dict(self),))
+            SaveGlobal("collections", "Counter");
+            var items = new PyDict();
+            foreach (var (k, v) in d) items[k] = v;
+            Save(items);
+            output.WriteByte(Op.Tuple1);
+            output.WriteByte(Op.Reduce);
+            Memoize(d);
+            return;
+        }
         if (d.IsOrderedDict)
         {
             SaveGlobal("collections", "OrderedDict");

@@ -2,8 +2,18 @@ using System.Collections;
 
 namespace Kit.Torch.Formats;
 
+/// <summary>Which Python mapping type a <see cref="PyDict"/> is read from and written back as.</summary>
+public enum PyDictKind
+{
+    Dict,
+    /// <summary>collections.OrderedDict, as nn.Module.state_dict() returns.</summary>
+    OrderedDict,
+    /// <summary>collections.Counter, as MultiStepLR keeps its milestones.</summary>
+    Counter,
+}
+
 /// <summary>
-/// A Python dict (or collections.OrderedDict) from a pickle: keys in insertion order, compared by Python
+/// A Python dict (or collections.OrderedDict / Counter) from a pickle: keys in insertion order, compared by Python
 /// value (so 0 and 0L and equal tuples are one key). <see cref="Attributes"/> holds the instance state
 /// pickle's BUILD gave it: a state dict keeps its <c>_metadata</c> there, which load_state_dict reads.
 /// </summary>
@@ -12,10 +22,14 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     private readonly List<object> _order = [];
     private readonly Dictionary<object, object?> _map = new(PyValueComparer.Instance);
 
-    public PyDict(bool isOrderedDict = false) => IsOrderedDict = isOrderedDict;
+    public PyDict(bool isOrderedDict = false) => Kind = isOrderedDict ? PyDictKind.OrderedDict : PyDictKind.Dict;
+
+    public PyDict(PyDictKind kind) => Kind = kind;
+
+    public PyDictKind Kind { get; set; }
 
     /// <summary>Written back as collections.OrderedDict rather than dict.</summary>
-    public bool IsOrderedDict { get; set; }
+    public bool IsOrderedDict => Kind == PyDictKind.OrderedDict;
 
     /// <summary>Instance attributes (e.g. <c>_metadata</c> on a state dict), or null.</summary>
     public PyDict? Attributes { get; set; }

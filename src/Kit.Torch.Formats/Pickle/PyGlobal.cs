@@ -12,6 +12,8 @@ internal sealed class PyGlobal(string module, string name, Func<PyTuple, object?
     public Func<PyTuple, object?>? Call { get; } = call;
     /// <summary>Set on the torch.*Storage markers.</summary>
     public DType? StorageDType { get; init; }
+    /// <summary>A value the global stands for itself (torch.float16 is a dtype, not a function).</summary>
+    public object? Constant { get; init; }
     /// <summary>Set on torch.nn.parameter.Parameter, for _rebuild_from_type_v2.</summary>
     public bool IsParameterType { get; init; }
 

@@ -9,7 +9,9 @@ public static class PyRepr
     public static string TypeName(object? value) => value switch
     {
         null => "None",
-        PyDict d => d.IsOrderedDict ? "OrderedDict" : "dict",
+        PyDict d => d.Kind switch { PyDictKind.OrderedDict => "OrderedDict", PyDictKind.Counter => "Counter", _ => "dict" },
+        TorchDevice => "torch.device",
+        DType => "torch.dtype",
         PyList => "list",
         PyTuple => "tuple",
         RawTensor => "tensor",
@@ -35,9 +37,11 @@ public static class PyRepr
             case null: sb.Append("None"); break;
             case bool b: sb.Append(b ? "True" : "False"); break;
             case string s: sb.Append('\'').Append(s.Replace("'", "\\'")).Append('\''); break;
+            case DType dt: sb.Append("torch.").Append(dt.TorchName()); break;
             case double d: sb.Append(d.ToString("R", CultureInfo.InvariantCulture)); break;
             case IFormattable f: sb.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
             case byte[] bytes: sb.Append("b<").Append(bytes.Length).Append(" bytes>"); break;
+            case TorchDevice dev: sb.Append("device('").Append(dev).Append("')"); break;
             case RawTensor t: sb.Append("tensor(").Append(t.DType).Append(", [").Append(string.Join(", ", t.Shape)).Append("])"); break;
             case PyDict d when depth <= 0: sb.Append("{...").Append(d.Count).Append(" items}"); break;
             case PyDict d:

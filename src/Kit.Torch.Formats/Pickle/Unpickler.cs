@@ -145,8 +145,11 @@ internal sealed class Unpickler(
         }
     }
 
-    private PyGlobal Resolve(string module, string name) =>
-        resolveGlobal(module, name) ?? throw new UnsafePickleException(filePath, $"{module}.{name}", $"{record} offset {_opStart}");
+    private object Resolve(string module, string name)
+    {
+        var g = resolveGlobal(module, name) ?? throw new UnsafePickleException(filePath, $"{module}.{name}", $"{record} offset {_opStart}");
+        return g.Constant ?? g;
+    }
 
     private object? Call(object? callable, PyTuple args)
     {

@@ -23,6 +23,8 @@ internal static class TorchAllowList
         var list = new List<PyGlobal>
         {
             new("collections", "OrderedDict", OrderedDict),
+            new("collections", "Counter", Counter),
+            new("torch", "device", Device),
             new("torch._utils", "_rebuild_tensor", a => RebuildTensor(a, requiresGrad: false)),
             new("torch._utils", "_rebuild_tensor_v2", a => RebuildTensor(a, requiresGrad: a.Count > 4 && Arg<bool>(a, 4))),
             new("torch._utils", "_rebuild_parameter", RebuildParameter),
@@ -34,7 +36,10 @@ internal static class TorchAllowList
             new("_codecs", "encode", a => Encoding.Latin1.GetBytes(Arg<string>(a, 0))),
         };
         foreach (var d in Enum.GetValues<DType>())
+        {
             list.Add(new PyGlobal("torch", d.TorchStorageName()) { StorageDType = d });
+            list.Add(new PyGlobal("torch", d.TorchName()) { Constant = d });
+        }
         return list.ToDictionary(g => g.FullName, StringComparer.Ordinal);
     }
 
@@ -47,6 +52,19 @@ internal static class TorchAllowList
                 else throw new ArgumentException("OrderedDict items are not (key, value) pairs");
         return d;
     }
+
+    // Counter(mapping): pickled as Counter.__reduce__ gives it, (Counter, (dict(self),)).
+    private static PyDict Counter(PyTuple args)
+    {
+        var d = new PyDict(PyDictKind.Counter);
+        if (args.Count > 0 && args[0] is PyDict items)
+            foreach (var (k, v) in items) d[k] = v;
+        return d;
+    }
+
+    // device('cuda', 0), device('cpu') or device('cuda:1')
+    private static TorchDevice Device(PyTuple args) =>
+        args.Count > 1 && args[1] is long index ? new TorchDevice(Arg<string>(args, 0), (int)index) : TorchDevice.Parse(Arg<string>(args, 0));
 
     // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
     private static RawTensor RebuildTensor(PyTuple a, bool requiresGrad)

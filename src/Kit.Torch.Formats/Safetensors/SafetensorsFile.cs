@@ -62,7 +62,7 @@ public sealed class SafetensorsFile : IDisposable
     {
         if (entry.ByteLength > Array.MaxLength)
             throw Error($"tensor '{entry.Name}' ({entry.ByteLength} bytes) is larger than one .NET array holds");
-        var data = new byte[entry.ByteLength];
+        var data = GC.AllocateUninitializedArray<byte>((int)entry.ByteLength);   // filled whole by the read
         ReadExactly(DataStart + entry.Begin, data);
         return new RawTensor(entry.DType, entry.Shape, data);
     }

@@ -51,6 +51,22 @@ public static class DTypeInfo
         return false;
     }
 
+    /// <summary>The name of the dtype in torch ("float32", "bfloat16", ...), as torch.float32 pickles.</summary>
+    public static string TorchName(this DType dtype) => dtype switch
+    {
+        DType.Float32 => "float32",
+        DType.Float16 => "float16",
+        DType.BFloat16 => "bfloat16",
+        DType.Float64 => "float64",
+        DType.Int64 => "int64",
+        DType.Int32 => "int32",
+        DType.Int16 => "int16",
+        DType.Int8 => "int8",
+        DType.UInt8 => "uint8",
+        DType.Bool => "bool",
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
+    };
+
     /// <summary>The legacy typed-storage class torch.save pickles for this dtype ("FloatStorage", ...).</summary>
     public static string TorchStorageName(this DType dtype) => dtype switch
     {

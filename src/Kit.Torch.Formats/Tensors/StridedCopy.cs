@@ -18,7 +18,8 @@ internal static class StridedCopy
         var count = RawTensor.ElementCountOf(size);
         if (count > Array.MaxLength / es)
             throw new ArgumentException($"a tensor of {count} {storage.DType} elements is larger than one .NET array holds");
-        var result = new byte[count * es];
+        // Every byte is written below (read or gathered), so skip zeroing: it costs as much as the copy.
+        var result = GC.AllocateUninitializedArray<byte>((int)(count * es));
         if (count == 0) return result;
 
         long last = offset;

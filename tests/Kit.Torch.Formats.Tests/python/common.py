@@ -2,7 +2,7 @@
 safetensors read/written by hand with struct + json (an independent reference; the safetensors package is
 not in Debian)."""
 import hashlib, json, struct
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 import torch
 
 TORCH2ST = {torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.float64: 'F64',
@@ -35,12 +35,17 @@ def describe(o):
         return {'k': 'tensor', 'dtype': str(o.dtype)[len('torch.'):], 'shape': list(o.shape),
                 'sha': hashlib.sha256(tensor_bytes(o)).hexdigest(), 'grad': o.requires_grad,
                 'param': isinstance(o, torch.nn.Parameter)}
+    if isinstance(o, torch.dtype):
+        return {'k': 'dtype', 'v': str(o)[len('torch.'):]}
+    if isinstance(o, torch.device):
+        return {'k': 'device', 'v': str(o)}
     if isinstance(o, tuple):
         return {'k': 'tuple', 'v': [describe(x) for x in o]}
     if isinstance(o, list):
         return {'k': 'list', 'v': [describe(x) for x in o]}
     if isinstance(o, dict):
-        r = {'k': 'odict' if isinstance(o, OrderedDict) else 'dict', 'v': [[describe(k), describe(v)] for k, v in o.items()]}
+        kind = 'counter' if isinstance(o, Counter) else 'odict' if isinstance(o, OrderedDict) else 'dict'
+        r = {'k': kind, 'v': [[describe(k), describe(v)] for k, v in o.items()]}
         meta = getattr(o, '_metadata', None)
         if meta is not None:
             r['meta'] = describe(meta)

@@ -46,7 +46,10 @@ save('module.pth', model.state_dict())               # carries _metadata, as loa
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 model[0](torch.randn(5, 4)).sum().backward()
 opt.step()
+scheduler = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[100, 200], gamma=0.5)   # milestones: a Counter
 save('ckpt.pth', {
+    'scheduler': scheduler.state_dict(), 'device': torch.device('cuda', 0), 'cpu': torch.device('cpu'),
+    'dtype': torch.bfloat16,
     'model': model.state_dict(), 'optimizer': opt.state_dict(), 'step': 1200, 'epoch': 3,
     'big': 2 ** 40, 'huge': 2 ** 70, 'neg': -5, 'name': 'tortoise ünïcode', 'none': None, 'flag': True,
     'ratio': 0.1, 'betas': (0.9, 0.999), 'blob': b'\x00\xff ab', 'nested': [1, [2.5, (None, 'x')], {}],
