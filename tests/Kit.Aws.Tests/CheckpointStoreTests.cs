@@ -1,0 +1,98 @@
+using Kit.Aws.Checkpoints;
+using Kit.Aws.Tests.Support;
+using Kit.Export.Bundles;
+using Kit.Export.S3;
+using Kit.TestSupport;
+
+namespace Kit.Aws.Tests;
+
+/// <summary>Checkpoint sync against a real S3-compatible server (s3rver) on loopback.</summary>
+public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+{
+    private readonly TempDir temp = new("kit-aws-ckpt");
+
+    public void Dispose() => temp.Dispose();
+
+    private DestinationCheckpointStore Store(string prefix) => DestinationCheckpointStore.Open(s3.Address(prefix), s3.Options);
+
+    [Fact]
+    public async Task A_new_store_instance_resumes_the_newest_checkpoint_byte_for_byte()
+    {
+        var first = SyntheticCheckpoint.Write(temp["vm1"], 1000);
+        var second = SyntheticCheckpoint.Write(temp["vm1"], 2000, weightBytes: 7_000_000); // multipart: over the 6 MiB threshold
+        await using (var store = Store("runs/alice"))
+        {
+            await store.UploadAsync(1000, first);
+            var stored = await store.UploadAsync(2000, second);
+            Assert.Equal(3, stored.Files.Count);
+        }
+
+        // "A new VM": another store instance, another local folder.
+        await using var resumed = Store("runs/alice");
+        var local = await resumed.DownloadLatestAsync(temp["vm2"]);
+
+        Assert.NotNull(local);
+        Assert.Equal(2000, local.Step);
+        Assert.Equal(SyntheticCheckpoint.Hashes(second), SyntheticCheckpoint.Hashes(local.Directory));
+        Assert.Equal([2000L, 1000L], (await resumed.ListCompleteAsync()).Select(c => c.Step));
+    }
+
+    [Fact]
+    public async Task An_upload_cut_off_before_its_marker_is_never_picked()
+    {
+        var done = SyntheticCheckpoint.Write(temp["vm1"], 500);
+        var cut = SyntheticCheckpoint.Write(temp["vm1"], 600);
+        await using (var store = Store("runs/bob"))
+            await store.UploadAsync(500, done);
+
+        // Step 600's files reach S3 but the VM is gone before the manifest: upload them without one.
+        await using (var raw = new S3Destination(S3Address.Parse(s3.Address("runs/bob")), s3.Options, ExportState.InMemory()))
+        {
+            foreach (var file in Directory.EnumerateFiles(cut, "*", SearchOption.AllDirectories))
+            {
+                var rel = Path.GetRelativePath(cut, file).Replace('\\', '/');
+                await raw.UploadAsync(new BundleFile($"{CheckpointManifest.FolderFor(600)}/{rel}", file, await FileHashes.ComputeAsync(file)),
+                    new Progress<long>(), CancellationToken.None);
+            }
+            Assert.Contains((await raw.ListAsync(CancellationToken.None)), f => f.RelativePath.StartsWith("step-000000000600/", StringComparison.Ordinal));
+        }
+
+        await using var resumed = Store("runs/bob");
+        var local = await resumed.DownloadLatestAsync(temp["vm2"]);
+        Assert.Equal(500, local!.Step);
+        Assert.Equal([500L], (await resumed.ListCompleteAsync()).Select(c => c.Step));
+    }
+
+    [Fact]
+    public async Task An_empty_store_resumes_nothing_and_runs_do_not_see_each_other()
+    {
+        await using (var a = Store("runs/a"))
+            await a.UploadAsync(7, SyntheticCheckpoint.Write(temp["x"], 7));
+        await using var b = Store("runs/b");
+        Assert.Null(await b.DownloadLatestAsync(temp["y"]));
+    }
+
+    [Fact]
+    public async Task A_corrupted_object_falls_back_to_the_previous_checkpoint()
+    {
+        var older = SyntheticCheckpoint.Write(temp["vm1"], 10);
+        var newer = SyntheticCheckpoint.Write(temp["vm1"], 20);
+        await using (var store = Store("runs/c"))
+        {
+            await store.UploadAsync(10, older);
+            await store.UploadAsync(20, newer);
+        }
+        // Same size, different bytes: the listing still looks complete, the hash does not match.
+        var bad = temp["bad.pth"];
+        var bytes = File.ReadAllBytes(Path.Combine(newer, "model.pth"));
+        bytes[123] ^= 0xFF;
+        File.WriteAllBytes(bad, bytes);
+        await using (var raw = new S3Destination(S3Address.Parse(s3.Address("runs/c")), s3.Options, ExportState.InMemory()))
+            await raw.UploadAsync(new BundleFile("step-000000000020/model.pth", bad, await FileHashes.ComputeAsync(bad)), new Progress<long>(), CancellationToken.None);
+
+        await using var resumed = Store("runs/c");
+        var local = await resumed.DownloadLatestAsync(temp["vm2"]);
+        Assert.Equal(10, local!.Step);
+        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step-000000000020", "model.pth")));
+    }
+}
