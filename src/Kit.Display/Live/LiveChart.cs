@@ -1,8 +1,11 @@
 using Kit.Display.Charts;
+using Kit.Display.Formatting;
 
 namespace Kit.Display.Live;
 
 /// <summary>A line chart that grows while training runs: Append(series, step, value) redraws it (throttled).</summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource),
+    PreferredMimeTypes = new[] { Rendering.Html, Rendering.Svg, Rendering.Png, Rendering.Text })]
 public sealed class LiveChart : LiveDisplay
 {
     public LiveChart(string? title = null, string? xLabel = "step", string? yLabel = "loss") =>

@@ -1,18 +1,16 @@
 using System.Diagnostics;
 using System.Reflection;
-using Kit.Display.Formatting;
 
 namespace Kit.Display.Live;
 
 /// <summary>
 /// A value that redraws itself in place while work runs (a progress bar, a loss chart). Show it with
-/// <c>var live = new ProgressDisplay("training"); live.Bind(display(live));</c>: the handle display(...)
+/// <c>var live = new ProgressDisplay("training", steps); live.Bind(display(live));</c>: the handle display(...)
 /// returns has an Update(object) method in both the Polyglot kernel (DisplayedValue) and the kit's runner,
 /// and is called by name, so the library needs neither. Updates are throttled to <see cref="MinInterval"/>;
-/// <see cref="Complete"/> pushes the final state.
+/// <see cref="Complete"/> pushes the final state. Each concrete type carries its own TypeFormatterSource
+/// attribute, since their MIME types differ.
 /// </summary>
-[TypeFormatterSource(typeof(RenderableFormatterSource),
-    PreferredMimeTypes = new[] { Rendering.Html, Rendering.Svg, Rendering.Png, Rendering.Text })]
 public abstract class LiveDisplay : IRenderable
 {
     private readonly object _gate = new();
