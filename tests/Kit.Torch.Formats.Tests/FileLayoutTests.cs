@@ -54,6 +54,11 @@ public class FileLayoutTests
         using var f = Safetensors.Open(path);
         Assert.All(f.Entries, e => Assert.Equal(0, e.Begin % e.DType.ElementSize()));
         foreach (var (name, t) in plain) Assert.Equal(t, f.Read(name));
+        var entry = f.Entries[0];
+        var into = new byte[entry.ByteLength];
+        f.ReadInto(entry, into);
+        Assert.Equal(plain[entry.Name].Data.ToArray(), into);
+        Assert.Throws<ArgumentException>(() => f.ReadInto(entry, new byte[entry.ByteLength + 1]));
     }
 
     [Fact]

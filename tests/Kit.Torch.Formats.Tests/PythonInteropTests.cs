@@ -23,6 +23,7 @@ public sealed class PythonInteropTests(ReferenceFiles reference) : IClassFixture
     [InlineData("sd.pth")]
     [InlineData("module.pth")]
     [InlineData("ckpt.pth")]
+    [InlineData("deflated.pth")]
     public void Reads_what_torch_save_wrote(string file)
     {
         var loaded = Pth.Load(reference[file]);
@@ -82,6 +83,9 @@ public sealed class PythonInteropTests(ReferenceFiles reference) : IClassFixture
         expected["kit_sd.pth"] = Describe.OfStateDict(sd);
         Pth.Save(dir["kit_linear.pth"], KitSamples.Linear());
         expected["kit_linear.pth"] = Describe.OfStateDict(KitSamples.Linear());
+        var many = new StateDict(Enumerable.Range(0, 300).Select(i => KeyValuePair.Create($"layer{i}.bias", RawTensor.Create(KitSamples.Wave(3, i), 3))));
+        Pth.Save(dir["kit_many.pth"], many);   // more than 256 memo entries: LONG_BINPUT / LONG_BINGET
+        expected["kit_many.pth"] = Describe.OfStateDict(many);
         var ckpt = KitSamples.Checkpoint();
         Pth.Save(dir["kit_ckpt.pth"], ckpt);
         expected["kit_ckpt.pth"] = Describe.Of(ckpt);
@@ -113,6 +117,8 @@ public sealed class PythonInteropTests(ReferenceFiles reference) : IClassFixture
         }
 
         var checks = result["checks"]!;
+        Assert.All(checks["zip_damaged"]!.AsObject(), kv => Assert.True(kv.Value is null, $"{kv.Key}: zipfile finds record {kv.Value} damaged"));
+        Assert.Equal(expected.Keys.Count(k => k.EndsWith(".pth")), checks["zip_damaged"]!.AsObject().Count);
         Assert.True(checks["arange_equal"]!.GetValue<bool>(), "torch.equal(arange) failed");
         Assert.True(checks["tied_share_storage"]!.GetValue<bool>(), "tensors over the same bytes did not share one storage");
         Assert.True(checks["param_is_parameter"]!.GetValue<bool>(), "the Parameter came back as a plain tensor");

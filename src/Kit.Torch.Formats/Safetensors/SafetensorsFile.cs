@@ -67,6 +67,15 @@ public sealed class SafetensorsFile : IDisposable
         return new RawTensor(entry.DType, entry.Shape, data);
     }
 
+    /// <summary>Reads a tensor's bytes straight into memory the caller owns (e.g. a native tensor's buffer),
+    /// which must be exactly <see cref="SafetensorsEntry.ByteLength"/> long.</summary>
+    public void ReadInto(SafetensorsEntry entry, Span<byte> destination)
+    {
+        if (destination.Length != entry.ByteLength)
+            throw new ArgumentException($"tensor '{entry.Name}' has {entry.ByteLength} bytes; the destination holds {destination.Length}");
+        ReadExactly(DataStart + entry.Begin, destination);
+    }
+
     /// <summary>Every tensor, in file order.</summary>
     public StateDict ReadAll()
     {

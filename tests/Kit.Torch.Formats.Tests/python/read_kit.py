@@ -1,6 +1,6 @@
 """Reads files the kit wrote (the .pth with torch.load, safetensors by hand) and prints their canonical
 descriptions, plus the checks that need torch itself (shared storage, load_state_dict into a module)."""
-import json, os, sys
+import json, os, sys, zipfile
 import torch
 from common import describe, read_safetensors
 
@@ -15,6 +15,9 @@ for name in sorted(os.listdir(folder)):
         results[name] = {'tensors': describe(tensors), 'metadata': meta}
 
 checks = {}
+# Python's zipfile checks every record's CRC-32 and the zip structure independently of torch's reader.
+checks['zip_damaged'] = {name: zipfile.ZipFile(os.path.join(folder, name)).testzip()
+                         for name in sorted(os.listdir(folder)) if name.endswith('.pth')}
 sd = torch.load(os.path.join(folder, 'kit_sd.pth'))
 checks['arange_equal'] = torch.equal(sd['arange'], torch.arange(12, dtype=torch.float32).reshape(3, 4))
 checks['tied_share_storage'] = sd['tied_a'].data_ptr() == sd['tied_b'].data_ptr()

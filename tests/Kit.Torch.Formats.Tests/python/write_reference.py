@@ -56,6 +56,14 @@ save('ckpt.pth', {
     'int_keys': {0: 'a', 7: {'step': torch.tensor(12.0)}}, 'many': list(range(1500)),
 })
 
+# The same archive re-zipped by Python's zipfile with deflate: another writer, and compressed records.
+import zipfile
+with zipfile.ZipFile(os.path.join(out, 'sd.pth')) as src, \
+        zipfile.ZipFile(os.path.join(out, 'deflated.pth'), 'w', zipfile.ZIP_DEFLATED) as dst:
+    for info in src.infolist():
+        dst.writestr(info.filename, src.read(info.filename))
+results['deflated.pth'] = results['sd.pth']
+
 
 class Evil:
     def __reduce__(self):
