@@ -6,4 +6,5 @@ out="build/main-job"
 rm -rf "$out"; mkdir -p "$out"
 ./kit sample-dataset "$out/dataset" --clips 24
 ./kit check "$out/dataset" --json "$out/check.json"
+./kit params --check-json "$out/check.json" --out "$out/run"
 echo "main job done: $out"

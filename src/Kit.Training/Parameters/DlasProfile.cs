@@ -42,10 +42,10 @@ public static class DlasProfile
 
         // param_calc.py: steps_per_epoch = N_train // TrainBS (integer division: the dropped partial batch is no step).
         var steps = nTrain / trainBs;
-        var perEpoch = $"{steps:N0} steps per epoch ({nTrain:N0} clips // TrainBS {trainBs})";
+        var perEpoch = $"{KitProfile.Plural(steps, "step", "steps")} per epoch ({nTrain:N0} clips // TrainBS {trainBs})";
         var decay = b.TakeSteps("LRDecaySteps", DlasRules.LRDecaySteps(steps),
             $"epochs [20, 40, 56, 72] × {perEpoch} (param_calc.py)");
-        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {steps:N0} steps per epoch)) (param_calc.py)");
+        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {KitProfile.Plural(steps, "step", "steps")} per epoch)) (param_calc.py)");
         var valFreq = b.Take("ValFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print} (param_calc.py)");
         var save = b.Take("SaveCheckpointFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as ValFreq (param_calc.py)");
         var rate = b.Take("TrainingRate", DlasRules.TrainingRate, "the Colab form's default; \"1e-5 has been good experimentally\"");

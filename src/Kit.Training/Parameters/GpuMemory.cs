@@ -8,7 +8,7 @@ namespace Kit.Training.Parameters;
 public sealed record GpuMemory(long Bytes, string Source)
 {
     /// <summary>Colab's free T4 (the guide's GPU): what the kit assumes when it neither is told nor finds one.</summary>
-    public static GpuMemory ColabT4 { get; } = new(16_000_000_000, "assumed: no GPU found, so a 16 GB T4 (Colab's free GPU)");
+    public static GpuMemory ColabT4 { get; } = new(16_000_000_000, "assumed: no GPU found, so Colab's free 16 GB T4");
 
     public string Display => FormatBytes(Bytes);
 

@@ -64,12 +64,12 @@ public static class KitProfile
             warnings.Add(new("memory", $"the model alone needs about {GpuMemory.FormatBytes(options.Model.FixedBytes)} for training: it does not fit in " +
                                        $"{memory.Display} ({memory.Source}) even one clip at a time (rule: batch bounded by accelerator memory)"));
         var perPass = Math.Max(1, fits);
-        var limit = $"{perPass:N0} clips per pass fit in {memory.Display} ({memory.Source}; longest clip {longest:0.0} s, {longestText} characters)";
+        var limit = $"{perPass:N0} clips per pass fit in {memory.Display} ({memory.Source}), longest clip {longest:0.0} s, {longestText} characters";
 
         var target = Math.Min(DlasRules.DefaultTrainBatch, nTrain);
         var mega = b.Take("MegaBatchFactor", (target + perPass - 1) / perPass,
-            target <= perPass ? $"1: a whole batch of {target} fits in one pass ({limit})"
-                              : $"⌈{target} / {perPass}⌉: accumulate so each pass fits ({limit})");
+            target <= perPass ? $"1: a whole batch of {target} fits in one pass: {limit}"
+                              : $"⌈{target} / {perPass}⌉, so each pass fits: {limit}");
         var (trainBsCalc, trainWhy) = ChooseBatch(nTrain, target, mega, memory, fits > 0 && target > perPass);
         var trainBs = b.Take("TrainBS", trainBsCalc, trainWhy);
         ValueRules.RequireBatchFitsDataset(trainBs, nTrain);
@@ -78,16 +78,16 @@ public static class KitProfile
 
         // No partial batch is dropped, so an epoch is ⌈clips / batch⌉ steps.
         var steps = (nTrain + trainBs - 1) / trainBs;
-        var perEpoch = $"{steps:N0} steps per epoch (⌈{nTrain:N0} clips / TrainBS {trainBs}⌉, last batch kept)";
+        var perEpoch = $"{Plural(steps, "step", "steps")} per epoch (⌈{nTrain:N0} clips / TrainBS {trainBs}⌉, last batch kept)";
         var decay = b.TakeSteps("LRDecaySteps", DlasRules.LRDecaySteps(steps), $"epochs [20, 40, 56, 72] × {perEpoch}, as DLAS");
-        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {steps:N0} steps per epoch)), as DLAS");
+        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {Plural(steps, "step", "steps")} per epoch)), as DLAS");
         var valFreq = b.Take("ValFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
         var save = b.Take("SaveCheckpointFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
         var rate = b.Take("TrainingRate", DlasRules.TrainingRate, "1e-5, the Colab guide's fine-tuning rate");
         var name = b.Take("ExperimentName", ParameterCalculator.DefaultExperimentName(stats), "the dataset's folder name");
         var warmupCalc = Math.Min(MaxWarmupSteps, Math.Max(1, decay[0] / 10));
         var warmup = b.Take("WarmupSteps", warmupCalc, $"a tenth of the way to the first decay (step {decay[0]:N0}, 2 epochs), at most {MaxWarmupSteps}");
-        var total = b.Take("TotalSteps", checked(Epochs * steps), $"{Epochs} epochs × {steps:N0} steps: eight epochs past the last decay at epoch 72");
+        var total = b.Take("TotalSteps", checked(Epochs * steps), $"{Epochs} epochs × {Plural(steps, "step", "steps")}: eight epochs past the last decay at epoch 72");
 
         var values = new TrainingParameters
         {
@@ -121,9 +121,11 @@ public static class KitProfile
         for (var d = top; d >= floor; d--)
         {
             if (clips % d == 0 && d % mega == 0)
-                return (d, $"largest divisor of {clips:N0} clips {bound}: {clips / d:N0} full batches");
+                return (d, $"largest divisor of {clips:N0} clips {bound}: {Plural(clips / d, "full batch", "full batches")}");
         }
         var (full, rest) = Math.DivRem(clips, top);
         return (top, $"{top}, {bound}: {clips:N0} clips = {full:N0} × {top} + a last batch of {rest} (the kit keeps it; no divisor within 3/4)");
     }
+
+    internal static string Plural(int n, string one, string many) => $"{n:N0} {(n == 1 ? one : many)}";
 }

@@ -87,7 +87,7 @@ public static class ParameterCatalog
     public static string Format(object? value) => value switch
     {
         null => "",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
         bool b => b ? "true" : "false",
         string t => t,
         System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object>().Select(Format)) + "]",

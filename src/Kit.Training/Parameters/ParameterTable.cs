@@ -19,7 +19,7 @@ public sealed partial class ParameterSet : IRenderable
                 _ => $"{ValClips.Count:N0} validation clips",
             };
             var lost = ClipsLeftOutPerEpoch > 0 ? $", {ClipsLeftOutPerEpoch:N0} left out of each epoch" : ", no clip left out";
-            return $"profile {Profile}: {TrainClips.Count:N0} training clips, {val}; {StepsPerEpoch:N0} steps per epoch{lost}";
+            return $"profile {Profile}: {TrainClips.Count:N0} training clips, {val}; {KitProfile.Plural(StepsPerEpoch, "step", "steps")} per epoch{lost}";
         }
     }
 
