@@ -106,9 +106,7 @@ KT_API TH kt_binary(int op, TH a, TH b) {
 KT_API TH kt_binary_scalar(int op, TH a, double s, int reverse) {
   KT_TRY
   const at::Tensor& x = *a;
-  at::Scalar v(s);
-  // Integer tensors keep their dtype when the scalar is whole, as in Python.
-  if (s == (double)(int64_t)s && at::isIntegralType(x.scalar_type(), true)) v = at::Scalar((int64_t)s);
+  at::Scalar v = kt::scalar_for(x, s);
   if (reverse) {
     switch (op) {
       case B_SUB: return kt::wrap(at::rsub(x, v));
@@ -144,13 +142,14 @@ enum Inplace { I_ADD, I_SUB, I_MUL, I_DIV, I_COPY, I_FILL, I_ZERO, I_CLAMP_MIN, 
 KT_API int kt_inplace(int op, TH a, TH b, double s, double s2) {
   KT_TRY
   at::Tensor& x = *a;
+  at::Scalar v = kt::scalar_for(x, s);
   switch (op) {
-    case I_ADD: if (b) x.add_(*b); else x.add_(s); break;
-    case I_SUB: if (b) x.sub_(*b); else x.sub_(s); break;
-    case I_MUL: if (b) x.mul_(*b); else x.mul_(s); break;
-    case I_DIV: if (b) x.div_(*b); else x.div_(s); break;
+    case I_ADD: if (b) x.add_(*b); else x.add_(v); break;
+    case I_SUB: if (b) x.sub_(*b); else x.sub_(v); break;
+    case I_MUL: if (b) x.mul_(*b); else x.mul_(v); break;
+    case I_DIV: if (b) x.div_(*b); else x.div_(v); break;
     case I_COPY: x.copy_(*b); break;
-    case I_FILL: x.fill_(s); break;
+    case I_FILL: x.fill_(v); break;
     case I_ZERO: x.zero_(); break;
     case I_CLAMP_MIN: x.clamp_min_(s); break;
     case I_CLAMP_MAX: x.clamp_max_(s); break;

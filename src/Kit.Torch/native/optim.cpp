@@ -27,18 +27,25 @@ KT_API int kt_adam_step(TH* params, TH* exp_avg, TH* exp_avg_sq, TH* max_exp_avg
       float* mp = m.data_ptr<float>();
       float* vp = v.data_ptr<float>();
       float* mx = amsgrad ? max_exp_avg_sq[i]->data_ptr<float>() : nullptr;
-      const float b1 = (float)beta1, b2 = (float)beta2, wd = (float)weight_decay, decay = (float)(1 - lr * weight_decay);
-      const float ss = (float)step_size, bs = (float)bc2_sqrt, e = (float)eps;
+      // Scalars are rounded to float as ATen rounds them, and each update is written in the order of
+      // PyTorch's op sequence, so the result matches torch.optim to the last bit or two.
+      const float b1 = (float)beta1, b2 = (float)beta2, omb1 = (float)(1 - beta1), omb2 = (float)(1 - beta2);
+      const float wd = (float)weight_decay, decay = (float)(1 - lr * weight_decay);
+      const float neg_ss = (float)(-step_size), bs = (float)bc2_sqrt, e = (float)eps;
       at::parallel_for(0, p.numel(), 16384, [&](int64_t begin, int64_t end) {
         for (int64_t j = begin; j < end; j++) {
           float g = gp[j];
           if (decoupled) pp[j] *= decay;
           else if (wd != 0) g += wd * pp[j];
-          mp[j] = mp[j] * b1 + g * (1 - b1);
-          vp[j] = vp[j] * b2 + (1 - b2) * g * g;
-          float s = vp[j];
-          if (mx) { mx[j] = std::max(mx[j], s); s = mx[j]; }
-          pp[j] -= ss * mp[j] / (std::sqrt(s) / bs + e);
+          float m = mp[j] * b1;
+          m = m + omb1 * g;
+          mp[j] = m;
+          float v = vp[j] * b2;
+          v = v + omb2 * g * g;
+          vp[j] = v;
+          if (mx) { mx[j] = std::max(mx[j], v); v = mx[j]; }
+          float denom = std::sqrt(v) / bs + e;
+          pp[j] = pp[j] + neg_ss * (m / denom);
         }
       });
       continue;

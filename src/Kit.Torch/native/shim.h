@@ -25,6 +25,12 @@ inline at::TensorOptions options(int dtype, int device_type, int device_index) {
       .dtype((at::ScalarType)dtype)
       .device(at::Device((c10::DeviceType)device_type, (c10::DeviceIndex)device_index));
 }
+// A double from C# as the Scalar PyTorch would use: whole numbers stay integers for integer tensors,
+// so `long_tensor + 1` keeps its dtype.
+inline at::Scalar scalar_for(const at::Tensor& x, double s) {
+  if (s == (double)(int64_t)s && at::isIntegralType(x.scalar_type(), true)) return at::Scalar((int64_t)s);
+  return at::Scalar(s);
+}
 }  // namespace kt
 
 // No C++ exception may cross into .NET: every entry point runs its body inside this guard.
