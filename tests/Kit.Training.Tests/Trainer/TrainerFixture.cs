@@ -1,4 +1,3 @@
-using Kit.Data.Samples;
 using Kit.Training.Config;
 using Kit.Training.Parameters;
 using Kit.Training.Recipes.Tiny;
@@ -6,17 +5,10 @@ using Kit.TestSupport;
 
 namespace Kit.Training.Tests.Trainer;
 
-/// <summary>The kit's sample dataset (real espeak-ng speech), made once under build/ and shared by the trainer tests.</summary>
+/// <summary>Run configs for the tiny recipe on the kit's sample dataset (real espeak-ng speech, 36 train + 4 validation clips).</summary>
 public static class TrainerFixture
 {
-    private static readonly Lazy<string> Dataset = new(() =>
-    {
-        var folder = Path.Combine(RepoPaths.Root, "build", "test-data", "trainer-sample-40");
-        SampleDataset.CreateAsync(folder, 40).GetAwaiter().GetResult();
-        return folder;
-    });
-
-    public static string DatasetFolder => Dataset.Value;
+    public static string DatasetFolder => SampleDatasets.Get(40);
 
     public static RunConfig Config(string runDirectory, int saveFreq = 10, int valFreq = 10, int printFreq = 5, double lr = 0.05, int seed = 1) => new()
     {

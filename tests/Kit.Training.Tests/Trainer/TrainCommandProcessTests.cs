@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Recipes.Tiny;
+using Kit.Training.Trainer;
+using Kit.TestSupport;
+using KitTrainer = Kit.Training.Trainer.Trainer;
+
+namespace Kit.Training.Tests.Trainer;
+
+/// <summary>`kit train` in a child process: signals stop it gracefully, and a SIGKILL during a save leaves a resumable run.</summary>
+public class TrainCommandProcessTests
+{
+    private static string KitDll()
+    {
+        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
+        return dll;
+    }
+
+    private static Process StartTrain(string configPath, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(KitDll());
+        psi.ArgumentList.Add("train");
+        psi.ArgumentList.Add(configPath);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
+    }
+
+    private static string WriteConfig(string runDir, int saveFreq)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(runDir)!, Path.GetFileName(runDir) + "-config.yaml");
+        RunConfigFile.Write(TrainerFixture.Config(runDir, saveFreq: saveFreq), path);
+        return path;
+    }
+
+    private static void Signal(Process p, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", p.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what, Process p, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (p.HasExited) Assert.Fail($"kit train exited ({p.ExitCode}) before {what}:\n{p.StandardOutput.ReadToEnd()}\n{p.StandardError.ReadToEnd()}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Thread.Sleep(10);
+        }
+    }
+
+    [Theory]
+    [InlineData("TERM", "SIGTERM")]
+    [InlineData("INT", "Ctrl+C (SIGINT)")]
+    public void A_signal_finishes_the_step_saves_and_exits_cleanly(string signal, string reason)
+    {
+        using var dir = new TempDir();
+        var runDir = dir["run"];
+        using var p = StartTrain(WriteConfig(runDir, saveFreq: 100_000));
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        p.BeginOutputReadLine();
+        WaitUntil(() => output.Any(l => l.StartsWith("step 10 ")), "step 10", p);
+        Signal(p, signal);
+        Assert.True(p.WaitForExit(60_000), "kit train did not exit after the signal");
+        var stderr = p.StandardError.ReadToEnd();
+        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {stderr}");
+        var stopped = output.Single(l => l.StartsWith("Stopping at step "));
+        Assert.Contains(reason, stopped);
+        var step = long.Parse(stopped["Stopping at step ".Length..].Split(':')[0]);
+        Assert.Equal(step, new CheckpointStore(runDir).FindNewestReadable()!.Step);
+        Assert.Contains(output, l => l.StartsWith("Continue later with: kit train --resume"));
+    }
+
+    [Fact]
+    public void A_run_killed_during_a_save_resumes_from_the_last_good_checkpoint()
+    {
+        using var dir = new TempDir();
+        var runDir = dir["run"];
+        // Each save lingers between its files and its manifest, so the kill lands inside one.
+        using var p = StartTrain(WriteConfig(runDir, saveFreq: 5), new Dictionary<string, string> { ["KIT_TEST_SAVE_DELAY_MS"] = "1500" });
+        p.BeginOutputReadLine();
+        var checkpoints = Path.Combine(runDir, CheckpointFiles.CheckpointsFolder);
+        WaitUntil(() => Directory.Exists(Path.Combine(checkpoints, "step-000000005"))
+                        && Directory.Exists(Path.Combine(checkpoints, ".partial-step-000000010"))
+                        && Directory.GetFiles(Path.Combine(checkpoints, ".partial-step-000000010")).Length >= 2, "the second save to be under way", p);
+        p.Kill();   // SIGKILL: no handler runs
+        p.WaitForExit();
+
+        var store = new CheckpointStore(runDir);
+        Assert.Equal([5L], store.Steps());
+        var lines = new List<string>();
+        var config = KitTrainer.ReadRunConfig(runDir);
+        var result = KitTrainer.Run(config, new TinyDurationRecipe(), runDirectory: runDir, resume: true, log: lines.Add,
+            options: TrainerOptions.FromConfig(config) with { MaxSteps = 12 });
+        Assert.Contains(lines, l => l.Contains("Resuming at step 5"));
+        Assert.Equal(12, result.Step);
+        Assert.Equal(12, store.FindNewestReadable()!.Step);
+        Assert.DoesNotContain(Directory.GetDirectories(checkpoints), d => Path.GetFileName(d).StartsWith(".partial"));
+        var steps = Kit.Training.Metrics.MetricsLog.Read(Path.Combine(runDir, "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => r.Step).ToList();
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), steps); // the lines past step 5 from the killed run were dropped
+    }
+}
