@@ -82,3 +82,21 @@ public sealed class KernelConventionTests
         Assert.Equal(typeof(string[]), t.GetProperty("PreferredMimeTypes")!.PropertyType);
     }
 }
+
+public sealed class InheritedConventionTests
+{
+    /// <summary>Like the trainer's view: a LiveDisplay subclass in another assembly, with no attribute of its own.</summary>
+    private sealed class StepCounter : LiveDisplay
+    {
+        public override IReadOnlyList<Rendering> Render() => [new(Rendering.Html, "<b>3</b>"), new(Rendering.Text, "3")];
+    }
+
+    [Fact]
+    public void A_live_display_subclass_inherits_one_attribute_and_a_chart_subclass_its_own()
+    {
+        var inherited = Assert.Single(typeof(StepCounter).GetCustomAttributes(true), a => a.GetType().Name == "TypeFormatterSourceAttribute");
+        Assert.Equal([Rendering.Html, Rendering.Text], ((Formatting.TypeFormatterSourceAttribute)inherited).PreferredMimeTypes);
+        var chart = Assert.Single(typeof(LiveChart).GetCustomAttributes(true), a => a.GetType().Name == "TypeFormatterSourceAttribute");
+        Assert.Equal(4, ((Formatting.TypeFormatterSourceAttribute)chart).PreferredMimeTypes!.Length);
+    }
+}

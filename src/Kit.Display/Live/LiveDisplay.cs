@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Kit.Display.Formatting;
 
 namespace Kit.Display.Live;
 
@@ -8,9 +9,10 @@ namespace Kit.Display.Live;
 /// <c>var live = new ProgressDisplay("training", steps); live.Bind(display(live));</c>: the handle display(...)
 /// returns has an Update(object) method in both the Polyglot kernel (DisplayedValue) and the kit's runner,
 /// and is called by name, so the library needs neither. Updates are throttled to <see cref="MinInterval"/>;
-/// <see cref="Complete"/> pushes the final state. Each concrete type carries its own TypeFormatterSource
-/// attribute, since their MIME types differ.
+/// <see cref="Complete"/> pushes the final state. Subclasses inherit the kernel attribute (HTML and text);
+/// one that also renders images (LiveChart) declares its own, which replaces this one.
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public abstract class LiveDisplay : IRenderable
 {
     private readonly object _gate = new();

@@ -2,12 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Kit.Display.Formatting;
 
 namespace Kit.Display.Live;
 
 /// <summary>A progress bar with the latest metrics, elapsed time and an estimate of the time left.</summary>
-[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class ProgressDisplay : LiveDisplay
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
