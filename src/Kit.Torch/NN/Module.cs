@@ -13,7 +13,7 @@ public static partial class torch
         /// <see cref="RegisterComponents"/>), with PyTorch's dotted state-dict names so a PyTorch state
         /// dict loads name for name.
         /// </summary>
-        public abstract class Module : IDisposable
+        public abstract partial class Module : IDisposable
         {
             private readonly List<(string name, Parameter? p)> parameters_ = [];
             private readonly List<(string name, Tensor? t, bool persistent)> buffers_ = [];
