@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Kit.Data.Audio;
 
@@ -33,17 +34,19 @@ public sealed record AudioLevels(
         int frameSamples = Math.Max(1, sampleRate / 100) * channels;
         int frames = samples.Length / frameSamples;
         var frameEnergy = frames <= 4096 ? stackalloc float[frames] : new float[frames];
-        float loudest = 0;
+        float loudest = 0, peak = 0;
         double sumSquares = 0;
         for (int f = 0; f < frames; f++)
         {
-            float e = TensorPrimitives.SumOfSquares(samples.Slice(f * frameSamples, frameSamples));
+            var (e, framePeak) = EnergyAndPeak(samples.Slice(f * frameSamples, frameSamples));
             sumSquares += e;
             frameEnergy[f] = e / frameSamples;
             if (frameEnergy[f] > loudest) loudest = frameEnergy[f];
+            if (framePeak > peak) peak = framePeak;
         }
-        sumSquares += TensorPrimitives.SumOfSquares(samples[(frames * frameSamples)..]);
-        float peak = Math.Abs(TensorPrimitives.MaxMagnitude(samples));
+        var (tailEnergy, tailPeak) = EnergyAndPeak(samples[(frames * frameSamples)..]);
+        sumSquares += tailEnergy;
+        peak = Math.Max(peak, tailPeak);
         double rmsDb = 10 * Math.Log10(Math.Max(sumSquares / samples.Length, 1e-20));
         int clippedRuns = peak >= FullScale ? CountClippedRuns(samples, channels) : 0;
 
@@ -54,6 +57,33 @@ public sealed record AudioLevels(
         while (trail < frames - lead && frameEnergy[frames - 1 - trail] < threshold) trail++;
         double frameSeconds = (double)frameSamples / channels / sampleRate;
         return new AudioLevels(peak, clippedRuns, rmsDb, lead * frameSeconds, trail * frameSeconds);
+    }
+
+    /// <summary>Sum of squares and largest magnitude in one vectorised pass.</summary>
+    private static (float Energy, float Peak) EnergyAndPeak(ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        float energy = 0, peak = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<float>.Count)
+        {
+            var sum = Vector256<float>.Zero;
+            var max = Vector256<float>.Zero;
+            ref float start = ref MemoryMarshal.GetReference(x);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                sum += v * v;
+                max = Vector256.Max(max, Vector256.Abs(v));
+            }
+            energy = Vector256.Sum(sum);
+            for (int k = 0; k < Vector256<float>.Count; k++) peak = Math.Max(peak, max.GetElement(k));
+        }
+        for (; i < x.Length; i++)
+        {
+            energy += x[i] * x[i];
+            peak = Math.Max(peak, Math.Abs(x[i]));
+        }
+        return (energy, peak);
     }
 
     private static int CountClippedRuns(ReadOnlySpan<float> samples, int channels)

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Kit.Data.Audio;
@@ -189,10 +189,22 @@ public static class WavReader
 
     private static void ConvertInt16(ReadOnlySpan<byte> data, Span<float> output)
     {
-        // Vectorised widening conversion, then one vectorised scale: the common LJSpeech case.
+        // The common LJSpeech case, vectorised by hand: widen 16 shorts to ints, convert, scale.
         var shorts = MemoryMarshal.Cast<byte, short>(data)[..output.Length];
-        TensorPrimitives.ConvertChecked<short, float>(shorts, output);
-        TensorPrimitives.Multiply(output, 1f / 32768, output);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(1f / 32768);
+            ref short src = ref MemoryMarshal.GetReference(shorts);
+            ref float dst = ref MemoryMarshal.GetReference(output);
+            for (; i <= shorts.Length - Vector256<short>.Count; i += Vector256<short>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref src, (nuint)i));
+                (Vector256.ConvertToSingle(lo) * scale).StoreUnsafe(ref dst, (nuint)i);
+                (Vector256.ConvertToSingle(hi) * scale).StoreUnsafe(ref dst, (nuint)(i + Vector256<int>.Count));
+            }
+        }
+        for (; i < shorts.Length; i++) output[i] = shorts[i] * (1f / 32768);
     }
 
     private static FileStream OpenRead(string path)

@@ -168,15 +168,19 @@ public static class DatasetCheck
     internal static double SpeakingRate(DatasetEntry e, ClipMeasurement clip) =>
         clip.Info is { DurationSeconds: > 0 } info ? e.TrainingText.Length / info.DurationSeconds : 0;
 
+    private static (string Key, HashSet<int> Runes)? _supported;
+
     internal static string UnsupportedCharacters(string text, string supported)
     {
-        var result = new StringBuilder();
+        // Runs for every line of large datasets: the supported set is built once, ASCII-only text is common.
+        var cache = _supported;
+        if (cache is null || !ReferenceEquals(cache.Value.Key, supported) && cache.Value.Key != supported)
+            _supported = cache = (supported, supported.EnumerateRunes().Select(r => r.Value).ToHashSet());
+        var set = cache.Value.Runes;
+        List<int>? found = null;
         foreach (var rune in text.EnumerateRunes())
-        {
-            var s = rune.ToString();
-            if (!supported.Contains(s, StringComparison.Ordinal) && !result.ToString().Contains(s, StringComparison.Ordinal)) result.Append(s);
-        }
-        return result.ToString();
+            if (!set.Contains(rune.Value) && !(found ??= []).Contains(rune.Value)) found.Add(rune.Value);
+        return found is null ? "" : string.Concat(found.Select(v => new Rune(v).ToString()));
     }
 
     /// <summary>Characters a person can see: invisible and odd ones by code point.</summary>
