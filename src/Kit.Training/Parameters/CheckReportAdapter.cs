@@ -10,6 +10,29 @@ namespace Kit.Training.Parameters;
 /// </summary>
 public static class CheckReportAdapter
 {
+    /// <summary>
+    /// The check report for <paramref name="dataset"/>: the one saved at <paramref name="checkJson"/> (notebook 01's
+    /// or `kit check --json`'s) when it exists and is about this dataset, else a fresh check.
+    /// </summary>
+    public static DatasetCheckReport LoadOrCheck(string dataset, string? checkJson, IProgress<(int Done, int Total)>? progress = null)
+    {
+        if (!string.IsNullOrWhiteSpace(checkJson) && File.Exists(checkJson))
+        {
+            var saved = DatasetCheckReport.Load(checkJson);
+            var folder = Directory.Exists(dataset) ? Path.GetFullPath(dataset) : Path.GetDirectoryName(Path.GetFullPath(dataset));
+            if (string.Equals(Path.TrimEndingDirectorySeparator(saved.Dataset), Path.TrimEndingDirectorySeparator(folder ?? ""), StringComparison.Ordinal))
+                return saved;
+        }
+        try
+        {
+            return DatasetCheck.Run(dataset, new DatasetCheckOptions { Progress = progress });
+        }
+        catch (DatasetLoadException e)
+        {
+            return DatasetCheckReport.Unreadable(dataset, e.Message);
+        }
+    }
+
     public static DatasetStats ToDatasetStats(this DatasetCheckReport report)
     {
         if (report.ExitCode == 2)

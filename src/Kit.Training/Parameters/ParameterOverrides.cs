@@ -28,6 +28,10 @@ public sealed class ParameterOverrides
         return result;
     }
 
+    /// <summary>From one line of assignments separated by ';' or new lines (a notebook's parameters cell): "TrainBS=32; Fp16=true".</summary>
+    public static ParameterOverrides ParseLine(string? assignments) =>
+        Parse((assignments ?? "").Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>From a dictionary of names to text or typed values (the API and notebooks). Null or blank keeps the calculated value.</summary>
     public static ParameterOverrides From(IEnumerable<KeyValuePair<string, object?>> values)
     {

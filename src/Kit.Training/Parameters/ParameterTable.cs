@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Training.Parameters;
 
 /// <summary>The result as a table (name, value, reason, set by you?) with the warnings beneath.</summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed partial class ParameterSet : IRenderable
 {
     /// <summary>One line describing the split and epoch the values were calculated for.</summary>

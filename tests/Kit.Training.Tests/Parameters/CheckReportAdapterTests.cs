@@ -67,3 +67,37 @@ public class CheckReportAdapterTests
         Assert.Contains("no such folder", e.Message);
     }
 }
+
+public class LoadOrCheckTests
+{
+    [Fact]
+    public void A_saved_report_is_reused_only_for_its_own_dataset()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["a"]);
+        Directory.CreateDirectory(dir["b"]);
+        var saved = new DatasetCheckReport
+        {
+            Dataset = dir["a"],
+            Entries = [new CheckedEntry { Split = Split.Train, Line = 1, Audio = "wavs/x.wav", Text = "x", TextLength = 1, DurationSeconds = 1, Usable = true }],
+            Summary = new DatasetSummary { Splits = [new SplitSummary { Split = Split.Train, ListFile = "train.txt" }] },
+        };
+        saved.Save(dir["check.json"]);
+        Assert.Single(CheckReportAdapter.LoadOrCheck(dir["a"], dir["check.json"]).Entries);
+        Assert.Single(CheckReportAdapter.LoadOrCheck(dir["a"] + "/", dir["check.json"]).Entries);
+        // Folder b has no lists: it is checked afresh (and found unreadable), not answered with a's report.
+        var fresh = CheckReportAdapter.LoadOrCheck(dir["b"], dir["check.json"]);
+        Assert.Equal(2, fresh.ExitCode);
+        Assert.Contains("metadata.csv", fresh.Error);
+    }
+
+    [Fact]
+    public void A_line_of_overrides_splits_on_semicolons_and_new_lines()
+    {
+        var o = ParameterOverrides.ParseLine("TrainBS=32; LRDecaySteps=100,200,300,400\nFp16=true;");
+        Assert.Equal(32, o.Values["TrainBS"]);
+        Assert.Equal(new[] { 100, 200, 300, 400 }, (int[])o.Values["LRDecaySteps"]);
+        Assert.Equal(true, o.Values["Fp16"]);
+        Assert.Empty(ParameterOverrides.ParseLine("  ").Values);
+    }
+}
