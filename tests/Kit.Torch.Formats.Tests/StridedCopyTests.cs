@@ -32,13 +32,16 @@ public class StridedCopyTests
         { 0, [0, 5], [5, 1] },          // empty
         { 3, [], [] },                  // 0-d scalar
         { 2, [4, 3], [0, 1] },          // broadcast (stride 0), as expand() saves
+        { 3, [70, 45], [1, 70] },       // transposed, larger than one copy tile, with partial tiles
+        { 0, [3, 33, 40], [1320, 1, 33] },  // a batch of transposed matrices
+        { 1, [5, 7, 9, 11], [1, 5, 35, 315] },  // fully reversed strides, 4-d
     };
 
     [Theory]
     [MemberData(nameof(Views))]
     public void Gathers_like_the_definition(long offset, long[] size, long[] stride)
     {
-        var values = Enumerable.Range(100, 48).ToArray();
+        var values = Enumerable.Range(100, 4000).ToArray();
         var bytes = StridedCopy.Contiguous(new ArrayStorage(values), offset, size, stride);
         Assert.Equal(Reference(values, offset, size, stride), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bytes).ToArray());
     }
