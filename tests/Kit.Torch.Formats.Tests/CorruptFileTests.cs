@@ -86,6 +86,21 @@ public class CorruptFileTests
         AssertNamesFile(otherZip, () => Pth.Load(otherZip));
     }
 
+    [Fact]
+    public void A_big_endian_archive_is_refused_rather_than_read_scrambled()
+    {
+        using var dir = new TempDir();
+        var path = dir["be.pth"];
+        using (var f = File.Create(path))
+        {
+            var zip = new ZipWriter(f);
+            zip.Add("be/data.pkl", new byte[] { Op.Proto, 2, Op.None, Op.Stop });
+            zip.Add("be/byteorder", "big"u8);
+            zip.Finish();
+        }
+        Assert.Contains("big-endian", Assert.Throws<TorchFormatException>(() => Pth.Load(path)).Message);
+    }
+
     private static string SafetensorsWithHeader(TempDir dir, string json, int dataBytes, ulong? lengthField = null)
     {
         var path = dir["bad.safetensors"];

@@ -16,6 +16,10 @@ internal static class PthReader
             var many => throw new TorchFormatException(path, $"several data.pkl records ({string.Join(", ", many)})"),
         };
         var prefix = pkl[..^"data.pkl".Length];
+        // torch 2 records the byte order; files without the record (torch 1.x) are little-endian.
+        if (zip.Entries.TryGetValue(prefix + "byteorder", out var order)
+            && System.Text.Encoding.ASCII.GetString(zip.ReadAll(order)).Trim() is var byteOrder and not "little")
+            throw new TorchFormatException(path, $"tensors are stored {byteOrder}-endian; the kit reads little-endian files only");
         var storages = new Dictionary<string, ZipStorage>(StringComparer.Ordinal);
 
         object? PersistentLoad(object? pid)
