@@ -49,8 +49,8 @@ public sealed record RawTensor
         return new RawTensor(d, shape, MemoryMarshal.AsBytes(values).ToArray());
     }
 
-    public static RawTensor Create<T>(T[] values, params long[] shape) where T : unmanaged =>
-        Create<T>(values.AsSpan(), shape.Length == 0 && values.Length != 1 ? [values.Length] : shape);
+    /// <summary>A tensor over a copy of <paramref name="values"/> with the given shape (none: a 0-d scalar).</summary>
+    public static RawTensor Create<T>(T[] values, params long[] shape) where T : unmanaged => Create<T>(values.AsSpan(), shape);
 
     /// <summary>The elements reinterpreted as T (no copy).</summary>
     public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => MemoryMarshal.Cast<byte, T>(Data.Span);
