@@ -4,11 +4,25 @@ using Kit.TestSupport;
 namespace Kit.Notebooks.Tests;
 
 /// <summary>
-/// Every notebook in notebooks/ runs headless on the built-in sample dataset (its parameters' defaults);
+/// Every notebook in notebooks/ runs headless, in order, with its parameters' defaults, which point at the
+/// built-in sample dataset in build/main-job/dataset (made here as the main job makes it, when missing);
 /// the executed copies land in build/notebooks/, which CI keeps as an artifact.
 /// </summary>
-public sealed class NotebookCatalogTests
+[TestCaseOrderer(ByNameOrderer.TypeName, ByNameOrderer.AssemblyName)]
+public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.SampleDataset>
 {
+    /// <summary>The notebooks' default dataset: `kit sample-dataset build/main-job/dataset --clips 24`.</summary>
+    public sealed class SampleDataset
+    {
+        public SampleDataset()
+        {
+            var dir = Path.Combine(RepoPaths.Root, "build", "main-job", "dataset");
+            if (File.Exists(Path.Combine(dir, "metadata.csv"))) return;
+            var (code, _, err) = CliTests.Kit("sample-dataset", dir, "--clips", "24");
+            Assert.True(code == 0, $"kit sample-dataset failed ({code}):\n{err}");
+        }
+    }
+
     public static string NotebooksFolder => Path.Combine(RepoPaths.Root, "notebooks");
 
     public static TheoryData<string> Notebooks()
