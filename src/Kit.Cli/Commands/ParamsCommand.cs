@@ -30,10 +30,11 @@ public sealed class ParamsCommand : IKitCommand
         var gpuMemory = new Option<string?>("--gpu-memory") { Description = "Accelerator memory to fit batches in, e.g. 16GB (default: found with nvidia-smi, else a 16 GB T4)" };
         var set = new Option<string[]>("--set") { Description = "Override a value: --set TrainBS=32 --set LRDecaySteps=100,200,300,400", AllowMultipleArgumentsPerToken = true };
         var valBatch = new Option<int>("--dlas-val-batch") { Description = "dlas profile: default validation batch (16 in param_calc.py, 32 in the Colab notebook)", DefaultValueFactory = _ => DlasRules.DefaultValBatch };
+        var recipe = new Option<string>("--recipe") { Description = "The model recipe the run config names", DefaultValueFactory = _ => RunConfig.DefaultModelRecipe };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for run.yml and dlas-gpt.yml (default: runs/EXPERIMENT)" };
         var command = new Command("params", "Calculate training parameters from a dataset, with reasons; write the run config and a DLAS config.")
         {
-            dataset, checkJson, profile, gpuMemory, set, valBatch, output,
+            dataset, checkJson, profile, gpuMemory, set, valBatch, recipe, output,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -78,7 +79,7 @@ public sealed class ParamsCommand : IKitCommand
                 if (report.HasErrors)
                     Console.Out.WriteLine($"\nnote: the check found {report.Summary.Errors} error(s); only the usable clips are counted (`kit check` lists them)");
                 var folder = pr.GetValue(output)?.FullName ?? Path.Combine("runs", result.Values.ExperimentName);
-                var written = ParameterOutputs.Write(result, folder);
+                var written = ParameterOutputs.Write(result, folder, pr.GetValue(recipe));
                 Console.Out.WriteLine();
                 Console.Out.WriteLine($"run config:  {written.RunConfig}");
                 Console.Out.WriteLine($"DLAS config: {written.DlasConfig}");

@@ -26,7 +26,7 @@ public static class RunConfigFile
              .Comment("Edit values by key; paths are relative to this file. `kit params --set Name=value` recalculates.");
             y.Int("version", config.Version)
              .Str("profile", config.Profile)
-             .Map("model", () => y.Str("recipe", config.ModelRecipe, "placeholder until the model notebook picks a recipe"))
+             .Map("model", () => y.Str("recipe", config.ModelRecipe, "the model recipe `kit train` and notebook 03 train"))
              .Map("dataset", () =>
              {
                  y.Str("train_list", Rel(config.TrainList))
