@@ -25,6 +25,19 @@ public enum InterruptionBehavior { Terminate, Stop, Hibernate }
 /// <summary>Spot market options; MaxPrice null means "up to the on-demand price" (AWS's default).</summary>
 public sealed record SpotOptions(SpotRequestType Type, InterruptionBehavior Interruption, decimal? MaxPrice = null)
 {
+    /// <summary>From the words AWS and the CLI use: "one-time"/"persistent", "stop"/"terminate"/"hibernate".</summary>
+    public static SpotOptions Parse(string type, string interruption, decimal? maxPrice = null) => new(
+        type.ToLowerInvariant() switch
+        {
+            "one-time" or "onetime" => SpotRequestType.OneTime,
+            "persistent" => SpotRequestType.Persistent,
+            _ => throw new ArgumentException($"spot type '{type}': expected one-time or persistent"),
+        },
+        Enum.TryParse<InterruptionBehavior>(interruption, ignoreCase: true, out var b) && !int.TryParse(interruption, out _)
+            ? b
+            : throw new ArgumentException($"interruption behaviour '{interruption}': expected stop, terminate or hibernate"),
+        maxPrice);
+
     public string TypeName => Type == SpotRequestType.Persistent ? "persistent" : "one-time";
 
     public string InterruptionName => Interruption.ToString().ToLowerInvariant();

@@ -35,10 +35,7 @@ public sealed class AwsSession
     /// </summary>
     public static AwsSession FromEnvironment(string? region = null, bool askInstanceMetadata = false)
     {
-        var resolved = region
-            ?? FallbackRegionFactory.GetRegionEndpoint(askInstanceMetadata)?.SystemName
-            ?? throw new AwsConfigurationException(
-                "No AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or a region in ~/.aws/config.");
+        var resolved = ResolveRegion(region, askInstanceMetadata);
         AWSCredentials creds;
         try
         {
@@ -52,6 +49,13 @@ public sealed class AwsSession
         }
         return new AwsSession(resolved, creds);
     }
+
+    /// <summary>The region alone (no credentials looked up), by the same rules as <see cref="FromEnvironment"/>.</summary>
+    public static string ResolveRegion(string? region = null, bool askInstanceMetadata = false) =>
+        region
+        ?? FallbackRegionFactory.GetRegionEndpoint(askInstanceMetadata)?.SystemName
+        ?? throw new AwsConfigurationException(
+            "No AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or a region in ~/.aws/config.");
 
     public Task<ImmutableCredentials> GetCredentialsAsync() => credentials.GetCredentialsAsync();
 }
