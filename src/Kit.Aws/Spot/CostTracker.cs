@@ -1,4 +1,6 @@
 using System.Globalization;
+using Kit.Aws.Ec2;
+using Kit.Aws.Metadata;
 using Kit.Display;
 
 namespace Kit.Aws.Spot;
@@ -23,6 +25,21 @@ public sealed class CostTracker : IRenderable
         this.clock = clock ?? TimeProvider.System;
         Started = since = this.clock.GetUtcNow();
         accrued = alreadySpent;
+    }
+
+    /// <summary>
+    /// On the training VM: its type and zone from instance metadata, the current spot price from EC2 (the
+    /// instance role needs ec2:DescribeSpotPriceHistory); null when this VM is not a spot instance or the
+    /// type has no spot price in its zone. <paramref name="alreadySpent"/> carries a resumed run's cost over.
+    /// </summary>
+    public static async Task<CostTracker?> ForThisInstanceAsync(
+        Ec2Client ec2, InstanceIdentity self, decimal alreadySpent = 0, CancellationToken ct = default)
+    {
+        if (!self.IsSpot) return null;
+        var prices = await ec2.DescribeSpotPriceHistoryAsync(self.InstanceType, DateTime.UtcNow.AddHours(-6),
+            availabilityZone: self.AvailabilityZone, ct: ct).ConfigureAwait(false);
+        var latest = prices.Where(p => p.AvailabilityZone == self.AvailabilityZone).MaxBy(p => p.Timestamp);
+        return latest is null ? null : new CostTracker(self.InstanceType, self.AvailabilityZone, latest.PricePerHour, alreadySpent: alreadySpent);
     }
 
     public string InstanceType { get; }
