@@ -1,0 +1,74 @@
+using Kit.Data.Audio;
+using Kit.Torch;
+using Kit.Torch.Optim;
+using Kit.Training.Recipes.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Training.Recipes.Tiny;
+
+/// <summary>
+/// <see cref="TinyDurationRecipe"/>'s task on the tensor engine: a two-layer network with Adam predicts a
+/// clip's duration from its text. Small enough for tests and the trainer benchmark on two CPU cores, and it
+/// goes through everything a real model recipe does (modules, autograd, optimizer, state-dict checkpoints).
+/// </summary>
+public sealed class TinyDurationTorchRecipe : IRecipe
+{
+    public const string RecipeName = "tiny-duration-torch";
+
+    public string Name => RecipeName;
+
+    /// <summary>Hidden units: larger makes each step slower (the benchmark uses this to get a realistic step time).</summary>
+    public int Hidden { get; init; } = 32;
+
+    public ITrainable Create(RecipeContext context)
+    {
+        manual_seed(context.Seed);
+        var device = cuda.is_available() ? CUDA : CPU;
+        var model = nn.Sequential(nn.Linear(TextFeatures.Count, Hidden), nn.Tanh(), nn.Linear(Hidden, 1));
+        if (device.type != DeviceType.CPU) model.to(device);
+        var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        return new Model(context, model, optimizer, device);
+    }
+
+    private sealed class Model : TorchTrainable
+    {
+        private readonly nn.Module<Tensor, Tensor> _net;
+        private readonly (Tensor X, Tensor Y) _train;
+        private readonly (Tensor X, Tensor Y) _val;
+        private readonly double[] _lengths;
+
+        public Model(RecipeContext context, nn.Module<Tensor, Tensor> net, Optimizer optimizer, Device device) : base(context, net, optimizer, device)
+        {
+            _net = net;
+            _lengths = context.Train.Select(e => WavReader.Probe(e.AudioPath).DurationSeconds).ToArray();
+            _train = Table(context.Train.Select(e => TextFeatures.Of(e.TrainingText)).ToArray(), _lengths, device);
+            _val = Table(context.Validation.Select(e => TextFeatures.Of(e.TrainingText)).ToArray(),
+                context.Validation.Select(e => WavReader.Probe(e.AudioPath).DurationSeconds).ToArray(), device);
+        }
+
+        public override IReadOnlyList<double> TrainLengths => _lengths;
+
+        protected override int ValidationCount => (int)_val.Y.shape[0];
+
+        protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
+        {
+            var (x, y) = validation ? _val : _train;
+            var index = tensor(clips.Select(c => (long)c).ToArray(), device: Device);
+            var loss = nn.functional.mse_loss(_net.call(x.index_select(0, index)).squeeze(1), y.index_select(0, index));
+            return new Dictionary<string, Tensor> { ["loss"] = loss, ["duration_loss"] = loss };
+        }
+
+        public override void Dispose()
+        {
+            _train.X.Dispose(); _train.Y.Dispose(); _val.X.Dispose(); _val.Y.Dispose();
+            base.Dispose();
+        }
+
+        private static (Tensor, Tensor) Table(float[][] features, double[] seconds, Device device)
+        {
+            var flat = features.SelectMany(f => f).ToArray();
+            return (tensor(flat, [features.Length, TextFeatures.Count], device: device).DetachFromDisposeScope(),
+                    tensor(seconds.Select(s => (float)s).ToArray(), device: device).DetachFromDisposeScope());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using Kit.Torch;
+using Kit.Torch.Optim;
+using Kit.Training.Checkpoints;
+using static Kit.Torch.torch;
+
+namespace Kit.Training.Recipes.Torch;
+
+/// <summary>
+/// The tensor-engine half of every model recipe: backward with the micro-batch weight, gradient clipping,
+/// the optimizer step at the loop's learning rate, validation without gradients, and state-dict checkpoints
+/// (the model's state dict as the inference weights, the optimizer's as the training state). A model recipe
+/// subclasses it and writes only <see cref="Losses"/>: batch its clips and return the named loss terms.
+/// </summary>
+public abstract class TorchTrainable : ITrainable
+{
+    private const string StepKey = "trainer.updates";
+    private long _updates;
+    private int _microBatches;
+
+    protected TorchTrainable(RecipeContext context, nn.Module model, Optimizer optimizer, Device device)
+    {
+        Context = context;
+        Model = model;
+        Optimizer = optimizer;
+        Device = device;
+    }
+
+    protected RecipeContext Context { get; }
+    protected nn.Module Model { get; }
+    protected Optimizer Optimizer { get; }
+    protected Device Device { get; }
+
+    public abstract IReadOnlyList<double> TrainLengths { get; }
+
+    /// <summary>The model's named loss terms on these clips (of the training or validation set); "loss" is the total.</summary>
+    protected abstract IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation);
+
+    /// <summary>Clips in the validation set.</summary>
+    protected abstract int ValidationCount { get; }
+
+    public virtual long EstimatedCheckpointBytes =>
+        Model.parameters().Sum(p => p.numel() * p.element_size()) * 4; // weights + gradients-sized Adam moments, with room
+
+    public IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight)
+    {
+        // Dropout and other randomness drawn from (seed, update, micro-batch): a resumed run draws the same
+        // numbers without saving the generator's state.
+        manual_seed(Context.Seed * 1_000_003L + _updates * 64 + _microBatches++);
+        using var scope = NewDisposeScope();
+        var terms = Losses(clips, validation: false);
+        if (!terms.TryGetValue("loss", out var total))
+            throw new InvalidOperationException($"{GetType().Name}.Losses returned no \"loss\" term");
+        var values = terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<float>() is var v ? (double)v : 0);
+        if (double.IsFinite(values["loss"])) (total * weight).backward();
+        return values;
+    }
+
+    public void ApplyUpdate(double learningRate, double? maxGradNorm)
+    {
+        Optimizer.lr = learningRate;
+        if (maxGradNorm is { } max) nn.utils.clip_grad_norm_(Model.parameters(), max);
+        Optimizer.step();
+        Optimizer.zero_grad();
+        _updates++;
+        _microBatches = 0;
+    }
+
+    public void DiscardGradients()
+    {
+        Optimizer.zero_grad();
+        _microBatches = 0;
+    }
+
+    public IReadOnlyDictionary<string, double> Validate(int batchSize)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        var n = ValidationCount;
+        Model.eval();
+        try
+        {
+            using var _ = no_grad();
+            for (var start = 0; start < n; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var clips = Enumerable.Range(start, Math.Min(batchSize, n - start)).ToArray();
+                foreach (var (name, t) in Losses(clips, validation: true))
+                    sums[name] = sums.GetValueOrDefault(name) + t.item<float>() * clips.Length;
+            }
+        }
+        finally { Model.train(); }
+        return sums.ToDictionary(kv => kv.Key, kv => n > 0 ? kv.Value / n : double.NaN);
+    }
+
+    public void Save(CheckpointWriter writer)
+    {
+        // The model's state dict holds its own tensors (not copies): only the optimizer's are freed here.
+        writer.WriteToPath(CheckpointFiles.InferenceWeights, path => save(Model.state_dict(), path));
+        var state = Optimizer.state_dict();
+        try
+        {
+            state[StepKey] = tensor(_updates);
+            writer.WriteToPath(CheckpointFiles.TrainingState, path => save(state, path));
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+    }
+
+    public void Load(LoadedCheckpoint checkpoint)
+    {
+        var weights = load(checkpoint.PathOf(CheckpointFiles.InferenceWeights));
+        var state = load(checkpoint.PathOf(CheckpointFiles.TrainingState));
+        try
+        {
+            Model.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
+            _updates = state.Remove(StepKey, out var step) ? step.item<long>() : 0;
+            Optimizer.load_state_dict(state);
+            Optimizer.zero_grad();
+            _microBatches = 0;
+        }
+        finally
+        {
+            foreach (var t in weights.Values.Concat(state.Values)) t.Dispose();
+        }
+    }
+
+    public virtual void Dispose()
+    {
+        Optimizer.Dispose();
+        Model.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
