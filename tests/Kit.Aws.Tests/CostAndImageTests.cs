@@ -42,8 +42,9 @@ public sealed class CostAndImageTests
         var looks = 0;
         fake.On("DescribeImages", _ => ++looks switch
         {
-            1 => new Reply(200, Ec2Replies.DescribeImages()), // not listed yet: eventual consistency
-            2 or 3 => new Reply(200, Ec2Replies.DescribeImages(Ec2Replies.ImageItem("ami-9", "kit r", "2026-11-21T00:00:00.000Z", "pending", "snap-a", "snap-b"))),
+            1 => new Reply(400, Ec2Replies.Error("InvalidAMIID.NotFound", "The image id '[ami-9]' does not exist")), // eventual consistency
+            2 => new Reply(200, Ec2Replies.DescribeImages()), // listed as nothing yet
+            3 or 4 => new Reply(200, Ec2Replies.DescribeImages(Ec2Replies.ImageItem("ami-9", "kit r", "2026-11-21T00:00:00.000Z", "pending", "snap-a", "snap-b"))),
             _ => new Reply(200, Ec2Replies.DescribeImages(Ec2Replies.ImageItem("ami-9", "kit r", "2026-11-21T00:00:00.000Z", "available", "snap-a", "snap-b"))),
         });
         var snapLooks = 0;
@@ -56,7 +57,7 @@ public sealed class CostAndImageTests
         var image = await ImageBuilder.FollowAsync(ec2, "ami-9", new SyncProgress<ImageProgress>(seen.Add), TimeSpan.FromMilliseconds(1));
 
         Assert.Equal("available", image.State);
-        Assert.Equal([("pending", 0.0), ("pending", 40.0), ("pending", 95.0), ("available", 100.0)], seen.Select(p => (p.State, p.Percent)));
+        Assert.Equal([("pending", 0.0), ("pending", 0.0), ("pending", 40.0), ("pending", 95.0), ("available", 100.0)], seen.Select(p => (p.State, p.Percent)));
         fake.AssertNoCheckFailed();
     }
 

@@ -44,8 +44,11 @@ public static partial class ImageBuilder
     {
         while (true)
         {
-            var image = (await ec2.DescribeImagesAsync(imageIds: [imageId], ct: ct).ConfigureAwait(false)).FirstOrDefault();
-            // A just-created image may not be listed yet (EC2 is eventually consistent): treat it as pending.
+            // A just-created image may not be listed yet, or even be "not found" (EC2 is eventually
+            // consistent): treat both as pending.
+            Ec2Image? image;
+            try { image = (await ec2.DescribeImagesAsync(imageIds: [imageId], ct: ct).ConfigureAwait(false)).FirstOrDefault(); }
+            catch (Ec2Exception e) when (e.Code == "InvalidAMIID.NotFound") { image = null; }
             var state = image?.State ?? "pending";
             IReadOnlyList<Ec2Snapshot> snapshots = image is { SnapshotIds.Count: > 0 }
                 ? await ec2.DescribeSnapshotsAsync(image.SnapshotIds, ct).ConfigureAwait(false)
