@@ -24,43 +24,20 @@ public sealed record AudioLevels(
 
     public static double ToDb(double amplitude) => amplitude <= 1e-10 ? -200 : 20 * Math.Log10(amplitude);
 
-    /// <summary>
-    /// Measures interleaved samples: one vectorised pass over 10 ms frames for energy and peak; a scan for
-    /// flattened runs only when the peak reaches full scale.
-    /// </summary>
+    /// <summary>The number of interleaved samples in one 10 ms analysis frame.</summary>
+    public static int FrameSamples(int channels, int sampleRate) => Math.Max(1, sampleRate / 100) * channels;
+
+    /// <summary>Measures interleaved samples already decoded (see <see cref="LevelMeter"/> to measure while decoding).</summary>
     public static AudioLevels Measure(ReadOnlySpan<float> samples, int channels, int sampleRate)
     {
-        if (samples.IsEmpty) return new AudioLevels(0, 0, -200, 0, 0);
-        int frameSamples = Math.Max(1, sampleRate / 100) * channels;
-        int frames = samples.Length / frameSamples;
-        var frameEnergy = frames <= 4096 ? stackalloc float[frames] : new float[frames];
-        float loudest = 0, peak = 0;
-        double sumSquares = 0;
-        for (int f = 0; f < frames; f++)
-        {
-            var (e, framePeak) = EnergyAndPeak(samples.Slice(f * frameSamples, frameSamples));
-            sumSquares += e;
-            frameEnergy[f] = e / frameSamples;
-            if (frameEnergy[f] > loudest) loudest = frameEnergy[f];
-            if (framePeak > peak) peak = framePeak;
-        }
-        var (tailEnergy, tailPeak) = EnergyAndPeak(samples[(frames * frameSamples)..]);
-        sumSquares += tailEnergy;
-        peak = Math.Max(peak, tailPeak);
-        double rmsDb = 10 * Math.Log10(Math.Max(sumSquares / samples.Length, 1e-20));
-        int clippedRuns = peak >= FullScale ? CountClippedRuns(samples, channels) : 0;
-
-        double threshold = Math.Max(loudest * Math.Pow(10, -SilenceBelowLoudestDb / 10), Math.Pow(10, SilenceFloorDb / 10));
-        int lead = 0;
-        while (lead < frames && frameEnergy[lead] < threshold) lead++;
-        int trail = 0;
-        while (trail < frames - lead && frameEnergy[frames - 1 - trail] < threshold) trail++;
-        double frameSeconds = (double)frameSamples / channels / sampleRate;
-        return new AudioLevels(peak, clippedRuns, rmsDb, lead * frameSeconds, trail * frameSeconds);
+        var meter = new LevelMeter(channels, sampleRate);
+        int frame = FrameSamples(channels, sampleRate);
+        for (int i = 0; i < samples.Length; i += frame) meter.Add(samples.Slice(i, Math.Min(frame, samples.Length - i)));
+        return meter.Finish();
     }
 
     /// <summary>Sum of squares and largest magnitude in one vectorised pass.</summary>
-    private static (float Energy, float Peak) EnergyAndPeak(ReadOnlySpan<float> x)
+    internal static (float Energy, float Peak) EnergyAndPeak(ReadOnlySpan<float> x)
     {
         int i = 0;
         float energy = 0, peak = 0;
@@ -86,10 +63,10 @@ public sealed record AudioLevels(
         return (energy, peak);
     }
 
-    private static int CountClippedRuns(ReadOnlySpan<float> samples, int channels)
+    /// <summary>Continues per-channel runs of full-scale samples across frames; returns the runs completed.</summary>
+    internal static int CountClippedRuns(ReadOnlySpan<float> samples, int channels, Span<int> runs)
     {
         // Runs are counted per channel: interleaving would otherwise hide or invent them.
-        Span<int> runs = channels <= 64 ? stackalloc int[channels] : new int[channels];
         int count = 0;
         for (int i = 0; i + channels <= samples.Length; i += channels)
             for (int c = 0; c < channels; c++)

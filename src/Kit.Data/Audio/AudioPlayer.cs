@@ -1,5 +1,6 @@
 using System.Net;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Data.Audio;
 
@@ -7,6 +8,7 @@ namespace Kit.Data.Audio;
 /// An HTML &lt;audio&gt; player with the WAV embedded as a base64 data URI, so a notebook plays it with no
 /// file server and the saved notebook still plays it elsewhere.
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class AudioPlayer : IRenderable
 {
     public string Title { get; }
@@ -43,6 +45,7 @@ public sealed class AudioPlayer : IRenderable
     /// <summary>Several players in one output.</summary>
     public static IRenderable Many(IEnumerable<AudioPlayer> players) => new PlayerList(players.ToList());
 
+    [TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
     private sealed class PlayerList(List<AudioPlayer> players) : IRenderable
     {
         public IReadOnlyList<Rendering> Render() =>

@@ -155,12 +155,12 @@ public static class WavReader
     }
 
     /// <summary>
-    /// Decodes the interleaved sample bytes of a data chunk into <paramref name="output"/>
-    /// (FrameCount × Channels floats) without allocating: the dataset check decodes into pooled buffers.
+    /// Decodes whole samples of a data chunk (or any slice of it that starts on a sample) into
+    /// <paramref name="output"/> without allocating: the dataset check decodes a frame at a time.
     /// </summary>
     public static void DecodeSamples(ReadOnlySpan<byte> data, WavInfo info, Span<float> output)
     {
-        output = output[..checked((int)(info.FrameCount * info.Channels))];
+        output = output[..(data.Length / info.BytesPerSample)];
         switch (info.Encoding, info.BitsPerSample)
         {
             case (SampleEncoding.Pcm, 8):

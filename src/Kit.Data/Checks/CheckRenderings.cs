@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Data.Checks;
 
@@ -10,6 +11,7 @@ internal static class CheckRenderings
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    [TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
     internal sealed class Part(string html, string text) : IRenderable
     {
         public IReadOnlyList<Rendering> Render() => [new(Rendering.Html, html), new(Rendering.Text, text)];

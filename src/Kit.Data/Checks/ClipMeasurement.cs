@@ -9,14 +9,13 @@ public sealed record ClipMeasurement(string Path, bool Exists, string? Error, Wa
     public bool Readable => Info is not null && Levels is not null;
 
     /// <summary>
-    /// Reads and decodes a file into pooled buffers and measures it: the check's inner loop, run in
-    /// parallel over thousands of files, so it allocates almost nothing per file.
+    /// Reads a file into a pooled buffer, decodes and measures it frame by frame: the check's inner loop,
+    /// run in parallel over thousands of files, so it allocates almost nothing per file.
     /// </summary>
     public static ClipMeasurement Read(string path)
     {
         if (!File.Exists(path)) return new ClipMeasurement(path, false, "does not exist", null, null);
         byte[]? bytes = null;
-        float[]? samples = null;
         try
         {
             int length;
@@ -36,10 +35,19 @@ public sealed record ClipMeasurement(string Path, bool Exists, string? Error, Wa
                 length = read;
             }
             var info = WavReader.ReadHeader(new MemoryStream(bytes, 0, length, writable: false), path);
-            int count = checked((int)(info.FrameCount * info.Channels));
-            samples = ArrayPool<float>.Shared.Rent(Math.Max(count, 1));
-            WavReader.DecodeSamples(bytes.AsSpan((int)info.DataOffset, (int)info.DataLength), info, samples);
-            var levels = AudioLevels.Measure(samples.AsSpan(0, count), info.Channels, info.SampleRate);
+            // Decode one 10 ms frame at a time into a buffer that stays in cache, measuring as it goes.
+            var meter = new LevelMeter(info.Channels, info.SampleRate);
+            int frame = meter.FrameSamples;
+            Span<float> buffer = frame <= 16384 ? stackalloc float[frame] : new float[frame];
+            var data = bytes.AsSpan((int)info.DataOffset, (int)info.DataLength);
+            int step = frame * info.BytesPerSample;
+            for (int offset = 0; offset < data.Length; offset += step)
+            {
+                var chunk = data.Slice(offset, Math.Min(step, data.Length - offset));
+                WavReader.DecodeSamples(chunk, info, buffer);
+                meter.Add(buffer[..(chunk.Length / info.BytesPerSample)]);
+            }
+            var levels = meter.Finish();
             return new ClipMeasurement(path, true, null, info, levels);
         }
         catch (WavFormatException e) { return new ClipMeasurement(path, true, e.Reason, null, null); }
@@ -50,7 +58,6 @@ public sealed record ClipMeasurement(string Path, bool Exists, string? Error, Wa
         finally
         {
             if (bytes is not null) ArrayPool<byte>.Shared.Return(bytes);
-            if (samples is not null) ArrayPool<float>.Shared.Return(samples);
         }
     }
 }

@@ -159,14 +159,31 @@ public static class DatasetCheck
             double z = (rate - median) / sigma;
             if (Math.Abs(z) > o.SpeakingRateDeviations)
                 yield return new Finding(e.Split, e.Line, e.Audio, FindingCodes.SpeakingRateOutlier, Severity.Warning,
-                    $"{rate:0.0} characters per second against the dataset's median {median:0.0}: " +
+                    $"{rate:0.0} characters per second (as spoken) against the dataset's median {median:0.0}: " +
                     (z > 0 ? "too much text for the audio (audio cut short, or text of another clip?)" : "too little text for the audio (text cut short, or long pauses?)"))
                 { ListFile = e.ListFile };
         }
     }
 
     internal static double SpeakingRate(DatasetEntry e, ClipMeasurement clip) =>
-        clip.Info is { DurationSeconds: > 0 } info ? e.TrainingText.Length / info.DurationSeconds : 0;
+        clip.Info is { DurationSeconds: > 0 } info ? SpokenLength(e.TrainingText) / info.DurationSeconds : 0;
+
+    /// <summary>
+    /// Characters as read aloud, estimated: a digit or a symbol such as % or $ is spoken as a word, so raw
+    /// (unnormalized) transcripts with numbers would otherwise look spoken too slowly.
+    /// </summary>
+    internal static double SpokenLength(string text)
+    {
+        double length = 0;
+        foreach (char c in text)
+            length += c switch
+            {
+                >= '0' and <= '9' => 4,
+                '%' or '$' or '£' or '€' or '°' or '&' or '@' or '#' or '+' or '=' => 6,
+                _ => 1,
+            };
+        return length;
+    }
 
     private static (string Key, HashSet<int> Runes)? _supported;
 

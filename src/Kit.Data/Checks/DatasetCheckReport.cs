@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kit.Data.Datasets;
+using Kit.Data.Audio;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Data.Checks;
 
@@ -10,6 +12,7 @@ namespace Kit.Data.Checks;
 /// text, saved as JSON by `kit check --json` and read back with <see cref="Load"/>. The JSON shape (camelCase
 /// names, enums as lower-case strings) is versioned by <see cref="SchemaVersion"/>; fields are only added.
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed record DatasetCheckReport : IRenderable
 {
     public const int CurrentSchemaVersion = 1;
@@ -134,7 +137,7 @@ public sealed record DatasetCheckReport : IRenderable
             SpeakingRates = Distribution.Of(readable.Select(c => DatasetCheck.SpeakingRate(textByClip[c.Path], c))),
             SampleRates = Count(readable.Select(c => c.Info!.SampleRate)),
             Channels = Count(readable.Select(c => c.Info!.Channels)),
-            Formats = Count(readable.Select(c => $"{c.Info!.BitsPerSample}-bit {(c.Info.Encoding == Audio.SampleEncoding.Float ? "float" : "PCM")}")),
+            Formats = Count(readable.Select(c => $"{c.Info!.BitsPerSample}-bit {(c.Info.Encoding == SampleEncoding.Float ? "float" : "PCM")}")),
             CharacterSet = characters,
             UnsupportedCharacters = DatasetCheck.UnsupportedCharacters(characters, options.SupportedCharacters),
             Splits = splits,
@@ -173,6 +176,10 @@ public sealed record DatasetCheckReport : IRenderable
     /// <summary>The clip-duration histogram as an HTML bar table (no chart library needed).</summary>
     public IRenderable DurationHistogramTable() =>
         new CheckRenderings.Part(CheckRenderings.HistogramHtml(Summary.Durations.Histogram, "clip duration (s)"), CheckRenderings.HistogramText(Summary.Durations.Histogram, "s"));
+
+    /// <summary>Players for the first <paramref name="count"/> usable clips of a split (train by default).</summary>
+    public IRenderable AudioPlayers(int count = 3, Split split = Split.Train) =>
+        AudioPlayer.Many(UsableEntries(split).Take(count).Select(e => AudioPlayer.FromFile(Path.Combine(Dataset, e.Audio), $"{e.Audio}: {e.Text}")));
 
     /// <summary>Durations of the readable distinct clips, for a chart.</summary>
     [JsonIgnore]

@@ -16,7 +16,7 @@ public static class SampleDataset
 
     /// <summary>Written last: a folder with this stamp (for the same clip count) is complete and reused.</summary>
     private const string StampFile = ".kit-sample-dataset";
-    private const int Version = 1;
+    private const int Version = 2; // bump when the sentences or the voice settings change
 
     // For clip counts beyond the shipped sentences: a lead-in makes each repeat a distinct transcript.
     private static readonly string[] LeadIns =
