@@ -29,20 +29,22 @@ public sealed record GpuMemory(long Bytes, string Source)
         return new GpuMemory((long)bytes, $"given ({text.Trim()})");
     }
 
-    /// <summary>The first NVIDIA GPU's total memory from <c>nvidia-smi</c>, or null when there is none.</summary>
-    public static GpuMemory? Detect()
+    /// <summary>The first NVIDIA GPU's total memory from <c>nvidia-smi</c> (or <paramref name="tool"/>), or null when there is none.</summary>
+    public static GpuMemory? Detect(string tool = "nvidia-smi")
     {
         try
         {
-            var psi = new ProcessStartInfo("nvidia-smi", "--query-gpu=name,memory.total --format=csv,noheader,nounits")
+            var psi = new ProcessStartInfo(tool, "--query-gpu=name,memory.total --format=csv,noheader,nounits")
             { RedirectStandardOutput = true, RedirectStandardError = true };
             using var p = Process.Start(psi);
             if (p is null) return null;
+            _ = p.StandardError.ReadToEndAsync(); // drained so a chatty failure cannot block the tool
             var output = p.StandardOutput.ReadToEnd();
             if (!p.WaitForExit(10_000) || p.ExitCode != 0) return null;
             var first = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             var parts = first?.Split(',', StringSplitOptions.TrimEntries);
-            if (parts is not { Length: 2 } || !long.TryParse(parts[1], out var mib)) return null;
+            // "NVIDIA H100 80GB HBM3, 81559": total memory in MiB; "[N/A]" or anything else means unknown.
+            if (parts is not { Length: 2 } || !long.TryParse(parts[1], out var mib) || mib <= 0) return null;
             return new GpuMemory(mib * 1024 * 1024, $"found: {parts[0]}");
         }
         catch (System.ComponentModel.Win32Exception)

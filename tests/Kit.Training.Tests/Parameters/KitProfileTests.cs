@@ -164,3 +164,41 @@ public class KitProfileTests
         Assert.Equal(["text/html", "text/plain"], set.Render().Select(r => r.MimeType));
     }
 }
+
+public class GpuDetectionTests
+{
+    private static string Tool(Kit.TestSupport.TempDir dir, string body)
+    {
+        var path = dir["nvidia-smi"];
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    [Fact]
+    public void Reads_the_first_gpu_from_nvidia_smi_output()
+    {
+        using var dir = new Kit.TestSupport.TempDir();
+        var found = GpuMemory.Detect(Tool(dir, "printf 'Tesla T4, 15360\\nTesla T4, 15360\\n'"));
+        Assert.NotNull(found);
+        Assert.Equal(15_360L * 1024 * 1024, found.Bytes);
+        Assert.Contains("Tesla T4", found.Source);
+    }
+
+    [Fact]
+    public void No_tool_a_failing_tool_or_odd_output_means_unknown()
+    {
+        using var dir = new Kit.TestSupport.TempDir();
+        Assert.Null(GpuMemory.Detect(dir["missing-tool"]));
+        Assert.Null(GpuMemory.Detect(Tool(dir, "echo 'NVIDIA-SMI has failed' >&2; exit 9")));
+        Assert.Null(GpuMemory.Detect(Tool(dir, "echo 'Tesla T4, [N/A]'")));
+    }
+
+    [Fact]
+    public void The_kit_profile_assumes_a_T4_when_nothing_is_named_or_found()
+    {
+        var set = ParameterCalculator.Calculate(DatasetStats.Uniform(300, 30), new CalculatorOptions { DetectGpu = false });
+        Assert.Same(GpuMemory.ColabT4, set.Memory);
+        Assert.Contains("T4", set["MegaBatchFactor"].Reason);
+    }
+}
