@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Kit.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Cli.Commands.Bench;
+
+/// <summary>
+/// `kit bench torch`: the tensor engine beside Python's torch (Debian's /usr/bin/python3, the same
+/// libtorch), same thread count, one run: (a) 1024² float32 matmul GFLOP/s, (b) per-op overhead of an
+/// add on one element, (c) one training step (forward, backward, Adam) of a Tacotron-sized LSTM stack.
+/// Goals: matmul equal; overhead at most half of Python's; the step at least 1.2x faster. Each figure
+/// is the best of its repetitions on both sides, so other load on the machine disturbs it least.
+/// </summary>
+public sealed class TorchBenchmark : IKitBenchmark
+{
+    private const string Python = "/usr/bin/python3";
+
+    public Command Create()
+    {
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var mmIters = new Option<int>("--matmul-iters") { Description = "Timed 1024x1024 matmuls", DefaultValueFactory = _ => 30 };
+        var opIters = new Option<int>("--op-iters") { Description = "Timed one-element adds", DefaultValueFactory = _ => 200_000 };
+        var steps = new Option<int>("--steps") { Description = "Timed LSTM training steps", DefaultValueFactory = _ => 5 };
+        var command = new Command("torch", "Kit.Torch vs Python torch: matmul GFLOP/s, per-op overhead, LSTM training step") { threads, mmIters, opIters, steps };
+        command.SetAction((ParseResult pr, CancellationToken ct) =>
+        {
+            int n = pr.GetValue(threads), mm = pr.GetValue(mmIters), ops = pr.GetValue(opIters), st = pr.GetValue(steps);
+            set_num_threads(n);
+            Console.WriteLine($"threads: {get_num_threads()} (both sides); Python: {Python}");
+            Console.WriteLine("running the C# side...");
+            var kit = (Matmul(mm), OpOverhead(ops), TrainStep(st));
+            Console.WriteLine("running the Python side...");
+            var py = RunPython(n, mm, ops, st);
+            Console.WriteLine();
+            Console.WriteLine($"{"measurement",-42} {"kit (C#)",12} {"python",12} {"kit/python",11}  goal");
+            Row("(a) matmul 1024x1024 f32 [GFLOP/s]", kit.Item1, py.GetProperty("matmul_gflops").GetDouble(), higherIsBetter: true, "equal");
+            Row("(b) add on 1 element [us/op]", kit.Item2, py.GetProperty("op_us").GetDouble(), higherIsBetter: false, "<= 0.5x");
+            Row("(c) LSTM 2x512, B16 T100 step [ms]", kit.Item3, py.GetProperty("train_step_ms").GetDouble(), higherIsBetter: false, ">= 1.2x faster");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static void Row(string what, double kit, double py, bool higherIsBetter, string goal)
+    {
+        var ratio = kit / py;
+        var speed = higherIsBetter ? ratio : 1 / ratio;
+        Console.WriteLine($"{what,-42} {kit,12:0.00} {py,12:0.00} {ratio,10:0.00}x  {goal} (kit is {speed:0.00}x as fast)");
+    }
+
+    private static double Matmul(int iters)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(1024, 1024);
+        var b = randn(1024, 1024);
+        for (int i = 0; i < 3; i++) a.matmul(b).Dispose();
+        var best = double.MaxValue;
+        for (int i = 0; i < iters; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            a.matmul(b).Dispose();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return 2.0 * Math.Pow(1024, 3) / best / 1e9;
+    }
+
+    private static double OpOverhead(int iters)
+    {
+        using var x = ones(1);
+        using var y = ones(1);
+        for (int i = 0; i < 1000; i++) (x + y).Dispose();
+        var best = double.MaxValue;
+        for (int round = 0; round < 10; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < iters / 10; i++) (x + y).Dispose();
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / (iters / 10));
+        }
+        return best;
+    }
+
+    private static double TrainStep(int steps)
+    {
+        manual_seed(0);
+        using var lstm = nn.LSTM(80, 512, num_layers: 2, batch_first: true);
+        using var head = nn.Linear(512, 80);
+        using var opt = optim.Adam(lstm.parameters().Concat(head.parameters()), 1e-3);
+        using var input = randn(16, 100, 80).DetachFromDisposeScope();
+        using var target = randn(16, 100, 80).DetachFromDisposeScope();
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            opt.zero_grad();
+            var (o, _, _) = lstm.forward(input);
+            nn.functional.mse_loss(head.forward(o), target).backward();
+            opt.step();
+        }
+        for (int i = 0; i < 2; i++) Step();
+        var best = double.MaxValue;
+        for (int i = 0; i < steps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            Step();
+            best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+        }
+        return best;
+    }
+
+    private static JsonElement RunPython(int threads, int mm, int ops, int steps)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "kit-torch", "torch_bench.py");
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, threads.ToString(), mm.ToString(), ops.ToString(), steps.ToString() }) psi.ArgumentList.Add(a);
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString();
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{Python} {script} failed ({p.ExitCode}); it needs python3-torch (apt):\n{stderr}");
+        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
+    }
+}
