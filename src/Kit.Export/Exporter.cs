@@ -19,8 +19,7 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
     public async Task<ExportResult> ExportAsync(RunFolder run, BundleOptions options,
         IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
-        var hashing = new ProgressTally("hashing", 0, progress);
-        var plan = await BundlePlanner.PlanAsync(run, options, state, hashing, ct);
+        var plan = await BundlePlanner.PlanAsync(run, options, state, progress, ct);
         Log($"bundle of run '{plan.Run}', step {plan.Step}{(plan.ValLoss is { } v ? $" (val_loss {v:G5})" : "")}: " +
             $"{plan.Files.Count} files, {Size(plan.TotalBytes)}" + (plan.WithTrainingState ? ", with training state" : ""));
 
@@ -58,7 +57,7 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
         try
         {
             await destination.UploadAsync(manifestFile, new Progress<long>(), ct);
-            progress?.Report(new TransferProgress("verifying", null, 0, plan.TotalBytes));
+            Log($"verifying {plan.Files.Count + 1} files at {destination.Description}");
             var report = await Verifier.VerifyAsync(destination, [.. plan.Files, manifestFile], ct);
             Log(report.ToString());
             return new ExportResult(manifest, todo.Count, skipped, needed, report);

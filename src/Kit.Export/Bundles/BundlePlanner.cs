@@ -34,7 +34,7 @@ public static class BundlePlanner
     }
 
     public static async Task<Plan> PlanAsync(RunFolder run, BundleOptions options, ExportState state,
-        IProgress<long>? hashProgress = null, CancellationToken ct = default)
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
         var (step, valLoss) = run.ChooseStep(options.Step);
         var picked = new List<(string Relative, string Source)>();
@@ -62,8 +62,12 @@ public static class BundlePlanner
             picked.Add(($"{RunFolder.PlotsFolder}/{Path.GetFileName(plot)}", plot));
 
         var files = new List<BundleFile>(picked.Count);
+        var hashing = new ProgressTally("hashing", picked.Sum(p => new FileInfo(p.Source).Length), progress);
         foreach (var (relative, source) in picked)
-            files.Add(new BundleFile(relative, source, await state.HashAsync(source, hashProgress, ct)));
+        {
+            hashing.File = relative;
+            files.Add(new BundleFile(relative, source, await state.HashAsync(source, hashing, ct)));
+        }
         return new Plan(run.Name, step, valLoss, options.WithTrainingState, files);
     }
 

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using Amazon.Runtime;
+using Kit.Export;
+using Kit.Export.Bundles;
+using Kit.Export.Destinations;
+using Kit.Export.Drive;
+using Kit.Export.S3;
+using Spectre.Console;
+
+namespace Kit.Cli.Commands;
+
+/// <summary>
+/// `kit export RUN_DIR --to DEST`: the run's bundle to a folder, s3://bucket/prefix or gdrive:MyDrive/folder,
+/// resumable and verified. Exit 0 verified, 1 the export failed, 2 uploaded but verification found problems.
+/// </summary>
+public sealed class ExportCommand : IKitCommand
+{
+    public Command Create()
+    {
+        var run = new Argument<DirectoryInfo>("run-dir") { Description = "The run folder the trainer wrote (config.yaml, checkpoints/, ...)" };
+        var to = new Option<string>("--to") { Description = "Destination: a folder, s3://bucket/prefix or gdrive:MyDrive/voices/NAME", Required = true };
+        var step = new Option<long?>("--step") { Description = "Export this step's checkpoint instead of the best by validation" };
+        var withState = new Option<bool>("--with-training-state") { Description = "Also export the optimizer/scheduler state (large; only to keep training elsewhere)" };
+        var samples = new Option<int>("--samples") { Description = "Audio samples to include", DefaultValueFactory = _ => 4 };
+        var connection = new ConnectionOptions();
+        var command = new Command("export", "Export a trained voice (weights, config, metrics, plots, samples, manifest.json) and verify it at the destination.")
+        {
+            run, to, step, withState, samples,
+        };
+        connection.AddTo(command);
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            try
+            {
+                var runFolder = new RunFolder(pr.GetValue(run)!.FullName);
+                var state = ExportState.Load(runFolder.Path(RunFolder.ExportStateFile));
+                await using var destination = await DestinationFactory.OpenAsync(pr.GetValue(to)!, state, connection.Settings(pr), ct);
+                var result = await TransferConsole.Run(progress =>
+                    new Exporter(destination, state, TransferConsole.Log).ExportAsync(runFolder, new BundleOptions
+                    {
+                        Step = pr.GetValue(step), WithTrainingState = pr.GetValue(withState), MaxSamples = pr.GetValue(samples),
+                    }, progress, ct));
+                Console.Out.WriteLine($"exported run '{result.Manifest.Run}' step {result.Manifest.Step} to {destination.Description}: " +
+                                      $"{result.Uploaded} uploaded ({Exporter.Size(result.BytesUploaded)}), {result.Skipped} already there");
+                Console.Out.WriteLine(result.Verification.ToString());
+                return result.Verification.Ok ? 0 : 2;
+            }
+            catch (Exception e) when (TransferConsole.IsExpected(e))
+            {
+                Console.Error.WriteLine($"kit export: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
+
+/// <summary>The options that say how to reach S3 and Drive, shared by `kit export` and `kit import`.</summary>
+internal sealed class ConnectionOptions
+{
+    private readonly Option<string?> _region = new("--region") { Description = "AWS region of the bucket (default: AWS_REGION / the profile's)" };
+    private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "S3-compatible endpoint (MinIO, R2, Ceph); default AWS_ENDPOINT_URL_S3 or AWS" };
+    private readonly Option<bool> _pathStyle = new("--path-style") { Description = "Bucket in the URL path (most S3-compatible servers need it)" };
+    private readonly Option<int> _partMb = new("--part-size-mb") { Description = "S3 multipart part size in MiB (at least 5)", DefaultValueFactory = _ => 64 };
+    private readonly Option<FileInfo?> _clientSecrets = new("--drive-client-secrets") { Description = "Google OAuth client JSON (default: KIT_GDRIVE_CLIENT_SECRETS)" };
+    private readonly Option<FileInfo?> _serviceAccount = new("--drive-service-account") { Description = "Google service account key JSON (default: KIT_GDRIVE_SERVICE_ACCOUNT)" };
+    private readonly Option<bool> _headless = new("--headless") { Description = "Sign in to Google with a code typed on another device (no browser here)" };
+    private readonly Option<int> _chunkMb = new("--drive-chunk-mb") { Description = "Drive upload chunk in MiB", DefaultValueFactory = _ => 8 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _region, _endpoint, _pathStyle, _partMb, _clientSecrets, _serviceAccount, _headless, _chunkMb })
+            command.Options.Add(option);
+    }
+
+    public DestinationSettings Settings(ParseResult pr)
+    {
+        int partMb = pr.GetValue(_partMb), chunkMb = pr.GetValue(_chunkMb);
+        if (partMb < 5) throw new ArgumentException("--part-size-mb must be at least 5 (S3's smallest part)");
+        if (chunkMb < 1) throw new ArgumentException("--drive-chunk-mb must be at least 1");
+        var drive = new DriveAuthOptions
+        {
+            ClientSecretsFile = pr.GetValue(_clientSecrets)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_CLIENT_SECRETS"),
+            ServiceAccountFile = pr.GetValue(_serviceAccount)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_SERVICE_ACCOUNT"),
+            Headless = pr.GetValue(_headless),
+        };
+        return new DestinationSettings
+        {
+            S3 = new S3Options
+            {
+                Region = pr.GetValue(_region),
+                EndpointUrl = pr.GetValue(_endpoint) ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"),
+                PathStyle = pr.GetValue(_pathStyle),
+                PartSize = (long)partMb << 20,
+                MultipartThreshold = (long)partMb << 20,
+            },
+            DriveCredential = ct => DriveAuth.AuthorizeAsync(drive, line => Console.Error.WriteLine(line), ct),
+            DriveBaseUri = Environment.GetEnvironmentVariable("KIT_GDRIVE_BASE_URI") is { Length: > 0 } b ? new Uri(b) : null,
+            DriveChunkSize = chunkMb << 20,
+        };
+    }
+}
+
+/// <summary>
+/// Transfer progress on stderr: a Spectre.Console bar with bytes, rate and ETA on a terminal; a plain line
+/// every few seconds when output is redirected (CI logs, notebooks).
+/// </summary>
+internal static class TransferConsole
+{
+    public static readonly IExportLog Log = new ActionLog(line => Console.Error.WriteLine(line));
+
+    public static bool IsExpected(Exception e) => e is IOException or InvalidOperationException or ArgumentException or
+        InvalidDataException or UnauthorizedAccessException or AmazonServiceException or AmazonClientException or
+        Google.GoogleApiException or FormatException or TimeoutException or HttpRequestException;
+
+    public static async Task<T> Run<T>(Func<IProgress<TransferProgress>, Task<T>> work)
+    {
+        if (!Console.IsErrorRedirected && !Console.IsOutputRedirected)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            T result = default!;
+            await console.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    result = await work(new Callback(p =>
+                    {
+                        lock (tasks)
+                        {
+                            if (!tasks.TryGetValue(p.Phase, out var task))
+                                tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
+                            task.MaxValue = Math.Max(1, Math.Max(p.Total, p.Done));
+                            task.Value = p.Done;
+                            task.Description = p.File is null ? p.Phase : $"{p.Phase} {Markup.Escape(p.File)}";
+                        }
+                    }));
+                });
+            return result;
+        }
+        var started = DateTime.UtcNow;
+        var last = DateTime.MinValue;
+        string? lastPhase = null;
+        var gate = new object();
+        return await work(new Callback(p =>
+        {
+            lock (gate)
+            {
+                var now = DateTime.UtcNow;
+                if (p.Phase == lastPhase && now - last < TimeSpan.FromSeconds(5) && p.Done < p.Total) return;
+                if (p.Phase != lastPhase) started = now;
+                lastPhase = p.Phase;
+                last = now;
+                var seconds = Math.Max(0.001, (now - started).TotalSeconds);
+                var rate = p.Done / seconds;
+                // Rate and ETA only once there is a second of history to base them on.
+                var eta = rate > 0 && p.Total > p.Done ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
+                Console.Error.WriteLine(seconds >= 1
+                    ? $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}, {Exporter.Size((long)rate)}/s, ETA {eta:hh\\:mm\\:ss}"
+                    : $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}");
+            }
+        }));
+    }
+
+    // Progress<T> posts to a synchronization context; a direct callback reports from the worker threads at once.
+    private sealed class Callback(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value) => report(value);
+    }
+}

@@ -1,0 +1,73 @@
+using Google.Apis.Auth.OAuth2;
+using Google.Apis.Auth.OAuth2.Flows;
+using Google.Apis.Http;
+using Google.Apis.Util.Store;
+
+namespace Kit.Export.Drive;
+
+/// <summary>How the kit signs in to Google Drive.</summary>
+public sealed record DriveAuthOptions
+{
+    /// <summary>A service account key (JSON). The Drive folder must be shared with the account's e-mail.</summary>
+    public string? ServiceAccountFile { get; init; }
+
+    /// <summary>An OAuth client of type "Desktop app" (or "TVs and Limited Input devices" for --headless).</summary>
+    public string? ClientSecretsFile { get; init; }
+
+    /// <summary>Sign in with a code typed on another device instead of a browser on this machine.</summary>
+    public bool Headless { get; init; }
+
+    /// <summary>Where refresh tokens are kept between runs: outside every run folder, so never in a bundle.</summary>
+    public string TokenStore { get; init; } = DefaultTokenStore;
+
+    public static string DefaultTokenStore =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.Create), "kit", "google-drive");
+}
+
+/// <summary>
+/// Google credentials for the Drive client. Scope drive.file: the kit sees only the files and folders it
+/// created, nothing else in the user's Drive. Tokens never pass through the kit's logs or messages.
+/// </summary>
+public static class DriveAuth
+{
+    public const string Scope = "https://www.googleapis.com/auth/drive.file";
+    private const string User = "kit";
+
+    public static async Task<IConfigurableHttpClientInitializer> AuthorizeAsync(DriveAuthOptions options, Action<string> tell, CancellationToken ct)
+    {
+        if (options.ServiceAccountFile is { } saFile)
+        {
+            RequireFile(saFile, "service account key");
+            return CredentialFactory.FromFile<ServiceAccountCredential>(saFile).ToGoogleCredential().CreateScoped(Scope);
+        }
+        if (options.ClientSecretsFile is not { } secretsFile)
+            throw new InvalidOperationException(
+                "Google Drive needs credentials: --drive-client-secrets FILE (an OAuth client JSON from the Google Cloud console) " +
+                "or --drive-service-account FILE (a service account key); see the README's export section.");
+        RequireFile(secretsFile, "OAuth client");
+        ClientSecrets secrets;
+        await using (var stream = File.OpenRead(secretsFile))
+            secrets = (await GoogleClientSecrets.FromStreamAsync(stream, ct)).Secrets;
+        var store = new FileDataStore(options.TokenStore, fullPath: true);
+        if (!options.Headless)
+        {
+            tell("Opening a browser to sign in to Google Drive…");
+            return await GoogleWebAuthorizationBroker.AuthorizeAsync(secrets, [Scope], User, ct, store, new LocalServerCodeReceiver());
+        }
+        var flow = new GoogleAuthorizationCodeFlow(new GoogleAuthorizationCodeFlow.Initializer
+        {
+            ClientSecrets = secrets, Scopes = [Scope], DataStore = store,
+        });
+        var saved = await flow.LoadTokenAsync(User, ct);
+        if (saved is not null && (saved.RefreshToken is not null || !saved.IsStale))
+            return new UserCredential(flow, User, saved);
+        var token = await DeviceFlow.AuthorizeAsync(secrets, Scope, tell, ct);
+        await store.StoreAsync(User, token);
+        return new UserCredential(flow, User, token);
+    }
+
+    private static void RequireFile(string path, string what)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: {what} file not found");
+    }
+}

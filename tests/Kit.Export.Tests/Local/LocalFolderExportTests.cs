@@ -1,0 +1,117 @@
+using Kit.Export.Bundles;
+using Kit.Export.Destinations;
+using Kit.Export.Tests.Fixtures;
+using Kit.Export.Verification;
+using Kit.TestSupport;
+
+namespace Kit.Export.Tests.Local;
+
+public sealed class LocalFolderExportTests
+{
+    [Fact]
+    public async Task Export_to_a_folder_and_import_back_gives_identical_files_and_a_complete_manifest()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"]);
+        var state = ExportState.Load(run.Path(RunFolder.ExportStateFile));
+        await using var dest = new LocalFolderDestination(tmp["out/my-voice"]);
+
+        var result = await new Exporter(dest, state).ExportAsync(run, new BundleOptions());
+
+        Assert.True(result.Verification.Ok, result.Verification.ToString());
+        var m = result.Manifest;
+        Assert.Equal(("run", 100L, 0.015), (m.Run, m.Step, m.ValLoss!.Value));
+        Assert.Equal(BundleManifest.CurrentKitVersion, m.KitVersion);
+        Assert.Equal(
+            ["config.yaml", "settings.json", "metrics.jsonl", "weights/model.pth", "weights/model.safetensors",
+             "samples/step-000000100-0.wav", "samples/step-000000100-1.wav", "plots/loss.svg"],
+            m.Files.Select(f => f.Path));
+        foreach (var f in m.Files)
+        {
+            var written = await FileHashes.ComputeAsync(Path.Combine(tmp["out/my-voice"], f.Path));
+            Assert.Equal((f.Size, f.Sha256, f.Md5), (written.Size, written.Sha256, written.Md5));
+        }
+        var onDisk = BundleManifest.Parse(File.ReadAllBytes(Path.Combine(tmp["out/my-voice"], BundleManifest.FileName)), "manifest");
+        Assert.Equal(m.Files, onDisk.Files);
+
+        var (imported, report) = await new Importer(dest).ImportAsync(tmp["imported"]);
+        Assert.True(report.Ok, report.ToString());
+        foreach (var f in imported.Files)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(tmp["out/my-voice"], f.Path)), File.ReadAllBytes(Path.Combine(tmp["imported"], f.Path)));
+    }
+
+    [Fact]
+    public async Task A_named_step_and_the_training_state_are_exported_only_when_asked()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"]);
+        var plan = await BundlePlanner.PlanAsync(run, new BundleOptions { Step = 200, WithTrainingState = true }, ExportState.InMemory());
+
+        Assert.Equal(200, plan.Step);
+        Assert.Null(plan.ValLoss); // best.json points at 100
+        var state = plan.Files.Single(f => f.RelativePath == "training_state/training_state.pt");
+        Assert.Equal(Path.Combine(run.StepFolder(200), RunFolder.TrainingStateFile), state.SourcePath);
+        Assert.All(plan.Files.Where(f => f.RelativePath.StartsWith("samples/")), f => Assert.Contains("step-000000200", f.RelativePath));
+        var e = Assert.Throws<ArgumentException>(() => run.ChooseStep(150));
+        Assert.Contains("saved steps: 100, 200", e.Message);
+    }
+
+    [Fact]
+    public async Task Verification_names_a_corrupted_file_and_import_refuses_it()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"]);
+        var state = ExportState.InMemory();
+        await using var dest = new LocalFolderDestination(tmp["out"]);
+        await new Exporter(dest, state).ExportAsync(run, new BundleOptions());
+        var victim = Path.Combine(tmp["out"], "weights", "model.safetensors");
+        var bytes = File.ReadAllBytes(victim);
+        bytes[1000] ^= 0x01;
+        File.WriteAllBytes(victim, bytes);
+
+        var plan = await BundlePlanner.PlanAsync(run, new BundleOptions(), state);
+        var report = await Verifier.VerifyAsync(dest, plan.Files, default);
+        var (_, imported) = await new Importer(dest).ImportAsync(tmp["imported"]);
+
+        Assert.Equal("weights/model.safetensors", Assert.Single(report.Problems).Path);
+        Assert.Contains("SHA-256", report.Problems[0].Detail);
+        Assert.Equal("weights/model.safetensors", Assert.Single(imported.Problems).Path);
+        Assert.False(File.Exists(Path.Combine(tmp["imported"], "weights", "model.safetensors")));
+        Assert.Contains("do not match the manifest", report.ToString());
+    }
+
+    [Fact]
+    public async Task An_interrupted_copy_is_continued_not_restarted()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"], weightBytes: 2_000_000);
+        var state = ExportState.InMemory();
+        var plan = await BundlePlanner.PlanAsync(run, new BundleOptions(), state);
+        var weights = plan.Files.Single(f => f.RelativePath == "weights/model.safetensors");
+        var target = Path.Combine(tmp["out"], "weights", "model.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllBytes(target + ".partial", File.ReadAllBytes(weights.SourcePath).AsSpan(0, 1_500_000).ToArray());
+        await using var dest = new LocalFolderDestination(tmp["out"]);
+        var reports = new List<long>();
+
+        await dest.UploadAsync(weights, new CountingProgress(reports.Add), default);
+
+        Assert.Equal(File.ReadAllBytes(weights.SourcePath), File.ReadAllBytes(target));
+        Assert.Equal(1_500_000, reports[0]); // what the partial file already held, reported at once
+        Assert.Equal(500_000, reports.Skip(1).Sum()); // only the rest was copied
+        Assert.False(File.Exists(target + ".partial"));
+    }
+
+    [Fact]
+    public void A_run_folder_without_its_config_is_refused_with_the_path()
+    {
+        using var tmp = new TempDir();
+        var e = Assert.Throws<FileNotFoundException>(() => new RunFolder(tmp.Path));
+        Assert.Contains(Path.Combine(tmp.Path, "config.yaml"), e.Message);
+    }
+
+    private sealed class CountingProgress(Action<long> add) : IProgress<long>
+    {
+        public void Report(long value) => add(value);
+    }
+}
