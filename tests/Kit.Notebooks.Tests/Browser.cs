@@ -1,0 +1,58 @@
+using Kit.Display.Imaging;
+using Microsoft.Playwright;
+
+namespace Kit.Notebooks.Tests;
+
+/// <summary>
+/// Debian's chromium driven by Playwright (its .NET driver runs on the node the NuGet package ships), on
+/// local files only: no browser download, no network.
+/// </summary>
+internal sealed class Browser : IAsyncDisposable
+{
+    public const string Executable = "/usr/bin/chromium";
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private Browser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        Assert.True(File.Exists(Executable), $"{Executable} is missing: install Debian's chromium (setup.sh does)");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Executable,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return new Browser(playwright, browser);
+    }
+
+    /// <summary>Opens a local page, waits up to <paramref name="wait"/> for a selector, and screenshots it.</summary>
+    public async Task<(bool Found, string Detail, RgbaImage Screenshot)> OpenAsync(string htmlFile, string selector, string detailScript, TimeSpan wait)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 800, Height = 600 } });
+        try
+        {
+            await page.GotoAsync(new Uri(htmlFile).AbsoluteUri);
+            var found = true;
+            try { await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)wait.TotalMilliseconds }); }
+            catch (TimeoutException) { found = false; }
+            var detail = await page.EvaluateAsync<string>(detailScript);
+            var png = await page.ScreenshotAsync();
+            return (found, detail, PngDecoder.Decode(png));
+        }
+        finally { await page.CloseAsync(); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
