@@ -109,3 +109,21 @@ public class OverrideTests
         Assert.Contains("set by you", warning.Message);
     }
 }
+
+public class HealthyDatasetTests
+{
+    [Theory]
+    [InlineData("dlas")]
+    [InlineData("kit")]
+    public void A_healthy_dataset_gets_no_warning_at_all(string profile)
+    {
+        // 1,280 training clips (64 divides them) and 128 validation clips (16 divides them), 6.5 s each, 16 GB.
+        var set = ParameterCalculator.Calculate(DatasetStats.Uniform(1_280, 128), new CalculatorOptions
+        {
+            Profile = profile, DetectGpu = false, GpuMemory = GpuMemory.Parse("16GB"),
+        });
+        Assert.Empty(set.Warnings);
+        Assert.Equal(0, set.ClipsLeftOutPerEpoch);
+        Assert.Equal(20, set.StepsPerEpoch);
+    }
+}
