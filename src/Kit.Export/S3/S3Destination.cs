@@ -24,6 +24,10 @@ public sealed class S3Destination : IExportDestination
     private readonly S3Options _options;
     private readonly ExportState _state;
 
+    // Over TLS the payload goes unsigned (UNSIGNED-PAYLOAD), sparing a second full read of every file just to
+    // hash it for the signature; TLS and the ETag check after upload cover integrity. Plain HTTP must sign it.
+    private readonly bool _overTls;
+
     /// <summary>Raised after each multipart part is stored (part number); lets callers and tests watch progress.</summary>
     public event Action<int>? PartUploaded;
 
@@ -48,6 +52,7 @@ public sealed class S3Destination : IExportDestination
         }
         else if (options.Region is { } region)
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        _overTls = options.EndpointUrl is not { } endpoint || endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         _client = options.Credentials is { } creds ? new AmazonS3Client(creds, config) : new AmazonS3Client(config);
     }
 
@@ -102,6 +107,7 @@ public sealed class S3Destination : IExportDestination
             AutoCloseStream = false,
             // Plain-HTTP endpoints otherwise get an aws-chunked body that some servers store verbatim.
             UseChunkEncoding = false,
+            DisablePayloadSigning = _overTls,
         };
         request.Metadata[Sha256Meta] = file.Hashes.Sha256;
         request.StreamTransferProgress += (_, e) => progress.Report(e.IncrementTransferred);
@@ -142,6 +148,7 @@ public sealed class S3Destination : IExportDestination
             {
                 BucketName = _location.Bucket, Key = key, UploadId = uploadId, PartNumber = number,
                 InputStream = new BoundedStream(stream, size), PartSize = size, UseChunkEncoding = false,
+                DisablePayloadSigning = _overTls,
             };
             request.StreamTransferProgress += (_, e) => progress.Report(e.IncrementTransferred);
             var response = await _client.UploadPartAsync(request, ct);

@@ -65,6 +65,9 @@ public sealed class S3DestinationTests(S3rver server) : IClassFixture<S3rver>
 
         Assert.True(result.Verification.Ok, result.Verification.ToString());
         Assert.Equal(3, server.StoredParts - before);
+        var listed = await dest.FindAsync($"{BundlePlanner.WeightsFolder}/model.safetensors", default);
+        var local = result.Manifest.Files.Single(f => f.Path == $"{BundlePlanner.WeightsFolder}/model.safetensors");
+        Assert.Equal((local.Sha256, FiveMiB, local.Size), (listed!.MetadataSha256, listed.PartSize!.Value, listed.Size));
         await AssertSameBytes(run.StepFolder(100) + "/model.safetensors", $"voices/multipart/{BundlePlanner.WeightsFolder}/model.safetensors");
     }
 
