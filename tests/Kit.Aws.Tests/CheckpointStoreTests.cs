@@ -33,6 +33,7 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
 
         Assert.NotNull(local);
         Assert.Equal(2000, local.Step);
+        Assert.Equal(Path.Combine(temp["vm2"], "step_2000"), local.Directory); // the name it was saved under
         Assert.Equal(SyntheticCheckpoint.Hashes(second), SyntheticCheckpoint.Hashes(local.Directory));
         Assert.Equal([2000L, 1000L], (await resumed.ListCompleteAsync()).Select(c => c.Step));
     }
@@ -93,6 +94,7 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         await using var resumed = Store("runs/c");
         var local = await resumed.DownloadLatestAsync(temp["vm2"]);
         Assert.Equal(10, local!.Step);
-        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step-000000000020", "model.pth")));
+        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step_20", "model.pth")));
+        Assert.Equal(Path.Combine(temp["vm2"], "step_10"), local.Directory);
     }
 }

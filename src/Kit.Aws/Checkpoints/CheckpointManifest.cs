@@ -32,7 +32,7 @@ public static class CheckpointManifest
     }
 
     public static byte[] Serialize(StoredCheckpoint checkpoint) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dto(1, checkpoint.Step, checkpoint.CreatedUtc, checkpoint.Files), Json);
+        JsonSerializer.SerializeToUtf8Bytes(new Dto(1, checkpoint.Step, checkpoint.CreatedUtc, checkpoint.Files, checkpoint.LocalName), Json);
 
     public static StoredCheckpoint Deserialize(byte[] json, string folder, string where)
     {
@@ -40,8 +40,10 @@ public static class CheckpointManifest
         try { dto = JsonSerializer.Deserialize<Dto>(json, Json) ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new InvalidDataException($"{where}: not a kit checkpoint manifest ({e.Message})", e); }
         if (dto.Format != 1) throw new InvalidDataException($"{where}: manifest format {dto.Format}; this kit reads format 1");
-        return new StoredCheckpoint(dto.Step, folder, dto.CreatedUtc, dto.Files ?? []);
+        if (dto.LocalName is { } name && (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\']) >= 0))
+            throw new InvalidDataException($"{where}: localName '{name}' is not a plain folder name");
+        return new StoredCheckpoint(dto.Step, folder, dto.CreatedUtc, dto.Files ?? [], dto.LocalName);
     }
 
-    private sealed record Dto(int Format, long Step, DateTime CreatedUtc, IReadOnlyList<CheckpointFile>? Files);
+    private sealed record Dto(int Format, long Step, DateTime CreatedUtc, IReadOnlyList<CheckpointFile>? Files, string? LocalName);
 }

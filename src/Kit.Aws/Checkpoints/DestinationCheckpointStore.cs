@@ -39,7 +39,8 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
         }
         if (files.Count == 0) throw new InvalidOperationException($"{localDir}: the checkpoint folder is empty");
 
-        var checkpoint = new StoredCheckpoint(step, folder, DateTime.UtcNow, files);
+        var checkpoint = new StoredCheckpoint(step, folder, DateTime.UtcNow, files,
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(localDir))));
         // The marker goes last: until it is stored, resume does not see this checkpoint.
         var manifestPath = Path.Combine(Path.GetTempPath(), $"kit-checkpoint-{Guid.NewGuid():N}.json");
         try
@@ -76,7 +77,7 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
         var problems = new List<string>();
         foreach (var checkpoint in await ListCompleteAsync(ct).ConfigureAwait(false))
         {
-            var target = Path.Combine(localRoot, checkpoint.Folder);
+            var target = Path.Combine(localRoot, checkpoint.LocalName ?? checkpoint.Folder);
             try
             {
                 foreach (var file in checkpoint.Files)

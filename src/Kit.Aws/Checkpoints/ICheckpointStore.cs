@@ -19,7 +19,8 @@ public interface ICheckpointStore : IAsyncDisposable
     Task<IReadOnlyList<StoredCheckpoint>> ListCompleteAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Downloads the newest complete checkpoint into <paramref name="localRoot"/>/step-N/, checking every file's
+    /// Downloads the newest complete checkpoint into <paramref name="localRoot"/>/NAME/ (NAME: the folder's name
+    /// when it was uploaded), checking every file's
     /// size and SHA-256 against the manifest (falling back to an older one if it does not match); null when
     /// the store holds none.
     /// </summary>
@@ -27,7 +28,9 @@ public interface ICheckpointStore : IAsyncDisposable
 }
 
 /// <summary>A complete checkpoint in the store.</summary>
-public sealed record StoredCheckpoint(long Step, string Folder, DateTime CreatedUtc, IReadOnlyList<CheckpointFile> Files)
+/// <param name="LocalName">The folder's name where it was saved (e.g. the trainer's "step-000001234"); a download
+/// recreates it under that name so the trainer finds its own layout.</param>
+public sealed record StoredCheckpoint(long Step, string Folder, DateTime CreatedUtc, IReadOnlyList<CheckpointFile> Files, string? LocalName = null)
 {
     public long TotalBytes => Files.Sum(f => f.Size);
 }
