@@ -62,8 +62,8 @@ internal sealed class TrainingLoop
     public TrainingStatus Status => Volatile.Read(ref _status);
 
     /// <summary>Seconds spent inside the recipe's forward/backward/update, and in the loop around them (benchmark).</summary>
-    public double ModelSeconds { get; private set; }
-    public double LoopSeconds { get; private set; }
+    private double _modelSeconds, _stepSeconds, _validationSeconds, _saveSeconds;
+    private long _sessionSteps;
 
     public TrainingResult Run()
     {
@@ -114,14 +114,14 @@ internal sealed class TrainingLoop
             var action = _nonFinite.Observe(losses[MetricNames.TotalLoss]);
             if (action == NonFiniteAction.Train) _model.ApplyUpdate(lr, _o.MaxGradNorm);
             else _model.DiscardGradients();
-            ModelSeconds += (clock.Elapsed - modelStart).TotalSeconds;
+            _modelSeconds += (clock.Elapsed - modelStart).TotalSeconds;
             _position = _sampler.Next(position);
 
             if (action == NonFiniteAction.SkipStep)
             {
                 _log($"step {_step + 1}: the loss is {losses[MetricNames.TotalLoss]}; skipped this batch ({_nonFinite.InARow} in a row, {_nonFinite.Total} in all)");
                 _metrics.Append("skipped", _step + 1, _position.Epoch, [new("nonfinite_total", _nonFinite.Total)]);
-                LoopSeconds += clock.Elapsed.TotalSeconds;
+                _stepSeconds += clock.Elapsed.TotalSeconds;
                 continue;
             }
             if (action == NonFiniteAction.RollBack)
@@ -139,16 +139,26 @@ internal sealed class TrainingLoop
             Publish(TrainingState.Training, lr, window, losses);
 
             if (_step % _o.PrintFrequency == 0) Print(window, lr);
-            LoopSeconds += clock.Elapsed.TotalSeconds;
+            _stepSeconds += clock.Elapsed.TotalSeconds;
+            _sessionSteps++;
+            clock.Restart();
             if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
+            _validationSeconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
             if (_step % _o.SaveFrequency == 0) Save();
+            _saveSeconds += clock.Elapsed.TotalSeconds;
         }
 
         Publish(TrainingState.Stopping, 0, window, Status.LastTrainLosses, reason);
         _log($"Stopping at step {_step}: {reason}");
+        clock.Restart();
         if (_lastSaved != _step) Save();
+        _saveSeconds += clock.Elapsed.TotalSeconds;
         Publish(TrainingState.Finished, 0, window, Status.LastTrainLosses, reason);
-        return new TrainingResult(_step, _position.Epoch, reason, _lastSaved, RunDirectory);
+        return new TrainingResult(_step, _position.Epoch, reason, _lastSaved, RunDirectory)
+        {
+            Timings = new TrainingTimings(_sessionSteps, _stepSeconds, _modelSeconds, _validationSeconds, _saveSeconds),
+        };
     }
 
     private Dictionary<string, double> ForwardBackward(int[] clips)

@@ -23,7 +23,20 @@ public sealed record TrainingStatus
 /// <summary>How a run ended.</summary>
 public sealed record TrainingResult(long Step, int Epoch, string StopReason, long? LastCheckpointStep, string RunDirectory)
 {
+    /// <summary>Where this session's time went (the benchmark's figures).</summary>
+    public TrainingTimings Timings { get; init; } = new(0, 0, 0, 0, 0);
+
     public override string ToString() =>
         $"Stopped at step {Step} (epoch {Epoch}): {StopReason}. " +
         (LastCheckpointStep is { } s ? $"Checkpoint step {s} saved in {RunDirectory}." : "No checkpoint saved.");
+}
+
+/// <summary>
+/// Seconds of this session: <see cref="StepSeconds"/> is the training steps' wall time, of which
+/// <see cref="ModelSeconds"/> ran inside the recipe (forward, backward, update); the rest is the trainer's own
+/// overhead (data order, metrics, bookkeeping). Validation and checkpoint saves are counted apart.
+/// </summary>
+public sealed record TrainingTimings(long Steps, double StepSeconds, double ModelSeconds, double ValidationSeconds, double SaveSeconds)
+{
+    public double OverheadShare => StepSeconds > 0 ? (StepSeconds - ModelSeconds) / StepSeconds : 0;
 }
