@@ -96,6 +96,8 @@ public sealed class ChartTests
         Assert.DoesNotContain("plotly.js v", second);
         Assert.DoesNotContain("https://", second);
         Assert.DoesNotContain("<script src", first);
+        // A static SVG comes first, for viewers that strip scripts; the script hides it once plotly drew.
+        Assert.True(second.IndexOf("<svg", StringComparison.Ordinal) < second.IndexOf("<script", StringComparison.Ordinal));
         var json = second[(second.IndexOf("var figure = ", StringComparison.Ordinal) + 13)..];
         Assert.NotNull(JsonNode.Parse(json[..json.IndexOf(";\n", StringComparison.Ordinal)]));
     }

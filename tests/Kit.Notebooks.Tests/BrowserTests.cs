@@ -30,13 +30,15 @@ public sealed class BrowserTests : IDisposable
 
         await using var browser = await Browser.LaunchAsync();
         var first = Page("first.html", NotebookFile.Text(NotebookFile.Outputs(nb, 2)[0]!["data"]!["text/html"]));
-        var (rendered, why) = await Rendered(browser, first, TimeSpan.FromSeconds(30), Path.Combine(RepoPaths.Root, "build", "notebooks", "chart-in-chromium.png"));
+        var (rendered, why, _) = await Rendered(browser, first, TimeSpan.FromSeconds(30), Path.Combine(RepoPaths.Root, "build", "notebooks", "chart-in-chromium.png"));
         Assert.True(rendered, why);
 
         // The second chart relies on the plotly.js the first one embedded; alone on a page it cannot draw.
         var alone = Page("alone.html", NotebookFile.Text(NotebookFile.Outputs(nb, 3)[0]!["data"]!["text/html"]));
-        var (renderedAlone, whyAlone) = await Rendered(browser, alone, TimeSpan.FromSeconds(5), null);
+        var (renderedAlone, whyAlone, staticPixels) = await Rendered(browser, alone, TimeSpan.FromSeconds(5), null);
         Assert.False(renderedAlone, "the check passed on a page without plotly.js: it cannot tell a drawn plot from none\n" + whyAlone);
+        // What a viewer without plotly (or without scripts) shows instead: the static SVG, trace included.
+        Assert.True(staticPixels > 50, whyAlone);
     }
 
     private string Page(string name, string body)
@@ -49,7 +51,7 @@ public sealed class BrowserTests : IDisposable
     private const string TraceLine = "svg.main-svg .scatterlayer .trace path.js-line";
 
     /// <summary>Plotly's SVG with a drawn line in the DOM, and the trace's colour on the screenshot.</summary>
-    private static async Task<(bool Rendered, string Why)> Rendered(Browser browser, string page, TimeSpan wait, string? keepScreenshot)
+    private static async Task<(bool Rendered, string Why, int TracePixels)> Rendered(Browser browser, string page, TimeSpan wait, string? keepScreenshot)
     {
         var (found, pathLength, shot) = await browser.OpenAsync(page, TraceLine,
             $"() => {{ const p = document.querySelector('{TraceLine}'); return String(p ? (p.getAttribute('d') || '').length : 0); }}",
@@ -67,6 +69,6 @@ public sealed class BrowserTests : IDisposable
                 if (Math.Abs(c.R - Trace.R) + Math.Abs(c.G - Trace.G) + Math.Abs(c.B - Trace.B) < 40) tracePixels++;
             }
         var why = $"plotly trace path found: {found} (d attribute {pathLength} chars), trace-coloured pixels in the screenshot: {tracePixels}";
-        return (found && int.Parse(pathLength) > 20 && tracePixels > 150, why);
+        return (found && int.Parse(pathLength) > 20 && tracePixels > 150, why, tracePixels);
     }
 }

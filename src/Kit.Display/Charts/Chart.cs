@@ -103,23 +103,28 @@ public abstract class Chart : IRenderable
     }
 
     /// <summary>
-    /// A div and the script that draws into it once plotly.js is on the page. This chart instance decides
-    /// once whether it carries plotly.js, so its later re-renders (live updates) keep carrying it.
+    /// The static SVG, then a div and the script that draws the interactive plot into it once plotly.js is
+    /// on the page and hides the SVG. Where scripts are stripped (GitHub's viewer, nbconvert's HTML
+    /// preference) the SVG stays. This chart instance decides once whether it carries plotly.js, so its
+    /// later re-renders (live updates) keep carrying it.
     /// </summary>
     public string ToHtml()
     {
         if (!_plotlyDecided) { _plotly = PlotlyScript.TakeForNewChart(); _plotlyDecided = true; }
+        var svg = SvgWriter.Write(DrawScene());
         if (!PlotlyScript.Available)
-            return "<!-- plotly.js not found (run ./setup.sh to install node_modules); static chart instead -->" + SvgWriter.Write(DrawScene());
+            return "<!-- plotly.js not found (run ./setup.sh to install node_modules); static chart only -->" + svg;
         var figure = PlotlyFigure().ToJsonString(JsonOptions).Replace("</", "<\\/");
         var sb = new StringBuilder();
         sb.Append(_plotly);
-        sb.Append($"<div id=\"{_id}\" class=\"kit-chart\" style=\"width:{Width}px;max-width:100%;height:{Height}px\" title=\"{WebUtility.HtmlEncode(Title ?? "")}\"></div>");
+        sb.Append($"<div id=\"{_id}-static\" class=\"kit-chart-static\">{svg}</div>");
+        sb.Append($"<div id=\"{_id}\" class=\"kit-chart\" style=\"display:none;width:{Width}px;max-width:100%;height:{Height}px\" title=\"{WebUtility.HtmlEncode(Title ?? "")}\"></div>");
         sb.Append("<script type=\"text/javascript\">(function () {\n");
         sb.Append($"  var figure = {figure};\n");
-        sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\");\n    if (!el) return;\n");
-        sb.Append("    if (window.Plotly) { window.Plotly.react(el, figure.data, figure.layout, figure.config); }\n");
-        sb.Append("    else { setTimeout(draw, 50); }\n  }\n  draw();\n})();</script>");
+        sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\"), fallback = document.getElementById(\"{_id}-static\");\n    if (!el) return;\n");
+        sb.Append("    if (!window.Plotly) { setTimeout(draw, 50); return; }\n");
+        sb.Append("    el.style.display = \"\"; if (fallback) fallback.style.display = \"none\";\n");
+        sb.Append("    window.Plotly.react(el, figure.data, figure.layout, figure.config);\n  }\n  draw();\n})();</script>");
         return sb.ToString();
     }
 
