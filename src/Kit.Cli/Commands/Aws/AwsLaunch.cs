@@ -72,7 +72,7 @@ internal static class AwsLaunch
             var launch = await TrainingVmLauncher.LaunchAsync(ec2, request, Console.WriteLine, ct);
             if (launch.Prices is { } prices) Console.WriteLine(prices.ToString());
             Console.WriteLine($"launched {runName}: {launch.Instance.InstanceId}; checkpoints sync to {run.CheckpointStore}");
-            Console.WriteLine($"follow it: kit aws status {runName}   log in: $(kit aws ssh-command {runName})");
+            Console.WriteLine($"follow it: kit aws status {runName}   log in: eval \"$(kit aws ssh-command {runName})\"");
             return 0;
         }));
         return cmd;
