@@ -72,6 +72,24 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Outputs_of_an_earlier_run_are_cleared_so_a_failure_leaves_no_stale_results()
+    {
+        var path = NotebookFile.Write(_dir["nb.ipynb"], "var ok = true;", "Console.WriteLine(\"first run\");", "\"cell three\"");
+        Assert.True((await Run(path)).Succeeded);
+        Assert.Single(NotebookFile.Outputs(NotebookFile.Read(path), 3));
+
+        var json = NotebookFile.Read(path);
+        NotebookFile.Cell(json, 2)["source"] = "throw new Exception(\"second run fails\");";
+        File.WriteAllText(path, json.ToJsonString());
+        var result = await Run(path);
+
+        Assert.Equal(2, result.FailedCell);
+        var nb = NotebookFile.Read(path);
+        Assert.Empty(NotebookFile.Outputs(nb, 3));
+        Assert.Null(NotebookFile.Cell(nb, 3)["execution_count"]);
+    }
+
+    [Fact]
     public async Task A_runtime_error_names_cell_and_line_of_the_throw()
     {
         var path = NotebookFile.Write(_dir["nb.ipynb"],

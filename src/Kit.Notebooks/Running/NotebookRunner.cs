@@ -59,6 +59,12 @@ public static class NotebookRunner
         PlotlyScript.StartPage();
 
         var cells = notebook.Cells.OfType<JsonObject>().ToList();
+        // Outputs of an earlier run would be mistaken for this run's once a cell fails: start clean.
+        foreach (var cell in cells.Where(c => c["cell_type"]?.GetValue<string>() == "code"))
+        {
+            cell["outputs"] = new JsonArray();
+            cell["execution_count"] = null;
+        }
         var parametersCell = cells.FindIndex(c => CellKinds.Of(c).Kind == CellKind.CSharp);
         int executionCount = 0, ran = 0;
         RunResult? failure = null;
@@ -91,7 +97,7 @@ public static class NotebookRunner
                 CellDirectives directives;
                 try { directives = CellDirectives.Parse(source, folder, kit); }
                 catch (DirectiveException e) { failure = Fail(outputs, path, number, e.Line, "DirectiveError", e.Message); break; }
-                if (directives.IsMarkdown) { cell.Remove("execution_count"); cell["execution_count"] = null; continue; }
+                if (directives.IsMarkdown) continue;
 
                 session.AddReferences(directives.References);
                 cell["execution_count"] = ++executionCount;
