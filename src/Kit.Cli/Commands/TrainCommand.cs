@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Kit.Aws.Spot;
+using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Trainer;
 using Kit.Training.Trainer.Stopping;
@@ -9,7 +11,9 @@ namespace Kit.Cli.Commands;
 /// <summary>
 /// `kit train CONFIG` trains into the config's output folder; `kit train --resume RUN_DIR` continues a run
 /// from its newest readable checkpoint. Ctrl+C, SIGTERM or a STOP file in the run folder stop it after the
-/// current step with a checkpoint saved.
+/// current step with a checkpoint saved. On a VM `kit aws launch` made (KIT_CHECKPOINT_STORE, KIT_SPOT_WATCH),
+/// the newest checkpoint comes down from S3 first, every checkpoint goes up as it is saved, and the spot
+/// interruption notice stops the run like any other stop.
 /// </summary>
 public sealed class TrainCommand : IKitCommand
 {
@@ -24,12 +28,12 @@ public sealed class TrainCommand : IKitCommand
         {
             config, resume, output, steps, patience,
         };
-        command.SetAction((ParseResult pr, CancellationToken ct) => Task.FromResult(Train(
-            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience))));
+        command.SetAction((ParseResult pr, CancellationToken ct) => Train(
+            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience)));
         return command;
     }
 
-    private static int Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience)
+    private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience)
     {
         if ((configFile is null) == (resume is null))
         {
@@ -62,10 +66,21 @@ public sealed class TrainCommand : IKitCommand
                 MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps,
                 EarlyStoppingPatience = patience,
             };
+            await using var spot = SpotTrainingGuard.FromEnvironment();
+            if (spot.Store is not null && await spot.ResumeAsync(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) is { } downloaded)
+                Log($"Fetched checkpoint step {downloaded.Step} from the checkpoint store into {downloaded.Directory}");
+            // On a spot VM a restart continues the run in place rather than refusing a folder with checkpoints.
+            var managedVm = spot.Store is not null || Environment.GetEnvironmentVariable("KIT_SPOT_WATCH") == "1";
+            var resuming = resume is not null
+                || (managedVm && Directory.Exists(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) && new CheckpointStore(runDir).Steps().Count > 0);
             var signals = new ConsoleSignalStopSource { Notice = Log };
+            var interruption = new CancellationStopSource(spot.StopRequested, "the spot interruption notice (the VM stops in two minutes)");
             Log($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; the current step finishes and a checkpoint is saved.");
-            var result = Trainer.Run(config, runDirectory: runDir, options: options, resume: resume is not null, log: Log, stopSources: [signals]);
+            var result = Trainer.Run(config, runDirectory: runDir, options: options, resume: resuming, log: Log,
+                stopSources: [signals, interruption], onCheckpointSaved: s => spot.CheckpointSaved(s.Step, s.Folder));
             Log(result.ToString());
+            if (spot.Store is not null && !await spot.FinishAsync(TimeSpan.FromSeconds(100)))
+                Log("Some checkpoint uploads did not finish in time; the newest complete one in the store is used on the next start.");
             if (result.LastCheckpointStep is not null) Log($"Continue later with: kit train --resume {runDir}");
             return 0;
         }

@@ -15,9 +15,9 @@ public static class Trainer
     /// <summary>Starts training in the background; the run stops on <see cref="TrainingRun.Stop"/>, on <paramref name="cancel"/>, on a STOP file in the run folder, or at its limits.</summary>
     public static TrainingRun Start(RunConfig config, IRecipe? recipe = null, string? runDirectory = null,
         TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
-        IEnumerable<IStopSource>? stopSources = null)
+        IEnumerable<IStopSource>? stopSources = null, Action<SavedCheckpoint>? onCheckpointSaved = null)
     {
-        var (loop, stop, view) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources);
+        var (loop, stop, view) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
         var completion = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         // A dedicated thread rather than the thread pool: training is hours of CPU work on one thread.
         var thread = new Thread(() =>
@@ -34,12 +34,15 @@ public static class Trainer
         return new TrainingRun(loop, stop, view, completion.Task);
     }
 
-    /// <summary>Trains on the calling thread until the run stops; returns how it ended.</summary>
+    /// <summary>
+    /// Trains on the calling thread until the run stops; returns how it ended. <paramref name="onCheckpointSaved"/>
+    /// hears of each finished checkpoint (Kit.Aws uploads it to S3).
+    /// </summary>
     public static TrainingResult Run(RunConfig config, IRecipe? recipe = null, string? runDirectory = null,
         TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
-        IEnumerable<IStopSource>? stopSources = null)
+        IEnumerable<IStopSource>? stopSources = null, Action<SavedCheckpoint>? onCheckpointSaved = null)
     {
-        var (loop, stop, _) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources);
+        var (loop, stop, _) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
         using (stop) return loop.Run();
     }
 
@@ -52,14 +55,15 @@ public static class Trainer
     }
 
     private static (TrainingLoop, StopSignal, TrainingView) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
-        TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources)
+        TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources,
+        Action<SavedCheckpoint>? onCheckpointSaved)
     {
         var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
         recipe ??= RecipeCatalog.Find(config.ModelRecipe);
         options ??= TrainerOptions.FromConfig(config);
         var stop = new StopSignal();
         var view = new TrainingView();
-        var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log ?? (_ => { }), view);
+        var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log ?? (_ => { }), view) { CheckpointSaved = onCheckpointSaved };
         Directory.CreateDirectory(dir);
         // A STOP file left from the run before would stop this one at once.
         var stale = Path.Combine(dir, StopFileSource.FileName);

@@ -59,6 +59,9 @@ internal sealed class TrainingLoop
     }
 
     public string RunDirectory { get; }
+
+    /// <summary>Called after each checkpoint is complete on disk (e.g. to upload it).</summary>
+    public Action<SavedCheckpoint>? CheckpointSaved { get; init; }
     public TrainingStatus Status => Volatile.Read(ref _status);
 
     /// <summary>Seconds spent inside the recipe's forward/backward/update, and in the loop around them (benchmark).</summary>
@@ -245,6 +248,7 @@ internal sealed class TrainingLoop
             _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}");
             Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
             _view.Update(Status);
+            CheckpointSaved?.Invoke(saved);
         }
         catch (InsufficientDiskSpaceException e)
         {

@@ -162,6 +162,17 @@ public class TrainerTests
         Assert.Contains("--resume", e.Message);
     }
 
+    [Fact]
+    public void Each_checkpoint_is_reported_once_it_is_complete_on_disk()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 4);
+        var reported = new List<(long Step, bool Complete)>();
+        KitTrainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 },
+            onCheckpointSaved: s => reported.Add((s.Step, CheckpointManifest.Verify(s.Folder, out _) is not null)));
+        Assert.Equal([(4L, true), (8L, true), (10L, true)], reported);
+    }
+
     private static async Task WaitForStep(TrainingRun run, long step)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
