@@ -30,7 +30,12 @@ public static class DatasetCheck
         }
         findings.AddRange(OverlapFindings(dataset));
         findings.AddRange(SpeakingRateFindings(dataset, measurements, findings, options));
-        findings.Sort((a, b) => (a.Split, a.Line, a.Code).CompareTo((b.Split, b.Line, b.Code)));
+        findings.Sort((a, b) =>
+        {
+            int c = a.Split.CompareTo(b.Split);
+            if (c == 0) c = a.Line.CompareTo(b.Line);
+            return c != 0 ? c : string.CompareOrdinal(a.Code, b.Code);
+        });
         return DatasetCheckReport.Build(dataset, measurements, findings, options);
     }
 
