@@ -23,21 +23,33 @@ public sealed class TorchBenchmark : IKitBenchmark
         var mmIters = new Option<int>("--matmul-iters") { Description = "Timed 1024x1024 matmuls", DefaultValueFactory = _ => 30 };
         var opIters = new Option<int>("--op-iters") { Description = "Timed one-element adds", DefaultValueFactory = _ => 200_000 };
         var steps = new Option<int>("--steps") { Description = "Timed LSTM training steps", DefaultValueFactory = _ => 5 };
-        var command = new Command("torch", "Kit.Torch vs Python torch: matmul GFLOP/s, per-op overhead, LSTM training step") { threads, mmIters, opIters, steps };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating C#/Python rounds; each side's best counts", DefaultValueFactory = _ => 2 };
+        var command = new Command("torch", "Kit.Torch vs Python torch: matmul GFLOP/s, per-op overhead, LSTM training step") { threads, mmIters, opIters, steps, rounds };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             int n = pr.GetValue(threads), mm = pr.GetValue(mmIters), ops = pr.GetValue(opIters), st = pr.GetValue(steps);
             set_num_threads(n);
             Console.WriteLine($"threads: {get_num_threads()} (both sides); Python: {Python}");
-            Console.WriteLine("running the C# side...");
-            var kit = (Matmul(mm), OpOverhead(ops), TrainStep(st));
-            Console.WriteLine("running the Python side...");
-            var py = RunPython(n, mm, ops, st);
+            // The sides take turns, round by round, and each keeps its best figure: load from other
+            // processes then falls on both alike rather than on whichever ran second.
+            double kitMm = 0, kitOp = double.MaxValue, kitStep = double.MaxValue, pyMm = 0, pyOp = double.MaxValue, pyStep = double.MaxValue;
+            for (int r = 1; r <= Math.Max(1, pr.GetValue(rounds)); r++)
+            {
+                Console.WriteLine($"round {r}: C# side...");
+                kitMm = Math.Max(kitMm, Matmul(mm));
+                kitOp = Math.Min(kitOp, OpOverhead(ops));
+                kitStep = Math.Min(kitStep, TrainStep(st));
+                Console.WriteLine($"round {r}: Python side...");
+                var py = RunPython(n, mm, ops, st);
+                pyMm = Math.Max(pyMm, py.GetProperty("matmul_gflops").GetDouble());
+                pyOp = Math.Min(pyOp, py.GetProperty("op_us").GetDouble());
+                pyStep = Math.Min(pyStep, py.GetProperty("train_step_ms").GetDouble());
+            }
             Console.WriteLine();
             Console.WriteLine($"{"measurement",-42} {"kit (C#)",12} {"python",12} {"kit/python",11}  goal");
-            Row("(a) matmul 1024x1024 f32 [GFLOP/s]", kit.Item1, py.GetProperty("matmul_gflops").GetDouble(), higherIsBetter: true, "equal");
-            Row("(b) add on 1 element [us/op]", kit.Item2, py.GetProperty("op_us").GetDouble(), higherIsBetter: false, "<= 0.5x");
-            Row("(c) LSTM 2x512, B16 T100 step [ms]", kit.Item3, py.GetProperty("train_step_ms").GetDouble(), higherIsBetter: false, ">= 1.2x faster");
+            Row("(a) matmul 1024x1024 f32 [GFLOP/s]", kitMm, pyMm, higherIsBetter: true, "equal");
+            Row("(b) add on 1 element [us/op]", kitOp, pyOp, higherIsBetter: false, "<= 0.5x");
+            Row("(c) LSTM 2x512, B16 T100 step [ms]", kitStep, pyStep, higherIsBetter: false, ">= 1.2x faster");
             return Task.FromResult(0);
         });
         return command;
