@@ -89,6 +89,26 @@ public sealed record FileHashes(long Size, string Sha256, string Md5)
         return Hex(md5.GetHashAndReset());
     }
 
+    /// <summary>SHA-256 alone: re-hashing a destination folder needs no MD5, and skipping it is about twice as fast.</summary>
+    public static async Task<(long Size, string Sha256)> Sha256Async(string path, CancellationToken ct = default)
+    {
+        await using var stream = OpenRead(path);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long size = 0;
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                size += n;
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        return (size, Hex(sha.GetHashAndReset()));
+    }
+
     public static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
 

@@ -88,9 +88,9 @@ public sealed class LocalFolderDestination(string root) : IExportDestination
 
     private async Task<RemoteFile> Describe(string file, CancellationToken ct)
     {
-        var hashes = await FileHashes.ComputeAsync(file, null, ct);
+        var (size, sha256) = await FileHashes.Sha256Async(file, ct);
         var relative = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
-        return new RemoteFile(relative, hashes.Size, hashes.Sha256, hashes.Md5);
+        return new RemoteFile(relative, size, sha256);
     }
 
     internal static async Task CopyAsync(Stream input, Stream output, IProgress<long> progress, CancellationToken ct)
