@@ -2,6 +2,7 @@ using System.Globalization;
 using Kit.Aws.Ec2;
 using Kit.Aws.Metadata;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Aws.Spot;
 
@@ -10,6 +11,7 @@ namespace Kit.Aws.Spot;
 /// training display shows it; <see cref="UpdatePrice"/> takes a fresh price when the market moves, and the
 /// cost accrued at the old price is kept.
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class CostTracker : IRenderable
 {
     private readonly TimeProvider clock;

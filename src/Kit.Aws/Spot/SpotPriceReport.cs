@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kit.Aws.Ec2;
 using Kit.Display;
+using Kit.Display.Formatting;
 using Kit.Display.Html;
 
 namespace Kit.Aws.Spot;
@@ -9,6 +10,7 @@ namespace Kit.Aws.Spot;
 /// The spot price of one instance type in each of a region's zones: the latest price, the window's lowest
 /// and highest, and the zone to launch in (cheapest now, ties broken by the steadier zone).
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class SpotPriceReport : IRenderable
 {
     public SpotPriceReport(string instanceType, string region, IEnumerable<SpotPrice> history)

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using Kit.Display;
+using Kit.Display.Formatting;
 
 namespace Kit.Export.Verification;
 
 /// <summary>The outcome of checking a bundle against its manifest: one line per file that is not right.</summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed record VerifyReport(string Where, int FilesChecked, long BytesChecked, IReadOnlyList<VerifyProblem> Problems) : IRenderable
 {
     public bool Ok => Problems.Count == 0;

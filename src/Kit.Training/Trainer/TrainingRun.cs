@@ -1,4 +1,5 @@
 using Kit.Display;
+using Kit.Display.Formatting;
 using Kit.Training.Trainer.Stopping;
 
 namespace Kit.Training.Trainer;
@@ -7,6 +8,7 @@ namespace Kit.Training.Trainer;
 /// A run training in the background (from <see cref="Trainer.Start"/>). <see cref="Stop"/> from another
 /// cell ends it gracefully; <see cref="Completion"/> finishes once the final checkpoint is written.
 /// </summary>
+[TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class TrainingRun : IRenderable
 {
     private readonly StopSignal _stop;
