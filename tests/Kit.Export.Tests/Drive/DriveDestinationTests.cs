@@ -166,4 +166,43 @@ public sealed class DriveDestinationTests : IDisposable
         Assert.Contains("401", refused.Message);
         Assert.DoesNotContain("kit-test-SECRET", everything);
     }
+
+    [Fact]
+    public async Task A_service_account_key_signs_in_through_the_token_endpoint_and_its_key_never_leaks()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        _server.ServiceAccountKey = rsa;
+        var pem = rsa.ExportPkcs8PrivateKeyPem();
+        var keyFile = _tmp["sa.json"];
+        File.WriteAllText(keyFile, new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "service_account", ["project_id"] = "kit-test", ["private_key_id"] = "k1", ["private_key"] = pem,
+            ["client_email"] = "kit-export@kit-test.iam.gserviceaccount.com", ["client_id"] = "1",
+            ["token_uri"] = new Uri(_server.BaseUri, "token").AbsoluteUri,
+        }.ToJsonString());
+        var credential = await DriveAuth.AuthorizeAsync(new DriveAuthOptions { ServiceAccountFile = keyFile }, _ => { }, default);
+        var run = Run();
+        var lines = new List<string>();
+        var state = ExportState.Load(run.Path(RunFolder.ExportStateFile));
+        await using var dest = new DriveDestination(new DriveClient(credential, _server.BaseUri), Folder, state, Chunk);
+
+        var result = await new Exporter(dest, state, new ActionLog(lines.Add)).ExportAsync(run, new BundleOptions());
+
+        Assert.True(result.Verification.Ok, result.Verification.ToString());
+        Assert.Equal(DriveAuth.Scope, _server.GrantedScope);
+        var keyBody = pem.Split('\n')[2];
+        var everything = string.Join('\n', lines) + System.Text.Encoding.UTF8.GetString(_server.At("voices/my-voice/manifest.json")!.Content)
+                         + File.ReadAllText(run.Path(RunFolder.ExportStateFile));
+        Assert.DoesNotContain(keyBody, everything);
+        Assert.DoesNotContain(Token, everything);
+    }
+
+    [Fact]
+    public async Task Missing_drive_credentials_are_explained()
+    {
+        var none = await Assert.ThrowsAsync<InvalidOperationException>(() => DriveAuth.AuthorizeAsync(new DriveAuthOptions(), _ => { }, default));
+        Assert.Contains("--drive-client-secrets", none.Message);
+        var missing = await Assert.ThrowsAsync<FileNotFoundException>(() => DriveAuth.AuthorizeAsync(new DriveAuthOptions { ServiceAccountFile = _tmp["nope.json"] }, _ => { }, default));
+        Assert.Contains("nope.json", missing.Message);
+    }
 }

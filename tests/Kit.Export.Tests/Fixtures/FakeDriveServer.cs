@@ -108,6 +108,11 @@ public sealed partial class FakeDriveServer : IDisposable
         Requests.Enqueue($"{req.HttpMethod} {req.Url!.PathAndQuery} {req.Headers["Content-Range"]}");
         try
         {
+            if (req.Url!.AbsolutePath == "/token" && req.HttpMethod == "POST")
+            {
+                Token(req, res);
+                return;
+            }
             if (req.Headers["Authorization"] != $"Bearer {_token}")
             {
                 Reply(res, 401, new JsonObject { ["error"] = new JsonObject { ["code"] = 401, ["message"] = "Request had invalid authentication credentials." } });
@@ -219,6 +224,29 @@ public sealed partial class FakeDriveServer : IDisposable
                      ?? throw new InvalidOperationException("HttpConnection._socket not found: update FakeDriveServer.DropSocket");
         socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // RST, not a graceful FIN
         socket.Close();
+    }
+
+    /// <summary>A service account's public key: when set, /token grants the access token for a JWT it signed.</summary>
+    public RSA? ServiceAccountKey { get; set; }
+    public string? GrantedScope { get; private set; }
+
+    /// <summary>OAuth 2.0 JWT-bearer grant (RFC 7523), as Google's token endpoint does for service accounts.</summary>
+    private void Token(HttpListenerRequest req, HttpListenerResponse res)
+    {
+        using var reader = new StreamReader(req.InputStream, Encoding.UTF8);
+        var form = System.Web.HttpUtility.ParseQueryString(reader.ReadToEnd());
+        var jwt = (form["assertion"] ?? "").Split('.');
+        bool valid = form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer" && jwt.Length == 3 && ServiceAccountKey is not null &&
+                     ServiceAccountKey.VerifyData(Encoding.ASCII.GetBytes(jwt[0] + "." + jwt[1]), Base64Url(jwt[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (!valid) { Reply(res, 400, new JsonObject { ["error"] = "invalid_grant" }); return; }
+        GrantedScope = JsonNode.Parse(Base64Url(jwt[1]))?["scope"]?.GetValue<string>();
+        Reply(res, 200, new JsonObject { ["access_token"] = _token, ["expires_in"] = 3600, ["token_type"] = "Bearer" });
+    }
+
+    private static byte[] Base64Url(string s)
+    {
+        s = s.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
 
     /// <summary>Flips a byte of a stored file, as a broken disk or a bad copy would.</summary>
