@@ -1,0 +1,64 @@
+using Kit.Torch.Modules;
+using static Kit.Torch.torch;
+
+namespace Kit.Tortoise.Model;
+
+/// <summary>
+/// TorToiSe's AttentionBlock over (B, C, T): GroupNorm, a 1×1 conv to q/k/v (legacy head layout: the
+/// channels of each head hold its q, k and v in turn), attention, a zero-initialised 1×1 projection, residual.
+/// </summary>
+public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
+{
+    public GroupNorm32 norm;
+    public Conv1d qkv;
+    public Conv1d proj_out;
+    private readonly long channels, heads;
+
+    public AttentionBlock(long channels, long heads) : base(nameof(AttentionBlock))
+    {
+        (this.channels, this.heads) = (channels, heads);
+        norm = new GroupNorm32(channels);
+        qkv = nn.Conv1d(channels, channels * 3, 1);
+        proj_out = nn.Conv1d(channels, channels, 1);
+        Init.Zero(proj_out.weight, proj_out.bias);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.size(0), t = x.size(2), ch = channels / heads;
+        var qkvOut = qkv.forward(norm.forward(x)).reshape(b * heads, ch * 3, t);
+        var parts = qkvOut.split(ch, 1);
+        // Scaling q and k by ch^-1/4 each, as TorToiSe does, rather than the product by ch^-1/2.
+        var scale = 1.0 / Math.Sqrt(Math.Sqrt(ch));
+        var weights = (parts[0] * scale).transpose(1, 2).matmul(parts[1] * scale); // (bh, t, s)
+        weights = weights.@float().softmax(-1).to(weights.dtype);
+        var a = parts[2].matmul(weights.transpose(1, 2)).reshape(b, channels, t); // (bh, c, t)
+        return scope.MoveToOuter(x + proj_out.forward(a));
+    }
+}
+
+/// <summary>
+/// Encodes a reference mel spectrogram (B, 80, T) to one vector per clip: a 1×1 conv to the model width,
+/// AttentionBlocks, then the first frame (TorToiSe's <c>h[:, :, 0]</c>).
+/// </summary>
+public sealed class ConditioningEncoder : nn.Module<Tensor, Tensor>
+{
+    public Conv1d init;
+    public Sequential attn;
+
+    public ConditioningEncoder(long specDim, long embeddingDim, int attentionBlocks, long heads) : base(nameof(ConditioningEncoder))
+    {
+        init = nn.Conv1d(specDim, embeddingDim, 1);
+        attn = nn.Sequential(Enumerable.Range(0, attentionBlocks).Select(_ => (nn.Module<Tensor, Tensor>)new AttentionBlock(embeddingDim, heads)).ToArray());
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = attn.forward(init.forward(x));
+        return scope.MoveToOuter(h.select(2, 0));
+    }
+}
