@@ -59,15 +59,16 @@ public sealed class UnifiedVoiceReferenceTests
     [Fact]
     public void State_dict_names_follow_tortoise_with_gpt2_conv1d_layout_and_no_wte_or_wpe()
     {
-        using var model = new UnifiedVoice(UnifiedVoiceConfig.Tiny);
+        var c = UnifiedVoiceConfig.Tiny;
+        using var model = new UnifiedVoice(c);
         var sd = model.state_dict();
         Assert.Equal([64, 192], sd["gpt.h.0.attn.c_attn.weight"].shape);
         Assert.Equal([256, 64], sd["gpt.h.1.mlp.c_proj.weight"].shape);
-        Assert.Equal([1, 1, 44 + 50, 44 + 50], sd["gpt.h.0.attn.bias"].shape);
+        Assert.Equal<long>([1, 1, c.MaxMelTokens + 4 + c.MaxTextTokens + 2, c.MaxMelTokens + 4 + c.MaxTextTokens + 2], sd["gpt.h.0.attn.bias"].shape);
         Assert.Contains("gpt.h.0.attn.masked_bias", sd.Keys);
         Assert.Contains("conditioning_encoder.attn.1.proj_out.weight", sd.Keys);
-        Assert.Equal([44, 64], sd["mel_pos_embedding.emb.weight"].shape);
-        Assert.Equal([50, 64], sd["text_pos_embedding.emb.weight"].shape);
+        Assert.Equal<long>([c.MaxMelTokens + 2 + 2, 64], sd["mel_pos_embedding.emb.weight"].shape);
+        Assert.Equal<long>([c.MaxTextTokens + 2, 64], sd["text_pos_embedding.emb.weight"].shape);
         Assert.DoesNotContain(sd.Keys, k => k.StartsWith("gpt.wte") || k.StartsWith("gpt.wpe"));
     }
 

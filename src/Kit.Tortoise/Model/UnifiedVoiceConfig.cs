@@ -46,7 +46,7 @@ public sealed record UnifiedVoiceConfig
 
     public static UnifiedVoiceConfig Tiny { get; } = new()
     {
-        Layers = 2, ModelDim = 64, Heads = 4, MaxTextTokens = 48, MaxMelTokens = 40, ConditioningAttentionBlocks = 2,
+        Layers = 2, ModelDim = 64, Heads = 4, MaxTextTokens = 200, MaxMelTokens = 250, ConditioningAttentionBlocks = 2,
         NumberMelCodes = 66, StartMelToken = 64, StopMelToken = 65,
     };
 

@@ -5,6 +5,7 @@ same parameter and buffer names, used as the reference the kit is compared again
 usage:
   unified_voice_reference.py make CONFIG_JSON WEIGHTS INPUTS OUTPUTS   write weights, inputs and outputs
   unified_voice_reference.py check CONFIG_JSON ORIGINAL SAVED          strict load + tensor-by-tensor equality
+  unified_voice_reference.py load CONFIG_JSON SAVED                    strict load only
 """
 import json, math, sys
 import torch
@@ -198,6 +199,12 @@ def check(c, original, saved):
     print(f"ok {len(b)}")
 
 
+def load(c, saved):
+    # What tortoise-tts-fast does with --ar-checkpoint: load_state_dict(torch.load(path)), strict.
+    UnifiedVoice(c).load_state_dict(torch.load(saved), strict=True)
+    print("ok")
+
+
 if __name__ == "__main__":
     cfg = json.loads(sys.argv[2])
-    {"make": make, "check": check}[sys.argv[1]](cfg, *sys.argv[3:])
+    {"make": make, "check": check, "load": load}[sys.argv[1]](cfg, *sys.argv[3:])

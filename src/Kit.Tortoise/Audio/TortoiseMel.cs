@@ -1,0 +1,35 @@
+using Kit.Data.Audio;
+using Kit.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Tortoise.Audio;
+
+/// <summary>
+/// The mel spectrogram TorToiSe's DVAE and conditioning encoder read: 22,050 Hz, FFT and window 1024, hop
+/// 256, 80 Slaney-normalised mel bands from 0 to 8,000 Hz, power 2, natural log clamped at 1e-5.
+/// (TorToiSe also divides by per-band norms from its mel_norms.pth when it has that file.)
+/// </summary>
+public static class TortoiseMel
+{
+    public const int SampleRate = 22050, FftSize = 1024, Hop = 256, Bands = 80;
+
+    /// <summary>The first channel of a clip at 22,050 Hz, clipped to [-1, 1] as DLAS's loader does.</summary>
+    public static float[] LoadAudio(string path)
+    {
+        var clip = WavReader.Read(path).FirstChannel();
+        if (clip.SampleRate != SampleRate) clip = clip.ResampleTo(SampleRate);
+        return clip.Samples.Select(s => Math.Clamp(s, -1f, 1f)).ToArray();
+    }
+
+    /// <summary>(80, frames) for mono samples.</summary>
+    public static Tensor Compute(float[] samples)
+    {
+        using var scope = NewDisposeScope();
+        var audio = tensor(samples);
+        var window = hann_window(FftSize);
+        var power = stft(audio, FftSize, Hop, FftSize, window).abs().pow(2);
+        var filters = torchaudio.functional.melscale_fbanks(FftSize / 2 + 1, 0, 8000, Bands, SampleRate, norm: "slaney", mel_scale: "slaney");
+        var mel = filters.t().matmul(power).clamp_min(1e-5).log();
+        return scope.MoveToOuter(mel);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Kit.Tortoise.Training;
+
+/// <summary>
+/// Where a fine-tune's base files are. The kit cannot download them; TorToiSe publishes them:
+/// autoregressive.pth and dvae.pth on Hugging Face (https://huggingface.co/jbetker/tortoise-tts-v2, under
+/// .models/), tokenizer.json in the code (https://github.com/neonbjb/tortoise-tts, tortoise/data/).
+/// </summary>
+public sealed record TortoiseGptOptions
+{
+    /// <summary>"full" (TorToiSe's model, needs the three files) or "tiny" (random weights, for tests and CI).</summary>
+    public string Size { get; init; } = "full";
+    public string? BaseModel { get; init; }
+    public string? Dvae { get; init; }
+    public string? Tokenizer { get; init; }
+
+    public const string WhereToGetThem =
+        "TorToiSe publishes autoregressive.pth and dvae.pth at https://huggingface.co/jbetker/tortoise-tts-v2 (folder .models) " +
+        "and tokenizer.json in https://github.com/neonbjb/tortoise-tts (tortoise/data/tokenizer.json); download them and pass their paths.";
+
+    /// <summary>Every problem with the paths at once, each naming the option and the file.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        var tiny = Size.Equals("tiny", StringComparison.OrdinalIgnoreCase);
+        void Check(string? path, string option, string file)
+        {
+            if (path is null) { if (!tiny) problems.Add($"{option} is missing: the path of TorToiSe's {file}"); }
+            else if (!File.Exists(path)) problems.Add($"{option} {path}: no such file (TorToiSe's {file})");
+        }
+        Check(BaseModel, "--base-model", "autoregressive.pth");
+        Check(Dvae, "--dvae", "dvae.pth");
+        Check(Tokenizer, "--tokenizer", "tokenizer.json");
+        return problems;
+    }
+}

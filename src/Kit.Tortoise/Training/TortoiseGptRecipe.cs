@@ -1,0 +1,106 @@
+using Kit.Torch;
+using Kit.Torch.Optim;
+using Kit.Tortoise.Dvae;
+using Kit.Tortoise.Model;
+using Kit.Tortoise.Text;
+using Kit.Training.Recipes;
+using Kit.Training.Recipes.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Tortoise.Training;
+
+/// <summary>
+/// Fine-tunes TorToiSe's GPT as DLAS's EXAMPLE_gpt.yml does: loss = 0.01 · loss_text_ce + 1 · loss_mel_ce,
+/// AdamW (lr from the run config, 1e-5 by the parameter calculation; weight decay 1e-2; betas 0.9/0.96).
+/// The trainer applies MultiStepLR at LRDecaySteps (gamma 0.5) and, through <see cref="TrainerDefaults"/>,
+/// gradient clipping at 4. Checkpoints' model.pth is the GPT's plain state dict (TorToiSe's names), what
+/// tortoise-tts-fast loads with --ar-checkpoint.
+/// </summary>
+public sealed class TortoiseGptRecipe : IRecipe
+{
+    public const string RecipeName = "tortoise-gpt";
+    public const double TextLossWeight = 0.01, MelLossWeight = 1.0, WeightDecay = 1e-2, Beta1 = 0.9, Beta2 = 0.96, MaxGradNorm = 4;
+
+    public string Name => RecipeName;
+
+    public TortoiseGptOptions Options { get; init; } = new();
+
+    public ITrainable Create(RecipeContext context)
+    {
+        var problems = Options.Problems();
+        if (problems.Count > 0)
+            throw new FileNotFoundException(string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
+        manual_seed(context.Seed);
+        var device = cuda.is_available() ? CUDA : CPU;
+        if (context.HalfPrecision)
+            context.Log(device.type == DeviceType.CPU
+                ? "fp16/bf16 asked for, but this is a CPU: training in fp32"
+                : "mixed precision is not in the kit's tensor engine yet: training in fp32");
+
+        var config = UnifiedVoiceConfig.ForSize(Options.Size);
+        var model = new UnifiedVoice(config);
+        if (Options.BaseModel is { } basePath)
+        {
+            context.Log($"loading the GPT from {basePath}");
+            model.load(basePath, strict: true);
+        }
+        using var dvae = new DiscreteVae(DiscreteVaeConfig.ForSize(Options.Size));
+        if (Options.Dvae is { } dvaePath) dvae.LoadFile(dvaePath);
+        dvae.eval();
+        var identity = Options.Dvae is { } p ? $"{Path.GetFullPath(p)}|{new FileInfo(p).Length}" : $"random-{Options.Size}-seed{context.Seed}";
+        var cache = new MelCodeCache(Path.Combine(context.RunDirectory, "dvae-codes"), dvae, identity);
+        Func<string, int[]> tokenize = Options.Tokenizer is { } tokPath
+            ? TortoiseTokenizer.Load(tokPath).Encode
+            : text => CharacterTokens(text, config.TextVocabulary);
+        var preparer = new ClipPreparer(config, cache, tokenize, context.Log);
+        var train = preparer.Prepare(context.Train, "training");
+        var validation = preparer.Prepare(context.Validation, "validation");
+        if (train.Count == 0) throw new InvalidOperationException("no training clip fits the model's text and mel limits");
+
+        if (device.type != DeviceType.CPU) model.to(device);
+        var optimizer = optim.AdamW(model.parameters(), lr: context.Config.Parameters.TrainingRate, beta1: Beta1, beta2: Beta2, weight_decay: WeightDecay);
+        return new Trainable(context, model, optimizer, device, train, validation);
+    }
+
+    /// <summary>The trainer settings DLAS's config fixes for this model (gradient clipping at 4).</summary>
+    public static Kit.Training.Trainer.TrainerOptions TrainerDefaults(Kit.Training.Config.RunConfig config) =>
+        Kit.Training.Trainer.TrainerOptions.FromConfig(config) with { MaxGradNorm = MaxGradNorm };
+
+    /// <summary>Tiny runs without a tokenizer file: lower-case characters folded into the text vocabulary (not TorToiSe's tokens).</summary>
+    private static int[] CharacterTokens(string text, int vocabulary) =>
+        TortoiseTokenizer.EnglishCleaners(text).Select(c => 1 + c % (vocabulary - 2)).ToArray();
+
+    private sealed class Trainable(RecipeContext context, UnifiedVoice model, Optimizer optimizer, Device device, List<ClipData> train, List<ClipData> validation)
+        : TorchTrainable(context, model, optimizer, device)
+    {
+        public override IReadOnlyList<double> TrainLengths { get; } = train.Select(c => (double)c.Samples).ToArray();
+
+        protected override int ValidationCount => validation.Count;
+
+        public override long EstimatedCheckpointBytes => model.parameters().Sum(p => p.numel() * 4) * 3 + (1 << 20);
+
+        protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool isValidation)
+        {
+            var set = isValidation ? validation : train;
+            var batch = clips.Select(i => set[i]).ToList();
+            var text = Padded(batch.Select(c => c.Text).ToList());
+            var codes = Padded(batch.Select(c => c.Codes).ToList());
+            var textLengths = tensor(batch.Select(c => (long)c.Text.Length).ToArray(), device: Device);
+            var wavLengths = tensor(batch.Select(c => c.Samples).ToArray(), device: Device);
+            var cond = tensor(batch.SelectMany(c => c.Conditioning).ToArray(), [batch.Count, 2, DvaeMelBands, ClipPreparer.ConditioningFrames], device: Device);
+            var output = model.forward(cond, text, textLengths, codes, wavLengths);
+            var loss = output.LossText * TextLossWeight + output.LossMel * MelLossWeight;
+            return new Dictionary<string, Tensor> { ["loss"] = loss, ["loss_text_ce"] = output.LossText, ["loss_mel_ce"] = output.LossMel };
+        }
+
+        private const int DvaeMelBands = Audio.TortoiseMel.Bands;
+
+        private Tensor Padded(List<long[]> rows)
+        {
+            var width = rows.Max(r => r.Length);
+            var flat = new long[rows.Count * width];
+            for (int i = 0; i < rows.Count; i++) rows[i].CopyTo(flat, i * width);
+            return tensor(flat, [rows.Count, width], device: Device);
+        }
+    }
+}

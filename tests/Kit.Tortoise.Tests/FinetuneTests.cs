@@ -1,0 +1,68 @@
+using Kit.TestSupport;
+using Kit.Tortoise.Training;
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Metrics;
+using Kit.Training.Parameters;
+using KitTrainer = Kit.Training.Trainer.Trainer;
+
+namespace Kit.Tortoise.Tests;
+
+public sealed class FinetuneTests
+{
+    internal static RunConfig Config(string runDirectory, string dataset, double lr, int steps) => new()
+    {
+        Profile = "dlas",
+        ModelRecipe = TortoiseGptRecipe.RecipeName,
+        TrainList = Path.Combine(dataset, "train.txt"),
+        ValList = Path.Combine(dataset, "val.txt"),
+        Validation = ValidationSource.List,
+        TrainClips = 21,
+        ValClips = 3,
+        OutputFolder = runDirectory,
+        Parameters = new TrainingParameters
+        {
+            TrainBS = 4, ValBS = 3, ValFreq = steps, PrintFreq = 10, SaveCheckpointFreq = steps,
+            LRDecaySteps = [1000, 2000, 3000, 4000], TrainingRate = lr, Fp16 = false, ExperimentName = "tortoise-test",
+            WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = steps,
+        },
+    };
+
+    [Fact]
+    public void Fine_tuning_the_tiny_gpt_on_the_sample_dataset_lowers_both_losses_and_saves_a_tortoise_state_dict()
+    {
+        using var dir = new TempDir("finetune");
+        const int steps = 40;
+        var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-3, steps);
+        var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { Size = "tiny" } };
+        var result = KitTrainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config));
+        Assert.Equal(steps, result.Step);
+
+        var rows = MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)).Where(r => r.Kind == "train").ToList();
+        foreach (var name in new[] { "train/loss_text_ce", "train/loss_mel_ce" })
+        {
+            var values = rows.Select(r => r.Values[name]).ToArray();
+            double first = values.Take(5).Average(), last = values.TakeLast(5).Average();
+            Assert.True(last < first * 0.9, $"{name} went {first:F3} → {last:F3}");
+        }
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "dvae-codes"), "*.codes"));
+
+        var checkpoint = new CheckpointStore(dir.Path).FindNewestReadable()!;
+        var check = ReferencePython.Run(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Reference", "unified_voice_reference.py")),
+            "load", UnifiedVoiceReferenceTests.ConfigJson(Kit.Tortoise.Model.UnifiedVoiceConfig.Tiny), checkpoint.PathOf(CheckpointFiles.InferenceWeights));
+        Assert.StartsWith("ok", check.Trim());
+    }
+
+    [Fact]
+    public void Missing_base_files_are_named_with_where_tortoise_publishes_them()
+    {
+        using var dir = new TempDir("finetune-missing");
+        var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-5, 1);
+        var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { BaseModel = dir["nope/autoregressive.pth"] } };
+        var e = Assert.ThrowsAny<Exception>(() => KitTrainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config)));
+        var message = e.ToString();
+        Assert.Contains("autoregressive.pth", message);
+        Assert.Contains("--dvae is missing", message);
+        Assert.Contains("huggingface.co/jbetker/tortoise-tts-v2", message);
+    }
+}
