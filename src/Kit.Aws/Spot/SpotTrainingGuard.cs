@@ -26,17 +26,42 @@ public sealed class SpotTrainingGuard : IAsyncDisposable
         sync = store is null ? null : new CheckpointSync(store);
     }
 
+    /// <summary>The instance metadata address (the AWS SDKs' own variable); unset on EC2, set by tests to a loopback service.</summary>
+    public const string MetadataEndpointVariable = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+
+    /// <summary>Seconds between interruption polls (default 5, AWS's advice).</summary>
+    public const string PollSecondsVariable = "KIT_SPOT_POLL_SECONDS";
+
     /// <summary>
     /// From the environment `kit aws launch` sets on the VM: KIT_CHECKPOINT_STORE (an s3:// address or folder)
-    /// and KIT_SPOT_WATCH=1 (poll the real instance metadata service).
+    /// and KIT_SPOT_WATCH=1 (poll the instance metadata service). An S3-compatible server instead of AWS comes
+    /// from AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), addressed path-style as such servers need, like `kit export`.
     /// </summary>
     public static SpotTrainingGuard FromEnvironment(TimeSpan? pollInterval = null)
     {
         var address = Environment.GetEnvironmentVariable(TrainingRunSettings.CheckpointStoreVariable);
-        var store = string.IsNullOrWhiteSpace(address) ? null : DestinationCheckpointStore.Open(address);
+        var endpoint = Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL");
+        var s3 = endpoint is null ? null : new Kit.Export.S3.S3Options
+        {
+            EndpointUrl = endpoint, PathStyle = true, Region = Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION"),
+        };
+        var store = string.IsNullOrWhiteSpace(address) ? null : DestinationCheckpointStore.Open(address, s3);
         var watch = Environment.GetEnvironmentVariable(TrainingRunSettings.SpotWatchVariable) == "1";
-        return new SpotTrainingGuard(store, watch ? new SpotInterruptionWatcher(new InstanceMetadataClient(), pollInterval) : null);
+        if (!watch) return new SpotTrainingGuard(store, null);
+        var imds = Variable(MetadataEndpointVariable) is { } url
+            ? new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute)
+            : null;
+        if (pollInterval is null && Variable(PollSecondsVariable) is { } seconds)
+        {
+            if (!double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) || s <= 0)
+                throw new ArgumentException($"{PollSecondsVariable}={seconds}: give a positive number of seconds");
+            pollInterval = TimeSpan.FromSeconds(s);
+        }
+        return new SpotTrainingGuard(store, new SpotInterruptionWatcher(new InstanceMetadataClient(imds), pollInterval));
     }
+
+    private static string? Variable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
 
     public ICheckpointStore? Store { get; }
 

@@ -48,11 +48,20 @@ public sealed class TrainCommand : IKitCommand
         }
         try
         {
+            await using var spot = SpotTrainingGuard.FromEnvironment();
+            async Task FetchFromStore(string runDir)
+            {
+                if (spot.Store is not null && await spot.ResumeAsync(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) is { } downloaded)
+                    Log($"Fetched checkpoint step {downloaded.Step} from the checkpoint store into {downloaded.Directory}");
+            }
             RunConfig config;
             string runDir;
             if (resume is not null)
             {
                 runDir = resume.FullName;
+                // A new VM's run folder is empty: the checkpoint comes first, and its state.json carries the settings.
+                await FetchFromStore(runDir);
+                RestoreConfigFromCheckpoint(runDir, Log);
                 config = Trainer.ReadRunConfig(runDir);
             }
             else
@@ -60,15 +69,13 @@ public sealed class TrainCommand : IKitCommand
                 if (!configFile!.Exists) { Console.Error.WriteLine($"kit train: {configFile.FullName}: no such file"); return 2; }
                 config = RunConfigFile.Read(configFile.FullName);
                 runDir = output?.FullName ?? config.OutputFolder;
+                await FetchFromStore(runDir);
             }
             var options = TrainerOptions.FromConfig(config) with
             {
                 MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps,
                 EarlyStoppingPatience = patience,
             };
-            await using var spot = SpotTrainingGuard.FromEnvironment();
-            if (spot.Store is not null && await spot.ResumeAsync(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) is { } downloaded)
-                Log($"Fetched checkpoint step {downloaded.Step} from the checkpoint store into {downloaded.Directory}");
             // On a spot VM a restart continues the run in place rather than refusing a folder with checkpoints.
             var managedVm = spot.Store is not null || Environment.GetEnvironmentVariable("KIT_SPOT_WATCH") == "1";
             var resuming = resume is not null
@@ -89,5 +96,18 @@ public sealed class TrainCommand : IKitCommand
             Console.Error.WriteLine($"kit train: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A run folder without config.yaml but with checkpoints (fetched from the store onto a new VM) gets its
+    /// config back from the newest readable checkpoint's settings, which are the config.yaml text it trained with.
+    /// </summary>
+    private static void RestoreConfigFromCheckpoint(string runDir, Action<string> log)
+    {
+        var path = Path.Combine(runDir, CheckpointFiles.ConfigFile);
+        if (File.Exists(path) || !Directory.Exists(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder))) return;
+        if (new CheckpointStore(runDir).FindNewestReadable(log) is not { Progress.Settings: { Length: > 0 } settings } checkpoint) return;
+        File.WriteAllText(path, settings);
+        log($"Restored {path} from checkpoint step {checkpoint.Step}");
     }
 }

@@ -41,6 +41,9 @@ public sealed class FakeImds : IDisposable
     public void SetNotice(string action, DateTimeOffset time) =>
         notice = $"{{\"action\": \"{action}\", \"time\": \"{time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"}}";
 
+    /// <summary>No notice any more (another VM, which has not been told to go).</summary>
+    public void SetNoNotice() => notice = null;
+
     /// <summary>Every token issued so far stops working (as when its TTL runs out).</summary>
     public void ExpireTokens() => validTokens.Clear();
 

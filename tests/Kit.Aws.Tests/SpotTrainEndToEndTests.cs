@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Kit.Aws.Checkpoints;
+using Kit.Aws.Launch;
+using Kit.Aws.Spot;
+using Kit.Aws.Tests.Support;
+using Kit.TestSupport;
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Metrics;
+using Kit.Training.Parameters;
+using Kit.Training.Recipes.Tiny;
+
+namespace Kit.Aws.Tests;
+
+/// <summary>
+/// The whole spot story with the real trainer: `kit train` (build/kit/kit.dll, a child process) on the sample
+/// dataset with the environment the boot script gives it, a loopback metadata service and s3rver. The notice
+/// arrives mid-training; the run saves, uploads and exits 0 inside the two minutes; then a second `kit train
+/// --resume` in an empty folder (a new VM: no config, no checkpoints) continues from the step in S3.
+/// </summary>
+public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+{
+    private readonly TempDir temp = new("kit-aws-e2e");
+    private readonly FakeImds imds = new();
+
+    public void Dispose()
+    {
+        imds.Dispose();
+        temp.Dispose();
+    }
+
+    private sealed record Child(Process Process, ConcurrentQueue<string> Output, ConcurrentQueue<string> Errors)
+    {
+        public string Transcript => string.Join('\n', Output) + "\n--- stderr ---\n" + string.Join('\n', Errors);
+    }
+
+    private Child StartKitTrain(string storeAddress, params string[] args)
+    {
+        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("train");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
+        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
+        psi.Environment[TrainingRunSettings.CheckpointStoreVariable] = storeAddress;
+        psi.Environment[TrainingRunSettings.SpotWatchVariable] = "1";
+        psi.Environment[SpotTrainingGuard.MetadataEndpointVariable] = imds.BaseUri.ToString();
+        psi.Environment[SpotTrainingGuard.PollSecondsVariable] = "0.5";
+        psi.Environment["AWS_ENDPOINT_URL_S3"] = s3.Options.EndpointUrl;
+        psi.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
+        psi.Environment["AWS_REGION"] = "us-east-1";
+        var child = new Child(Process.Start(psi)!, new(), new());
+        child.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.Output.Enqueue(e.Data); };
+        child.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.Errors.Enqueue(e.Data); };
+        child.Process.BeginOutputReadLine();
+        child.Process.BeginErrorReadLine();
+        return child;
+    }
+
+    private static void WaitFor(Child child, Func<string, bool> line, string what, int seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!child.Output.Any(line))
+        {
+            if (child.Process.HasExited && !child.Output.Any(line))
+                Assert.Fail($"kit train exited ({child.Process.ExitCode}) before {what}:\n{child.Transcript}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{child.Transcript}");
+            Thread.Sleep(20);
+        }
+    }
+
+    private static void WaitForExit(Child child, TimeSpan within, string what)
+    {
+        if (!child.Process.WaitForExit(within))
+        {
+            child.Process.Kill(entireProcessTree: true);
+            Assert.Fail($"kit train did not exit within {within.TotalSeconds:0} s of {what}:\n{child.Transcript}");
+        }
+        child.Process.WaitForExit(); // drains the redirected output
+        Assert.True(child.Process.ExitCode == 0, $"kit train exited {child.Process.ExitCode}:\n{child.Transcript}");
+    }
+
+    private string WriteConfig(string runDir)
+    {
+        var dataset = SampleDatasets.Get(40);
+        var config = new RunConfig
+        {
+            Profile = "kit",
+            ModelRecipe = TinyDurationRecipe.RecipeName,
+            TrainList = Path.Combine(dataset, "train.txt"),
+            ValList = Path.Combine(dataset, "val.txt"),
+            Validation = ValidationSource.List,
+            TrainClips = 36,
+            ValClips = 4,
+            OutputFolder = runDir,
+            Parameters = new TrainingParameters
+            {
+                // Saves every 5 steps go up in the background; the notice's save comes between them.
+                TrainBS = 8, ValBS = 4, ValFreq = 10, PrintFreq = 1, SaveCheckpointFreq = 5,
+                LRDecaySteps = [1000, 2000, 3000, 4000], TrainingRate = 0.05, Fp16 = false, ExperimentName = "spot-e2e",
+                WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = 1_000_000,
+            },
+        };
+        var path = temp["spot-e2e-config.yaml"];
+        RunConfigFile.Write(config, path);
+        return path;
+    }
+
+    private static long StoppedAt(Child child, string reason)
+    {
+        var stopped = child.Output.Where(l => l.StartsWith("Stopping at step ", StringComparison.Ordinal)).ToList();
+        Assert.True(stopped.Count == 1, $"expected one 'Stopping at step' line:\n{child.Transcript}");
+        Assert.Contains(reason, stopped[0]);
+        return long.Parse(stopped[0]["Stopping at step ".Length..].Split(':')[0]);
+    }
+
+    [Fact]
+    public async Task The_notice_stops_kit_train_with_its_checkpoint_in_S3_and_a_new_VM_resumes_at_that_step()
+    {
+        var address = s3.Address("runs/spot-e2e");
+        var vm1 = temp["vm1/run"];
+
+        // VM 1: a fresh run; the interruption notice comes once it is training.
+        var first = StartKitTrain(address, WriteConfig(vm1), "--output", vm1);
+        WaitFor(first, l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12");
+        var noticeAt = DateTimeOffset.UtcNow;
+        imds.SetNotice("terminate", noticeAt.AddMinutes(2));
+        WaitForExit(first, TimeSpan.FromSeconds(110), "the interruption notice");
+        var stopTook = DateTimeOffset.UtcNow - noticeAt;
+        Assert.True(stopTook < TimeSpan.FromMinutes(2), $"stopping took {stopTook.TotalSeconds:0} s, past the notice window");
+        var stepAtNotice = StoppedAt(first, "spot interruption notice");
+        Assert.True(stepAtNotice >= 12, $"stopped at step {stepAtNotice}, before the notice came at step 12 or later");
+        Assert.DoesNotContain(first.Output, l => l.Contains("did not finish in time", StringComparison.Ordinal));
+
+        // The checkpoint of the stop is in S3, complete: every file the trainer saved, its manifest among them.
+        var local = new CheckpointStore(vm1).FindNewestReadable();
+        Assert.Equal(stepAtNotice, local!.Step);
+        await using (var store = DestinationCheckpointStore.Open(address, s3.Options))
+        {
+            var stored = (await store.ListCompleteAsync())[0];
+            Assert.Equal(stepAtNotice, stored.Step);
+            Assert.Equal(CheckpointFiles.StepFolderName(stepAtNotice), stored.LocalName);
+            var localFiles = Directory.GetFiles(local.Folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(localFiles, stored.Files.Select(f => f.Path).Order(StringComparer.Ordinal).ToList());
+            Assert.Contains(Kit.Training.Checkpoints.CheckpointManifest.FileName, localFiles);
+            Assert.Contains(TrainingProgress.FileName, localFiles);
+        }
+
+        // VM 2: an empty disk and the same store; only the run folder's name is given.
+        imds.SetNoNotice();
+        var vm2 = temp["vm2/run"];
+        var second = StartKitTrain(address, "--resume", vm2, "--max-steps", (stepAtNotice + 6).ToString());
+        WaitForExit(second, TimeSpan.FromMinutes(3), "the step limit");
+        Assert.Contains(second.Output, l => l.StartsWith($"Fetched checkpoint step {stepAtNotice} ", StringComparison.Ordinal));
+        Assert.Contains(second.Output, l => l.StartsWith($"Resuming at step {stepAtNotice} ", StringComparison.Ordinal));
+        Assert.Equal(stepAtNotice + 6, StoppedAt(second, "step limit"));
+
+        // Same settings as the first VM's run, restored from the checkpoint.
+        Assert.Equal(File.ReadAllText(Path.Combine(vm1, CheckpointFiles.ConfigFile)), File.ReadAllText(Path.Combine(vm2, CheckpointFiles.ConfigFile)));
+        // The second VM's metrics go on from the step after the notice, one line per step.
+        var trained = MetricsLog.Read(Path.Combine(vm2, MetricsLog.FileName)).Where(r => r.Kind == "train").Select(r => r.Step).ToList();
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => stepAtNotice + i), trained);
+        Assert.Equal(stepAtNotice + 6, new CheckpointStore(vm2).FindNewestReadable()!.Step);
+        await using (var store = DestinationCheckpointStore.Open(address, s3.Options))
+            Assert.Equal(stepAtNotice + 6, (await store.ListCompleteAsync())[0].Step);
+    }
+}
