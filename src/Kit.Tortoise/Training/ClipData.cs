@@ -37,7 +37,7 @@ public sealed class ClipPreparer(UnifiedVoiceConfig model, MelCodeCache codes, F
                 continue;
             }
             result.Add(new ClipData(e.Audio, text, clipCodes, samples.Length, Conditioning(samples)));
-            if ((i + 1) % 50 == 0 || i + 1 == entries.Count) log($"prepared {i + 1}/{entries.Count} {what} clips ({codes.Computed} DVAE encodings, the rest cached)");
+            if ((i + 1) % 50 == 0 || i + 1 == entries.Count) log($"prepared {i + 1}/{entries.Count} {what} clips ({codes.Computed} encoded by the DVAE so far, the others read from its cache)");
         }
         return result;
     }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Kit.Data.Checks;
+using Kit.Data.Datasets;
+using Kit.Tortoise.Training;
+using Kit.Training.Config;
+using Kit.Training.Parameters;
+using Kit.Training.Trainer;
+using Kit.Training.Trainer.Stopping;
+
+namespace Kit.Cli.Commands;
+
+/// <summary>
+/// `kit finetune --base-model autoregressive.pth --dvae dvae.pth --tokenizer tokenizer.json DATASET`:
+/// the Colab guide's fine-tune of TorToiSe's GPT in one command. Checks the dataset, calculates the
+/// parameters (DLAS profile), caches DVAE codes, trains, and leaves checkpoints whose model.pth
+/// tortoise-tts-fast loads with --ar-checkpoint. `--size tiny` trains a small random model (CI, trying it out).
+/// </summary>
+public sealed class FinetuneCommand : IKitCommand
+{
+    public Command Create()
+    {
+        var dataset = new Argument<string>("dataset") { Description = "An LJSpeech-style folder (metadata.csv or train.txt/val.txt) or a train list" };
+        var baseModel = new Option<FileInfo?>("--base-model") { Description = "TorToiSe's autoregressive.pth (the GPT to fine-tune)" };
+        var dvae = new Option<FileInfo?>("--dvae") { Description = "TorToiSe's dvae.pth (turns mels into the codes the GPT predicts)" };
+        var tokenizer = new Option<FileInfo?>("--tokenizer") { Description = "TorToiSe's tokenizer.json (tortoise/data/tokenizer.json)" };
+        var size = new Option<string>("--size") { Description = "full (TorToiSe's model) or tiny (random weights, for tests)", DefaultValueFactory = _ => "full" };
+        var output = new Option<DirectoryInfo?>("--output") { Description = "The run folder (default runs/<experiment name>)" };
+        var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the calculated TotalSteps)" };
+        var set = new Option<string[]>("--set") { Description = "Override a calculated parameter, e.g. --set TrainBS=16", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("finetune", "Fine-tune TorToiSe's GPT on a voice (the Colab guide's training, exported for tortoise-tts-fast --ar-checkpoint).")
+        {
+            dataset, baseModel, dvae, tokenizer, size, output, steps, set,
+        };
+        command.SetAction((ParseResult pr, CancellationToken ct) => Task.FromResult(Run(
+            pr.GetValue(dataset)!,
+            new TortoiseGptOptions
+            {
+                Size = pr.GetValue(size)!,
+                BaseModel = pr.GetValue(baseModel)?.FullName,
+                Dvae = pr.GetValue(dvae)?.FullName,
+                Tokenizer = pr.GetValue(tokenizer)?.FullName,
+            },
+            pr.GetValue(output), pr.GetValue(steps), pr.GetValue(set) ?? [], ct)));
+        return command;
+    }
+
+    private static int Run(string dataset, TortoiseGptOptions options, DirectoryInfo? output, long? maxSteps, string[] overrides, CancellationToken ct)
+    {
+        var problems = options.Problems();
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems) Console.Error.WriteLine($"kit finetune: {p}");
+            Console.Error.WriteLine($"kit finetune: {TortoiseGptOptions.WhereToGetThem}");
+            return 2;
+        }
+        try
+        {
+            Console.WriteLine($"Checking {dataset} ...");
+            var report = DatasetCheck.Run(dataset, new DatasetCheckOptions { Cancellation = ct });
+            if (report.ExitCode == 2) { Console.Error.WriteLine($"kit finetune: the dataset could not be read: {report.Error}"); return 2; }
+            var set = ParameterCalculator.Calculate(report.ToDatasetStats(), new CalculatorOptions
+            {
+                Profile = DlasProfile.Name,
+                Overrides = ParameterOverrides.Parse(overrides),
+            });
+            Console.Write(set.ToText());
+            var runDir = output?.FullName ?? Path.GetFullPath(Path.Combine("runs", set.Values.ExperimentName));
+            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName);
+            var trainerOptions = TortoiseGptRecipe.TrainerDefaults(config) with { MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps };
+            Console.WriteLine($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; a checkpoint is saved.");
+            var result = Trainer.Run(config, new TortoiseGptRecipe { Options = options }, runDir, trainerOptions, log: Console.WriteLine,
+                cancel: ct, stopSources: [new ConsoleSignalStopSource { Notice = Console.WriteLine }]);
+            Console.WriteLine(result.ToString());
+            Console.WriteLine($"The GPT's weights for tortoise-tts-fast (--ar-checkpoint) are each checkpoint's model.pth under {runDir}/checkpoints.");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or InvalidDataException or ParameterException or DatasetLoadException)
+        {
+            Console.Error.WriteLine($"kit finetune: {e.Message}");
+            return 1;
+        }
+    }
+}
