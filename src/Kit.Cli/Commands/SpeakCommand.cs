@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Kit.Data.Audio;
+using Kit.Models.Synthesis;
+
+namespace Kit.Cli.Commands;
+
+/// <summary>`kit speak --spectrogram-model CKPT "text" -o out.wav`: text to speech with a trained model (Griffin-Lim vocoding).</summary>
+public sealed class SpeakCommand : IKitCommand
+{
+    public Command Create()
+    {
+        var text = new Argument<string[]>("text") { Description = "Lines to speak (or give --lines FILE)", Arity = ArgumentArity.ZeroOrMore };
+        var spectrogram = new Option<string>("--spectrogram-model") { Description = "Spectrogram model weights: model.pth, a checkpoint folder or a run folder (its newest checkpoint)", Required = true };
+        var output = new Option<FileInfo?>("-o", "--output") { Description = "The WAV to write (one line); with several lines, NAME-001.wav, NAME-002.wav, ..." };
+        var lines = new Option<FileInfo?>("--lines") { Description = "A UTF-8 file with one line of text per line, spoken in batches" };
+        var batch = new Option<int>("--batch-size") { Description = "Lines synthesized together", DefaultValueFactory = _ => 8 };
+        var command = new Command("speak", "Speak text with a trained spectrogram model; Griffin-Lim turns the spectrogram into audio.")
+            { text, spectrogram, output, lines, batch };
+        command.SetAction((ParseResult pr, CancellationToken ct) =>
+        {
+            var all = (pr.GetValue(text) ?? []).ToList();
+            if (pr.GetValue(lines) is { } file)
+            {
+                if (!file.Exists) { Console.Error.WriteLine($"kit speak: {file.FullName}: no such file"); return Task.FromResult(2); }
+                all.AddRange(File.ReadAllLines(file.FullName).Where(l => l.Trim().Length > 0));
+            }
+            if (all.Count == 0) { Console.Error.WriteLine("kit speak: no text; give lines as arguments or --lines FILE"); return Task.FromResult(2); }
+            var target = pr.GetValue(output)?.FullName ?? Path.GetFullPath("speech.wav");
+            try
+            {
+                using var synthesizer = Synthesizer.Load(pr.GetValue(spectrogram)!);
+                var started = DateTime.UtcNow;
+                var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
+                var seconds = (DateTime.UtcNow - started).TotalSeconds;
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                for (var i = 0; i < spoken.Count; i++)
+                {
+                    var path = spoken.Count == 1 ? target
+                        : Path.Combine(Path.GetDirectoryName(target)!, $"{Path.GetFileNameWithoutExtension(target)}-{i + 1:000}.wav");
+                    WavWriter.Write(path, spoken[i].Audio, WavFormat.Pcm16);
+                    Console.WriteLine($"{path}: {spoken[i].Audio.DurationSeconds:F2} s, \"{spoken[i].Text}\"");
+                }
+                var audio = spoken.Sum(s => s.Audio.DurationSeconds);
+                Console.WriteLine($"{audio:F2} s of audio in {seconds:F2} s (real-time factor {seconds / Math.Max(audio, 1e-9):F2})");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"kit speak: {e.Message}");
+                return Task.FromResult(2);
+            }
+        });
+        return command;
+    }
+}
