@@ -72,6 +72,16 @@ public sealed class UnifiedVoiceReferenceTests
         Assert.DoesNotContain(sd.Keys, k => k.StartsWith("gpt.wte") || k.StartsWith("gpt.wpe"));
     }
 
+    [Fact]
+    public void The_full_size_has_the_published_model_s_421_million_parameters()
+    {
+        // DLAS's unified_voice2 at layers 30, width 1024, 16 heads: about 421 M parameters (a 1.7 GB .pth).
+        using var model = new UnifiedVoice(UnifiedVoiceConfig.Full);
+        var count = model.ParameterCount();
+        Assert.InRange(count, 418_000_000, 424_000_000);
+        Assert.Equal<long>([1, 1, 1012, 1012], model.gpt.h[29].attn.bias.shape);
+    }
+
     private static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.shape, actual.shape);
