@@ -29,7 +29,8 @@ public sealed class TortoiseGptRecipe : IRecipe
     {
         var problems = Options.Problems();
         if (problems.Count > 0)
-            throw new FileNotFoundException(string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
+            throw new FileNotFoundException("the tortoise-gpt recipe needs TorToiSe's files (`kit finetune` takes them as --base-model, --dvae, --tokenizer):\n"
+                + string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
         manual_seed(context.Seed);
         var device = cuda.is_available() ? CUDA : CPU;
         if (context.HalfPrecision)
