@@ -28,8 +28,14 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
     public static TheoryData<string> Notebooks()
     {
         var data = new TheoryData<string>();
-        foreach (var nb in Directory.Exists(NotebooksFolder) ? Directory.GetFiles(NotebooksFolder, "*.ipynb").Order(StringComparer.Ordinal).ToArray() : [])
-            data.Add(Path.GetFileName(nb));
+        // Sub-folders too (notebooks/aws/): named by their path under notebooks/, which is also where the copy lands.
+        foreach (var nb in Directory.Exists(NotebooksFolder)
+                     ? Directory.GetFiles(NotebooksFolder, "*.ipynb", SearchOption.AllDirectories)
+                         .Select(f => Path.GetRelativePath(NotebooksFolder, f).Replace(Path.DirectorySeparatorChar, '/'))
+                         .Where(f => !f.Contains(".ipynb_checkpoints/", StringComparison.Ordinal))
+                         .Order(StringComparer.Ordinal).ToArray()
+                     : [])
+            data.Add(nb);
         return data;
     }
 

@@ -36,6 +36,14 @@ public sealed partial class Ec2Client
     /// <summary>RunInstances; with <paramref name="spot"/> the instance is a spot instance (one-time or persistent).</summary>
     public async Task<Ec2Instance> RunInstancesAsync(LaunchSpec spec, SpotOptions? spot = null, CancellationToken ct = default)
     {
+        var root = await SendAsync(RunInstancesQuery(spec, spot), ct).ConfigureAwait(false);
+        return root.Items("instancesSet").Select(Ec2Xml.Instance).FirstOrDefault()
+            ?? throw new Ec2Exception("RunInstances", "MalformedResponse", "the reply lists no instance", root.Text("requestId"), 200);
+    }
+
+    /// <summary>The RunInstances request itself, unsent: what <see cref="RunInstancesAsync"/> sends, and what a dry run shows.</summary>
+    public static Ec2Query RunInstancesQuery(LaunchSpec spec, SpotOptions? spot = null)
+    {
         spot?.Validate();
         var query = new Ec2Query("RunInstances")
             .Add("MinCount", 1).Add("MaxCount", 1);
@@ -48,9 +56,7 @@ public sealed partial class Ec2Client
                 .Add("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior", spot.InterruptionName)
                 .Add("InstanceMarketOptions.SpotOptions.MaxPrice", spot.MaxPriceText);
         }
-        var root = await SendAsync(query, ct).ConfigureAwait(false);
-        return root.Items("instancesSet").Select(Ec2Xml.Instance).FirstOrDefault()
-            ?? throw new Ec2Exception("RunInstances", "MalformedResponse", "the reply lists no instance", root.Text("requestId"), 200);
+        return query;
     }
 
     public async Task<IReadOnlyList<SpotInstanceRequest>> RequestSpotInstancesAsync(

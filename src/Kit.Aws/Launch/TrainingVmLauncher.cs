@@ -55,19 +55,37 @@ public static class TrainingVmLauncher
             }
         }
 
-        var spec = new LaunchSpec(image.ImageId, request.InstanceType)
+        var spec = Spec(request, image.ImageId, image.RootDeviceName, zone);
+        var instance = await ec2.RunInstancesAsync(spec, request.Spot, ct).ConfigureAwait(false);
+        log($"instance {instance.InstanceId} {instance.State}" + (request.Spot is null ? " (on demand)" : $" (spot, {request.Spot.TypeName}, {request.Spot.InterruptionName} on interruption)"));
+        return new TrainingVmLaunch(instance, image, prices, zone);
+    }
+
+    /// <summary>
+    /// The launch without AWS (a dry run): the RunInstances request and boot script that <see cref="LaunchAsync"/>
+    /// would send. What only AWS knows is a placeholder: the AMI id when none is given, and the cheapest zone
+    /// unless <paramref name="zone"/> (e.g. from a price report) or the request names one.
+    /// </summary>
+    public static LaunchPlan Plan(TrainingVmRequest request, string? zone = null)
+    {
+        request.Spot?.Validate();
+        var imageId = request.ImageId ?? $"(newest '{request.AmiNamePattern}' owned by {request.AmiOwner})";
+        zone ??= request.AvailabilityZone ?? (request.Spot is null ? null : "(the cheapest spot zone at launch)");
+        // The root device name comes from the image; /dev/sda1 is what the Deep Learning AMIs use.
+        var spec = Spec(request, imageId, "/dev/sda1", zone);
+        return new LaunchPlan(request, spec, Ec2Client.RunInstancesQuery(spec, request.Spot));
+    }
+
+    private static LaunchSpec Spec(TrainingVmRequest request, string imageId, string? rootDevice, string? zone) =>
+        new(imageId, request.InstanceType)
         {
             KeyName = request.KeyName,
             SecurityGroupIds = request.SecurityGroupIds,
             AvailabilityZone = zone,
-            RootDeviceName = image.RootDeviceName,
+            RootDeviceName = rootDevice,
             RootVolumeGiB = request.DiskGiB,
             IamInstanceProfileName = request.IamInstanceProfileName,
             UserData = UserDataScript.Render(request.Run),
             Tags = new Dictionary<string, string> { ["Name"] = request.Name, ["kit:run"] = request.Run.RunName },
         };
-        var instance = await ec2.RunInstancesAsync(spec, request.Spot, ct).ConfigureAwait(false);
-        log($"instance {instance.InstanceId} {instance.State}" + (request.Spot is null ? " (on demand)" : $" (spot, {request.Spot.TypeName}, {request.Spot.InterruptionName} on interruption)"));
-        return new TrainingVmLaunch(instance, image, prices, zone);
-    }
 }
