@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Kit.Models.Spectrogram;
+using Kit.Models.Synthesis;
+using Kit.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Cli.Commands.Bench;
+
+/// <summary>
+/// `kit bench models`: training steps/s of the tiny spectrogram model from the kit beside the same model
+/// written in PyTorch (Debian's /usr/bin/python3, the same libtorch, same threads, same synthetic batch),
+/// taking turns round by round and keeping each side's best; then Griffin-Lim's real-time factor.
+/// Goal: the kit at least as fast as Python.
+/// </summary>
+public sealed class ModelsBenchmark : IKitBenchmark
+{
+    private const string Python = "/usr/bin/python3";
+    private const int Batch = 4, Tokens = 40, Frames = 160, Vocabulary = 40, Mels = 80;
+
+    public Command Create()
+    {
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var steps = new Option<int>("--steps") { Description = "Timed training steps per round", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating kit/Python rounds", DefaultValueFactory = _ => 2 };
+        var command = new Command("models", "Tiny spectrogram model training steps/s, kit vs PyTorch; synthesis real-time factor") { threads, steps, rounds };
+        command.SetAction((ParseResult pr, CancellationToken ct) =>
+        {
+            int n = pr.GetValue(threads), st = Math.Max(1, pr.GetValue(steps));
+            set_num_threads(n);
+            Console.WriteLine($"threads: {get_num_threads()} (both sides); batch {Batch}, {Tokens} tokens, {Frames} frames, {Mels} mel bins");
+            double kit = 0, py = 0;
+            for (var r = 1; r <= Math.Max(1, pr.GetValue(rounds)); r++)
+            {
+                Console.WriteLine($"round {r}: kit...");
+                kit = Math.Max(kit, KitStepsPerSecond(st));
+                Console.WriteLine($"round {r}: python...");
+                py = Math.Max(py, PythonStepsPerSecond(n, st));
+            }
+            Console.WriteLine();
+            Console.WriteLine($"{"measurement",-44} {"kit (C#)",10} {"python",10} {"kit/python",11}  goal");
+            Console.WriteLine($"{"spectrogram-tiny training [steps/s]",-44} {kit,10:0.00} {py,10:0.00} {kit / py,10:0.00}x  >= 1x");
+            Console.WriteLine($"{"Griffin-Lim, 32 iterations [real-time factor]",-44} {GriffinLimRealTimeFactor(),10:0.000}");
+            Console.WriteLine("signal model (WaveRNN): not in this build");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static double KitStepsPerSecond(int steps)
+    {
+        manual_seed(0);
+        using var model = new TacotronModel(Vocabulary, Mels, SpectrogramModelSize.Tiny);
+        using var opt = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-6, weight_decay: 1e-6, amsgrad: true);
+        using var tokens = randint(3, Vocabulary, [Batch, Tokens]).DetachFromDisposeScope();
+        using var targets = randn(Batch, Frames, Mels).DetachFromDisposeScope();
+        var frames = Enumerable.Repeat((long)Frames, Batch).ToArray();
+        var lengths = Enumerable.Repeat((long)Tokens, Batch).ToArray();
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            opt.zero_grad();
+            var p = model.forward(tokens, targets);
+            var loss = SpectrogramLosses.Compute(p, targets, frames, lengths, SpectrogramModelSize.Tiny.FramesPerStep, 0)["loss"];
+            loss.backward();
+            opt.step();
+        }
+        Step();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < steps; i++) Step();
+        return steps / sw.Elapsed.TotalSeconds;
+    }
+
+    private static double GriffinLimRealTimeFactor()
+    {
+        var mel = new Kit.Models.Features.MelSettings();
+        using var logMel = randn(mel.NMels, 400) - 4;
+        var sw = Stopwatch.StartNew();
+        var samples = GriffinLim.Synthesize(logMel, mel);
+        return sw.Elapsed.TotalSeconds / (samples.Length / (double)mel.SampleRate);
+    }
+
+    private static double PythonStepsPerSecond(int threads, int steps)
+    {
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Script);
+        psi.ArgumentList.Add(threads.ToString());
+        psi.ArgumentList.Add(steps.ToString());
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString();
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{Python} did not start");
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"the Python side failed ({p.ExitCode}); is python3-torch installed for {Python}?\n{stderr}");
+        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("steps_per_s").GetDouble();
+    }
+
+    // The same architecture and sizes as TacotronModel with SpectrogramModelSize.Tiny, layer for layer.
+    private const string Script = """
+import sys, time, json, torch, torch.nn as nn, torch.nn.functional as F
+torch.set_num_threads(int(sys.argv[1])); steps = int(sys.argv[2]); torch.manual_seed(0)
+B, N, T, V, M, R = 4, 40, 160, 40, 80, 4
+E, L, A, LF, LK, P, AL, DL, PN = 64, 32, 32, 8, 15, 64, 128, 128, 64
+class Taco(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.emb = nn.Embedding(V, E, padding_idx=0)
+        s.convs = nn.ModuleList([nn.Conv1d(E, E, 5, padding=2) for _ in range(2)]); s.norms = nn.ModuleList([nn.BatchNorm1d(E) for _ in range(2)])
+        s.lstm = nn.LSTM(E, L, batch_first=True, bidirectional=True)
+        s.p1 = nn.Linear(M, P); s.p2 = nn.Linear(P, P)
+        s.alstm = nn.LSTMCell(P + 2 * L, AL); s.dlstm = nn.LSTMCell(AL + 2 * L, DL)
+        s.q = nn.Linear(AL, A, bias=False); s.mem = nn.Linear(2 * L, A, bias=False)
+        s.lconv = nn.Conv1d(2, LF, LK, padding=(LK - 1) // 2, bias=False); s.loc = nn.Linear(LF, A, bias=False); s.v = nn.Linear(A, 1)
+        s.proj = nn.Linear(DL + 2 * L, M * R); s.stop = nn.Linear(DL + 2 * L, 1)
+        ch = [M, PN, PN, M]
+        s.post = nn.ModuleList([nn.Conv1d(ch[i], ch[i + 1], 5, padding=2) for i in range(3)]); s.pnorm = nn.ModuleList([nn.BatchNorm1d(ch[i + 1]) for i in range(3)])
+    def forward(s, tok, tgt):
+        x = s.emb(tok).transpose(1, 2)
+        for c, n in zip(s.convs, s.norms): x = F.dropout(F.relu(n(c(x))), 0.1, s.training)
+        memory = s.lstm(x.transpose(1, 2))[0]; pm = s.mem(memory); pad = tok.eq(0)
+        steps = tgt.shape[1] // R
+        last = tgt[:, R - 1::R][:, :steps - 1]
+        pre = torch.cat([torch.zeros(B, 1, M), last], 1)
+        pre = F.dropout(F.relu(s.p2(F.dropout(F.relu(s.p1(pre)), 0.5, True))), 0.5, True)
+        ah, ac, dh, dc = torch.zeros(B, AL), torch.zeros(B, AL), torch.zeros(B, DL), torch.zeros(B, DL)
+        w, cum, ctx = torch.zeros(B, N), torch.zeros(B, N), torch.zeros(B, 2 * L)
+        frames, stops = [], []
+        for t in range(steps):
+            ah, ac = s.alstm(torch.cat([pre[:, t], ctx], 1), (ah, ac))
+            loc = s.loc(s.lconv(torch.stack([w, cum], 1)).transpose(1, 2))
+            e = s.v(torch.tanh(s.q(ah).unsqueeze(1) + loc + pm)).squeeze(-1).masked_fill(pad, float('-inf'))
+            w = e.softmax(-1); ctx = torch.bmm(w.unsqueeze(1), memory).squeeze(1); cum = cum + w
+            dh, dc = s.dlstm(torch.cat([ah, ctx], 1), (dh, dc))
+            h = torch.cat([dh, ctx], 1); frames.append(s.proj(h)); stops.append(s.stop(h))
+        prf = torch.stack(frames, 1).reshape(B, -1, M)
+        y = prf.detach().transpose(1, 2)
+        for i, (c, n) in enumerate(zip(s.post, s.pnorm)):
+            y = n(c(y))
+            if i < 2: y = torch.tanh(y)
+            y = F.dropout(y, 0.1, s.training)
+        return prf, prf + y.transpose(1, 2), torch.cat(stops, 1)
+m = Taco(); opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-6, weight_decay=1e-6, amsgrad=True)
+tok = torch.randint(3, V, (B, N)); tgt = torch.randn(B, T, M); stop_t = (torch.arange(T // R) >= T // R - 1).float().expand(B, -1)
+def step():
+    opt.zero_grad(); pre, post, stop = m(tok, tgt)
+    loss = F.mse_loss(pre, tgt) + F.mse_loss(post, tgt) + F.binary_cross_entropy_with_logits(stop, stop_t)
+    loss.backward(); opt.step()
+step(); t0 = time.perf_counter()
+for _ in range(steps): step()
+print(json.dumps({"steps_per_s": steps / (time.perf_counter() - t0)}))
+""";
+}
