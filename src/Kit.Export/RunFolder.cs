@@ -14,15 +14,19 @@ namespace Kit.Export;
 ///   config.yaml                         run config (required)
 ///   settings.json                       kit settings the run used (optional)
 ///   metrics.jsonl                       one JSON object per line (optional but expected)
+///   tensorboard/                        TensorBoard event files (small; exported with the logs)
 ///   checkpoints/
 ///     step-000001200/                   one folder per saved step, 9 digits, zero-padded
-///       model.safetensors, *.pth, ...   inference weights: every file except the training state
+///       model.pth, *.safetensors, ...   inference weights: every file not named below
 ///       training_state.pt               optimizer, scheduler, RNG: only exported when asked
+///       state.json                      the trainer's step/epoch/settings: travels with the training state
+///       manifest.json                   the trainer's own checksums of this folder: never exported (the
+///                                       bundle has its own manifest.json)
 ///     best.json                         {"step": 1200, "val_loss": 0.123}: the best step by validation
 ///   samples/*.wav                       audio samples; names starting with "step-000001200" belong to that step
 ///   plots/*                             charts (svg/png/html)
 ///   .export-state.json                  the exporter's own resume state (never exported)
-/// </code>
+/// /// </code>
 /// </summary>
 public sealed partial class RunFolder
 {
@@ -32,6 +36,9 @@ public sealed partial class RunFolder
     public const string CheckpointsFolder = "checkpoints";
     public const string BestPointerFile = "best.json";
     public const string TrainingStateFile = "training_state.pt";
+    public const string TrainerStateFile = "state.json";
+    public const string TrainerManifestFile = "manifest.json";
+    public const string TensorBoardFolder = "tensorboard";
     public const string SamplesFolder = "samples";
     public const string PlotsFolder = "plots";
     public const string ExportStateFile = ".export-state.json";
@@ -110,8 +117,27 @@ public sealed partial class RunFolder
         return (steps[^1], null);
     }
 
+    /// <summary>What a file of a step folder is, by its name.</summary>
+    public static CheckpointFileKind KindOf(string fileName) => fileName switch
+    {
+        TrainingStateFile or TrainerStateFile => CheckpointFileKind.TrainingState,
+        TrainerManifestFile => CheckpointFileKind.TrainerBookkeeping,
+        _ => CheckpointFileKind.InferenceWeights,
+    };
+
     [GeneratedRegex(@"^step-(\d{9})$")]
     private static partial Regex StepPattern();
+}
+
+/// <summary>The three kinds of file in a checkpoint folder.</summary>
+public enum CheckpointFileKind
+{
+    /// <summary>What inference loads: always exported, under weights/.</summary>
+    InferenceWeights,
+    /// <summary>Only needed to keep training: exported under training_state/ when asked.</summary>
+    TrainingState,
+    /// <summary>The trainer's own checksums of the folder: never exported.</summary>
+    TrainerBookkeeping,
 }
 
 /// <summary>checkpoints/best.json: which step validated best.</summary>

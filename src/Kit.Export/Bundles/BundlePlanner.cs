@@ -16,8 +16,9 @@ public sealed record BundleOptions
 /// <summary>
 /// Picks a run's files for a bundle and hashes them (cached in the export state, so a re-run does not
 /// re-read unchanged gigabytes). Bundle layout:
-/// config.yaml, settings.json, metrics.jsonl, weights/*, training_state/* (if asked), samples/*, plots/*,
-/// and manifest.json, written last.
+/// config.yaml, settings.json, metrics.jsonl, weights/*, training_state/* (if asked: training_state.pt and
+/// the trainer's state.json), samples/*, plots/*, tensorboard/*, and manifest.json, written last. The trainer's
+/// own checkpoint manifest.json stays behind: the bundle's manifest covers every file it holds.
 /// </summary>
 public static class BundlePlanner
 {
@@ -47,19 +48,27 @@ public static class BundlePlanner
         foreach (var file in SortedFiles(stepDir))
         {
             var name = Path.GetFileName(file);
-            if (name == RunFolder.TrainingStateFile)
+            switch (RunFolder.KindOf(name))
             {
-                if (options.WithTrainingState) picked.Add(($"{TrainingStateFolder}/{name}", file));
+                case CheckpointFileKind.InferenceWeights:
+                    picked.Add(($"{WeightsFolder}/{name}", file));
+                    break;
+                case CheckpointFileKind.TrainingState when options.WithTrainingState:
+                    picked.Add(($"{TrainingStateFolder}/{name}", file));
+                    break;
             }
-            else picked.Add(($"{WeightsFolder}/{name}", file));
         }
         if (!picked.Any(p => p.Relative.StartsWith(WeightsFolder + "/", StringComparison.Ordinal)))
-            throw new InvalidOperationException($"{stepDir}: no inference weights (only {RunFolder.TrainingStateFile} or nothing)");
+            throw new InvalidOperationException($"{stepDir}: no inference weights (only the training state and the trainer's bookkeeping, or nothing)");
 
         foreach (var sample in ChooseSamples(run, step, options.MaxSamples))
             picked.Add(($"{RunFolder.SamplesFolder}/{Path.GetFileName(sample)}", sample));
         foreach (var plot in SortedFiles(run.Path(RunFolder.PlotsFolder)))
             picked.Add(($"{RunFolder.PlotsFolder}/{Path.GetFileName(plot)}", plot));
+        // TensorBoard's event files are small and let the user look at the curves wherever the voice lands.
+        var tensorBoard = run.Path(RunFolder.TensorBoardFolder);
+        foreach (var events in SortedFilesBelow(tensorBoard))
+            picked.Add(($"{RunFolder.TensorBoardFolder}/{Path.GetRelativePath(tensorBoard, events).Replace('\\', '/')}", events));
 
         var files = new List<BundleFile>(picked.Count);
         var hashing = new ProgressTally("hashing", picked.Sum(p => new FileInfo(p.Source).Length), progress);
@@ -80,6 +89,13 @@ public static class BundlePlanner
         var ofStep = all.Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal)).ToList();
         return (ofStep.Count > 0 ? ofStep : all).TakeLast(max);
     }
+
+    private static IEnumerable<string> SortedFilesBelow(string dir) =>
+        Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                .Where(f => !Path.GetRelativePath(dir, f).Split(Path.DirectorySeparatorChar).Any(p => p.StartsWith('.')))
+                .Order(StringComparer.Ordinal)
+            : [];
 
     private static IEnumerable<string> SortedFiles(string dir) =>
         Directory.Exists(dir)
