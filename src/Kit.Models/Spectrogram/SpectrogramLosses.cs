@@ -37,7 +37,10 @@ public static class SpectrogramLosses
         return terms;
     }
 
-    /// <summary>Attention mass weighted by 1 - exp(-(n/N - s/S)² / 2g²), g = 0.2, over each clip's real steps and tokens.</summary>
+    /// <summary>
+    /// Attention mass weighted by 1 - exp(-(n/N - s/S)² / 2g²), g = 0.2, over each clip's real steps and tokens,
+    /// averaged per decoder step (each step's weights sum to one, so the term is between 0 and 1).
+    /// </summary>
     private static Tensor GuidedAttention(Tensor alignments, long[] frameLengths, long[] tokenLengths, int framesPerStep)
     {
         long b = alignments.shape[0], steps = alignments.shape[1], tokens = alignments.shape[2];
@@ -48,6 +51,7 @@ public static class SpectrogramLosses
         var n = arange(tokens, dtype: float32, device: device).view(1, 1, tokens);
         var penalty = 1.0 - (-(n / tokenCounts - s / stepCounts).square() / (2 * 0.2 * 0.2)).exp();
         var valid = s.lt(stepCounts).logical_and(n.lt(tokenCounts)).to(float32);
-        return (alignments * penalty * valid).sum() / valid.sum();
+        var realSteps = frameLengths.Sum(f => (f + framesPerStep - 1) / framesPerStep);
+        return (alignments * penalty * valid).sum() / realSteps;
     }
 }

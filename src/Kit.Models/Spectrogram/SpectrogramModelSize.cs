@@ -37,6 +37,6 @@ public sealed record SpectrogramModelSize
     {
         EmbeddingSize = 64, EncoderConvolutions = 2, EncoderLstmSize = 32, AttentionSize = 32, LocationFilters = 8,
         LocationKernel = 15, PreNetSize = 64, AttentionLstmSize = 128, DecoderLstmSize = 128, PostNetSize = 64,
-        PostNetLayers = 3, FramesPerStep = 4, ConvolutionDropout = 0.1,
+        PostNetLayers = 3, FramesPerStep = 4, ConvolutionDropout = 0.1, GuidedAttentionWeight = 5,
     };
 }

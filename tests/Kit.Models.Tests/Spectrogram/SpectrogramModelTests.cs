@@ -1,0 +1,42 @@
+using Kit.Models.Spectrogram;
+using Kit.Models.Synthesis;
+using Kit.Training.Trainer;
+using Kit.TestSupport;
+using KitTrainer = Kit.Training.Trainer.Trainer;
+
+namespace Kit.Models.Tests.Spectrogram;
+
+public class SpectrogramModelTests
+{
+    [Fact]
+    public void Tiny_model_overfits_a_handful_of_clips_and_its_attention_becomes_diagonal()
+    {
+        using var dir = new TempDir();
+        var data = ModelFixture.Handful(dir["data"]);
+        var run = dir["run"];
+        var config = ModelFixture.Config(data, run, TinySpectrogramRecipe.RecipeName);
+        var options = TrainerOptions.FromConfig(config) with { MaxSteps = 1, MaxGradNorm = 1.0 };
+        KitTrainer.Run(config, new TinySpectrogramRecipe(), options: options);
+        var before = AlignmentShape(run, data);
+        // Resumed from the one-step checkpoint: the trainer's resume path with this recipe's state dicts.
+        var result = KitTrainer.Run(KitTrainer.ReadRunConfig(run), new TinySpectrogramRecipe(), runDirectory: run, options: options with { MaxSteps = 200 }, resume: true);
+        Assert.Equal(200, result.Step);
+        foreach (var name in new[] { "pre_spectrogram_loss", "post_spectrogram_loss", "stop_token_loss" })
+        {
+            var losses = ModelFixture.Column(run, "train", "train/" + name);
+            Assert.True(losses[^1] < losses[0] * 0.5, $"{name} went {losses[0]} → {losses[^1]}");
+        }
+        var after = AlignmentShape(run, data);
+        Assert.True(after.BandMass > 0.6 && after.BandMass > before.BandMass + 0.15,
+            $"attention mass near the diagonal went {before.BandMass:F2} → {after.BandMass:F2}");
+        Assert.True(after.Monotonic > 0.8, $"only {after.Monotonic:P0} of decoder steps move forward in the text");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "samples"), "*alignment.png", SearchOption.AllDirectories));
+    }
+
+    private static AlignmentStats AlignmentShape(string run, string data)
+    {
+        using var model = SpectrogramSynthesizer.Load(CheckpointPaths.Weights(run));
+        var lines = File.ReadAllLines(Path.Combine(data, "train.txt")).Select(l => l.Split('|')).ToArray();
+        return AlignmentStats.Average(lines.Select(l => model.TeacherForcedAlignment(l[1], l[0])));
+    }
+}
