@@ -1,3 +1,5 @@
+using Kit.Display.Html;
+
 namespace Kit.Export.Bundles;
 
 /// <summary>What to export from a run and how the bundle lays it out.</summary>
@@ -28,6 +30,14 @@ public static class BundlePlanner
     public sealed record Plan(string Run, long Step, double? ValLoss, bool WithTrainingState, IReadOnlyList<BundleFile> Files)
     {
         public long TotalBytes => Files.Sum(f => f.Size);
+
+        /// <summary>The bundle's files for people: path, size and where each comes from, with a total.</summary>
+        public Table Table() => new(
+            ["file", "size", "from"],
+            [.. Files.Select(f => new object?[] { f.RelativePath, Exporter.Size(f.Size), f.SourcePath }),
+             new object?[] { $"{Files.Count} files", Exporter.Size(TotalBytes), $"run '{Run}', step {Step}" }],
+            $"bundle of run '{Run}', step {Step}" + (ValLoss is { } v ? $" (val_loss {v:G5})" : "") +
+            (WithTrainingState ? ", with training state" : ""));
 
         public BundleManifest Manifest(DateTimeOffset created) => new(
             BundleManifest.CurrentKitVersion, Run, Step, ValLoss, created, WithTrainingState,

@@ -17,6 +17,30 @@ public sealed record DestinationSettings
     public Uri? DriveBaseUri { get; init; }
 
     public int DriveChunkSize { get; init; } = 8 << 20;
+
+    /// <summary>
+    /// Settings from the environment (a notebook has no command-line options): the AWS chain and
+    /// AWS_ENDPOINT_URL_S3 for S3; for Drive the files given here, else KIT_GDRIVE_CLIENT_SECRETS or
+    /// KIT_GDRIVE_SERVICE_ACCOUNT. <paramref name="tell"/> shows sign-in instructions (never a secret).
+    /// </summary>
+    public static DestinationSettings FromEnvironment(Action<string> tell, string? driveClientSecrets = null,
+        string? driveServiceAccount = null, bool driveHeadless = false)
+    {
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : Path.GetFullPath(value);
+        var drive = new DriveAuthOptions
+        {
+            ClientSecretsFile = Given(driveClientSecrets) ?? Env("KIT_GDRIVE_CLIENT_SECRETS"),
+            ServiceAccountFile = Given(driveServiceAccount) ?? Env("KIT_GDRIVE_SERVICE_ACCOUNT"),
+            Headless = driveHeadless,
+        };
+        return new DestinationSettings
+        {
+            S3 = new S3Options { EndpointUrl = Env("AWS_ENDPOINT_URL_S3") ?? Env("AWS_ENDPOINT_URL"), Region = Env("AWS_REGION") },
+            DriveCredential = ct => DriveAuth.AuthorizeAsync(drive, tell, ct),
+            DriveBaseUri = Env("KIT_GDRIVE_BASE_URI") is { } b ? new Uri(b) : null,
+        };
+    }
 }
 
 /// <summary>Opens a destination from its address: s3://bucket/prefix, gdrive:MyDrive/folder, or a folder path.</summary>
