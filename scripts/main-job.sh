@@ -7,4 +7,8 @@ rm -rf "$out"; mkdir -p "$out"
 ./kit sample-dataset "$out/dataset" --clips 24
 ./kit check "$out/dataset" --json "$out/check.json"
 ./kit params --check-json "$out/check.json" --out "$out/run"
+# Text to speech end to end: the tiny spectrogram recipe trained briefly, then a WAV spoken from text.
+./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --set TrainingRate=0.003 --out "$out/speech"
+./kit train "$out/speech/run.yml" --output "$out/speech/train" --max-steps 40
+./kit speak --spectrogram-model "$out/speech/train" "The kit trained this voice on its own sample speech." -o "$out/speech.wav"
 echo "main job done: $out"
