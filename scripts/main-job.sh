@@ -11,4 +11,7 @@ rm -rf "$out"; mkdir -p "$out"
 ./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --set TrainingRate=0.003 --out "$out/speech"
 ./kit train "$out/speech/run.yml" --output "$out/speech/train" --max-steps 40
 ./kit speak --spectrogram-model "$out/speech/train" "The kit trained this voice on its own sample speech." -o "$out/speech.wav"
+# Export the trained voice to a folder (verified against its manifest), then import it back and check it again.
+./kit export "$out/speech/train" --to "$out/export/speech-voice"
+./kit import "$out/export/speech-voice" --to "$out/export/speech-voice-imported"
 echo "main job done: $out"
