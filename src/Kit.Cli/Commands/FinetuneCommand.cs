@@ -23,13 +23,14 @@ public sealed class FinetuneCommand : IKitCommand
         var baseModel = new Option<FileInfo?>("--base-model") { Description = "TorToiSe's autoregressive.pth (the GPT to fine-tune)" };
         var dvae = new Option<FileInfo?>("--dvae") { Description = "TorToiSe's dvae.pth (turns mels into the codes the GPT predicts)" };
         var tokenizer = new Option<FileInfo?>("--tokenizer") { Description = "TorToiSe's tokenizer.json (tortoise/data/tokenizer.json)" };
+        var melNorms = new Option<FileInfo?>("--mel-norms") { Description = "TorToiSe's mel_norms.pth (tortoise/data/mel_norms.pth): per-band norms the mels are divided by, as TorToiSe does" };
         var size = new Option<string>("--size") { Description = "full (TorToiSe's model) or tiny (random weights, for tests)", DefaultValueFactory = _ => "full" };
         var output = new Option<DirectoryInfo?>("--output") { Description = "The run folder (default runs/<experiment name>)" };
         var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the calculated TotalSteps)" };
         var set = new Option<string[]>("--set") { Description = "Override a calculated parameter, e.g. --set TrainBS=16", AllowMultipleArgumentsPerToken = true };
         var command = new Command("finetune", "Fine-tune TorToiSe's GPT on a voice (the Colab guide's training, exported for tortoise-tts-fast --ar-checkpoint).")
         {
-            dataset, baseModel, dvae, tokenizer, size, output, steps, set,
+            dataset, baseModel, dvae, tokenizer, melNorms, size, output, steps, set,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Task.FromResult(Run(
             pr.GetValue(dataset)!,
@@ -39,6 +40,7 @@ public sealed class FinetuneCommand : IKitCommand
                 BaseModel = pr.GetValue(baseModel)?.FullName,
                 Dvae = pr.GetValue(dvae)?.FullName,
                 Tokenizer = pr.GetValue(tokenizer)?.FullName,
+                MelNorms = pr.GetValue(melNorms)?.FullName,
             },
             pr.GetValue(output), pr.GetValue(steps), pr.GetValue(set) ?? [], ct)));
         return command;
@@ -53,6 +55,7 @@ public sealed class FinetuneCommand : IKitCommand
             Console.Error.WriteLine($"kit finetune: {TortoiseGptOptions.WhereToGetThem}");
             return 2;
         }
+        foreach (var w in options.Warnings()) Console.Error.WriteLine($"kit finetune: warning: {w}");
         try
         {
             Console.WriteLine($"Checking {dataset} ...");

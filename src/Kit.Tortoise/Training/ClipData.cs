@@ -13,10 +13,11 @@ public sealed record ClipData(string Audio, long[] Text, long[] Codes, long Samp
 /// <summary>
 /// Turns dataset entries into <see cref="ClipData"/>: audio at 22,050 Hz, TorToiSe's mel, codes from the
 /// DVAE (cached), tokens from the tokenizer, and two conditioning candidates of 44,000 samples each (the
-/// clip's start and end, zero-padded), as DLAS's defaults. Clips over the model's text or mel limits are
+/// clip's start and end, zero-padded), as DLAS's defaults. With mel norms, both the mel the DVAE codes and
+/// the conditioning mels are divided by them, as TorToiSe's TorchMelSpectrogram does. Clips over the model's text or mel limits are
 /// left out with a note (DLAS silently swaps them for random others).
 /// </summary>
-public sealed class ClipPreparer(UnifiedVoiceConfig model, MelCodeCache codes, Func<string, int[]> tokenize, Action<string> log)
+public sealed class ClipPreparer(UnifiedVoiceConfig model, MelCodeCache codes, Func<string, int[]> tokenize, Action<string> log, Tensor? melNorms = null)
 {
     public const int ConditioningSamples = 44000;
     public static readonly int ConditioningFrames = ConditioningSamples / TortoiseMel.Hop + 1;
@@ -30,7 +31,7 @@ public sealed class ClipPreparer(UnifiedVoiceConfig model, MelCodeCache codes, F
             using var scope = NewDisposeScope();
             var samples = TortoiseMel.LoadAudio(e.AudioPath);
             var text = tokenize(e.TrainingText).Select(t => (long)t).ToArray();
-            var clipCodes = codes.CodesFor(e.AudioPath, TortoiseMel.Compute(samples));
+            var clipCodes = codes.CodesFor(e.AudioPath, TortoiseMel.Compute(samples, melNorms));
             if (text.Length > model.MaxTextTokens || clipCodes.Length > model.MaxMelTokens)
             {
                 log($"{e.ListFile}:{e.Line}: left out ({text.Length} text tokens, {clipCodes.Length} mel codes; the model takes {model.MaxTextTokens} and {model.MaxMelTokens})");
@@ -42,12 +43,12 @@ public sealed class ClipPreparer(UnifiedVoiceConfig model, MelCodeCache codes, F
         return result;
     }
 
-    private static float[] Conditioning(float[] samples)
+    private float[] Conditioning(float[] samples)
     {
         var start = Segment(samples, 0);
         var end = Segment(samples, Math.Max(0, samples.Length - ConditioningSamples));
         using var scope = NewDisposeScope();
-        var mels = stack([TortoiseMel.Compute(start), TortoiseMel.Compute(end)]);
+        var mels = stack([TortoiseMel.Compute(start, melNorms), TortoiseMel.Compute(end, melNorms)]);
         return mels.contiguous().data<float>().ToArray();
     }
 

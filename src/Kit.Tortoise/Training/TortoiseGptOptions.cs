@@ -12,6 +12,8 @@ public sealed record TortoiseGptOptions
     public string? BaseModel { get; init; }
     public string? Dvae { get; init; }
     public string? Tokenizer { get; init; }
+    /// <summary>TorToiSe's mel_norms.pth (optional): per-band norms the mels are divided by, as TorToiSe does.</summary>
+    public string? MelNorms { get; init; }
 
     public const string WhereToGetThem =
         "TorToiSe publishes autoregressive.pth and dvae.pth at https://huggingface.co/jbetker/tortoise-tts-v2 (folder .models) " +
@@ -30,6 +32,13 @@ public sealed record TortoiseGptOptions
         Check(BaseModel, "--base-model", "autoregressive.pth");
         Check(Dvae, "--dvae", "dvae.pth");
         Check(Tokenizer, "--tokenizer", "tokenizer.json");
+        if (MelNorms is not null && !File.Exists(MelNorms)) problems.Add($"--mel-norms {MelNorms}: no such file (TorToiSe's mel_norms.pth)");
         return problems;
     }
+
+    /// <summary>Settings that run but likely not as intended: real weights with mels TorToiSe would have normalised.</summary>
+    public IReadOnlyList<string> Warnings() =>
+        BaseModel is not null && MelNorms is null
+            ? [$"no --mel-norms: TorToiSe's GPT and DVAE were trained on mels divided per band by mel_norms.pth, so without it the codes and conditioning differ from TorToiSe's. {Audio.MelNorms.WhereToGetIt}."]
+            : [];
 }

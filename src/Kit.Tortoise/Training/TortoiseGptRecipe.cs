@@ -1,5 +1,6 @@
 using Kit.Torch;
 using Kit.Torch.Optim;
+using Kit.Tortoise.Audio;
 using Kit.Tortoise.Dvae;
 using Kit.Tortoise.Model;
 using Kit.Tortoise.Text;
@@ -49,11 +50,15 @@ public sealed class TortoiseGptRecipe : IRecipe
         if (Options.Dvae is { } dvaePath) dvae.LoadFile(dvaePath);
         dvae.eval();
         var identity = Options.Dvae is { } p ? $"{Path.GetFullPath(p)}|{new FileInfo(p).Length}" : $"random-{Options.Size}-seed{context.Seed}";
+        // Normalised mels give other codes: the norms file is part of the cache key.
+        if (Options.MelNorms is { } normsPath) identity += $"|norms:{Path.GetFullPath(normsPath)}|{new FileInfo(normsPath).Length}";
+        using var melNorms = Options.MelNorms is { } np ? MelNorms.Load(np) : null;
+        if (melNorms is not null) context.Log($"dividing mels by the per-band norms in {Options.MelNorms}");
         var cache = new MelCodeCache(Path.Combine(context.RunDirectory, "dvae-codes"), dvae, identity);
         Func<string, int[]> tokenize = Options.Tokenizer is { } tokPath
             ? TortoiseTokenizer.Load(tokPath).Encode
             : text => CharacterTokens(text, config.TextVocabulary);
-        var preparer = new ClipPreparer(config, cache, tokenize, context.Log);
+        var preparer = new ClipPreparer(config, cache, tokenize, context.Log, melNorms);
         var train = preparer.Prepare(context.Train, "training");
         var validation = preparer.Prepare(context.Validation, "validation");
         if (train.Count == 0) throw new InvalidOperationException("no training clip fits the model's text and mel limits");
