@@ -22,9 +22,11 @@ apt_packages=(
   libtorch-dev libopenblas0-pthread
   python3 python3-torch python3-torchaudio
   espeak-ng sox
-  nodejs npm
   chromium
 )
+# Node from another source (NodeSource, the dev container's feature) brings its own npm, and Debian's
+# npm package conflicts with it: only ask apt for node when there is none.
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
