@@ -66,6 +66,9 @@ public class TrainCommandProcessTests
         WaitUntil(() => output.Any(l => l.StartsWith("step 10 ")), "step 10", p);
         Signal(p, signal);
         Assert.True(p.WaitForExit(60_000), "kit train did not exit after the signal");
+        // The timed wait returns on exit without draining the redirected output; the parameterless wait
+        // blocks until OutputDataReceived has seen the end of stdout, so the last lines are in `output`.
+        p.WaitForExit();
         var stderr = p.StandardError.ReadToEnd();
         Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {stderr}");
         var stopped = output.Single(l => l.StartsWith("Stopping at step "));
