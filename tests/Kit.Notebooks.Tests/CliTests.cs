@@ -10,7 +10,9 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static (int Code, string Stdout, string Stderr) Kit(params string[] args)
+    public static (int Code, string Stdout, string Stderr) Kit(params string[] args) => KitWithin(TimeSpan.FromMinutes(3), args);
+
+    public static (int Code, string Stdout, string Stderr) KitWithin(TimeSpan limit, params string[] args)
     {
         var kitDll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
         Assert.True(File.Exists(kitDll), $"{kitDll} is missing: build src/Kit.Cli first");
@@ -20,7 +22,7 @@ public sealed class CliTests : IDisposable
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3))) { p.Kill(true); Assert.Fail("kit run did not finish in 3 minutes"); }
+        if (!p.WaitForExit(limit)) { p.Kill(true); Assert.Fail($"kit {string.Join(' ', args)} did not finish in {limit.TotalMinutes} minutes"); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
