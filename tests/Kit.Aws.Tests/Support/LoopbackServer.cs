@@ -87,7 +87,8 @@ public sealed class LoopbackServer : IDisposable
 
     public void Dispose()
     {
-        listener.Stop();
+        // Close alone: on Linux, Stop() then Close() makes the managed listener look up its endpoint again,
+        // re-binding the port it had just released, which fails if a parallel test took that port.
         listener.Close();
         try { loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }

@@ -319,7 +319,8 @@ public sealed partial class FakeDriveServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Stop() then Close() makes the managed listener look up its endpoint again,
+        // re-binding the port it had just released, which fails if a parallel test took that port.
         _listener.Close();
         try { _loop.Wait(2000); } catch (AggregateException) { }
     }
