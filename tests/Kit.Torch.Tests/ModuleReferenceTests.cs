@@ -36,6 +36,7 @@ public sealed class ModuleReferenceTests
     {
         manual_seed(99);
         var lstm = nn.LSTM(5, 6, num_layers: 2, batch_first: true, bidirectional: true);
+        var lstmNoBias = nn.LSTM(4, 5, bias: false);
         var gru = nn.GRU(4, 5, num_layers: 2);
         var lstmCell = nn.LSTMCell(3, 4);
         var gruCell = nn.GRUCell(3, 4);
@@ -63,6 +64,9 @@ public sealed class ModuleReferenceTests
                 "o, (h, c) = m(I['x']); o2, (h2, c2) = m(I['x'], (I['h0'], I['c0'])); out = [o, h, c, o2, h2, c2]",
                 i => { var (o, h, c) = lstm.forward(i["x"]); var (o2, h2, c2) = lstm.forward(i["x"], (i["h0"], i["c0"])); return [o, h, c, o2, h2, c2]; })
                 .In("x", R(3, 7, 5), true).In("h0", R(4, 3, 6), true).In("c0", R(4, 3, 6), true),
+            Mod("LSTM_no_bias", lstmNoBias, "nn.LSTM(4, 5, bias=False)", "o, (h, c) = m(I['x']); out = [o, h, c]",
+                i => { var (o, h, c) = lstmNoBias.forward(i["x"]); return [o, h, c]; })
+                .In("x", R(9, 2, 4), true),
             Mod("GRU", gru, "nn.GRU(4, 5, num_layers=2)", "o, h = m(I['x']); o2, h2 = m(I['x'], I['h0']); out = [o, h, o2, h2]",
                 i => { var (o, h) = gru.forward(i["x"]); var (o2, h2) = gru.forward(i["x"], i["h0"]); return [o, h, o2, h2]; })
                 .In("x", R(6, 2, 4), true).In("h0", R(2, 2, 5), true),

@@ -64,7 +64,14 @@ KT_API TH kt_loss(int kind, TH x, TH target, TH weight, TH pos_weight, int reduc
   KT_CATCH(nullptr)
 }
 
-// Sequence RNNs over at::lstm / at::gru. params are PyTorch's flat weights (w_ih, w_hh[, b_ih, b_hh]
+// lstm.cpp: LSTM layers with a hand-written backward, for CPU training.
+bool kt_lstm_fused_applies(const at::Tensor& input, const std::vector<at::Tensor>& params);
+std::tuple<at::Tensor, at::Tensor, at::Tensor> kt_lstm_fused(const at::Tensor& input, const at::Tensor& h0,
+                                                             const at::Tensor& c0, const std::vector<at::Tensor>& params,
+                                                             bool has_biases, int64_t num_layers, double dropout,
+                                                             bool train, bool bidirectional, bool batch_first);
+
+// Sequence RNNs over at::lstm (or lstm.cpp) / at::gru. params are PyTorch's flat weights (w_ih, w_hh[, b_ih, b_hh]
 // per layer and direction). out receives output, h_n and (LSTM) c_n.
 KT_API int kt_rnn(int is_lstm, TH input, TH* hx, int nhx, TH* params, int nparams, int has_biases, int64_t num_layers,
                   double dropout, int train, int bidirectional, int batch_first, TH* out) {
@@ -72,7 +79,9 @@ KT_API int kt_rnn(int is_lstm, TH input, TH* hx, int nhx, TH* params, int nparam
   auto p = kt::list(params, nparams);
   auto h = kt::list(hx, nhx);
   if (is_lstm) {
-    auto r = at::lstm(*input, h, p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0);
+    auto r = h.size() == 2 && kt_lstm_fused_applies(*input, p)
+                 ? kt_lstm_fused(*input, h[0], h[1], p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0)
+                 : at::lstm(*input, h, p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0);
     out[0] = kt::wrap(std::get<0>(r));
     out[1] = kt::wrap(std::get<1>(r));
     out[2] = kt::wrap(std::get<2>(r));
