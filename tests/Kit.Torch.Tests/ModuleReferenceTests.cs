@@ -38,6 +38,7 @@ public sealed class ModuleReferenceTests
         var lstm = nn.LSTM(5, 6, num_layers: 2, batch_first: true, bidirectional: true);
         var lstmNoBias = nn.LSTM(4, 5, bias: false);
         var gru = nn.GRU(4, 5, num_layers: 2);
+        var gruBidirectional = nn.GRU(3, 4, bias: false, batch_first: true, bidirectional: true);
         var lstmCell = nn.LSTMCell(3, 4);
         var gruCell = nn.GRUCell(3, 4);
         var bn = nn.BatchNorm1d(3);
@@ -70,6 +71,10 @@ public sealed class ModuleReferenceTests
             Mod("GRU", gru, "nn.GRU(4, 5, num_layers=2)", "o, h = m(I['x']); o2, h2 = m(I['x'], I['h0']); out = [o, h, o2, h2]",
                 i => { var (o, h) = gru.forward(i["x"]); var (o2, h2) = gru.forward(i["x"], i["h0"]); return [o, h, o2, h2]; })
                 .In("x", R(6, 2, 4), true).In("h0", R(2, 2, 5), true),
+            Mod("GRU_bidirectional_no_bias", gruBidirectional, "nn.GRU(3, 4, bias=False, batch_first=True, bidirectional=True)",
+                "o, h = m(I['x'], I['h0']); out = [o, h]",
+                i => { var (o, h) = gruBidirectional.forward(i["x"], i["h0"]); return [o, h]; })
+                .In("x", R(2, 8, 3), true).In("h0", R(2, 2, 4), true),
             Mod("LSTMCell", lstmCell, "nn.LSTMCell(3, 4)", "h, c = m(I['x']); h2, c2 = m(I['x'], (h, c)); out = [h, c, h2, c2]",
                 i => { var (h, c) = lstmCell.forward(i["x"]); var (h2, c2) = lstmCell.forward(i["x"], (h, c)); return [h, c, h2, c2]; })
                 .In("x", R(2, 3), true),

@@ -64,24 +64,25 @@ KT_API TH kt_loss(int kind, TH x, TH target, TH weight, TH pos_weight, int reduc
   KT_CATCH(nullptr)
 }
 
-// lstm.cpp: LSTM layers with a hand-written backward, for CPU training.
-bool kt_lstm_fused_applies(const at::Tensor& input, const std::vector<at::Tensor>& params);
-std::tuple<at::Tensor, at::Tensor, at::Tensor> kt_lstm_fused(const at::Tensor& input, const at::Tensor& h0,
-                                                             const at::Tensor& c0, const std::vector<at::Tensor>& params,
-                                                             bool has_biases, int64_t num_layers, double dropout,
-                                                             bool train, bool bidirectional, bool batch_first);
+// recurrent.cpp: LSTM and GRU layers with hand-written backwards, for CPU training.
+bool kt_rnn_fused_applies(const at::Tensor& input, const std::vector<at::Tensor>& params);
+std::vector<at::Tensor> kt_rnn_fused(bool is_lstm, const at::Tensor& input, const at::Tensor& h0, const at::Tensor& c0,
+                                     const std::vector<at::Tensor>& params, bool has_biases, int64_t num_layers,
+                                     double dropout, bool train, bool bidirectional, bool batch_first);
 
-// Sequence RNNs over at::lstm (or lstm.cpp) / at::gru. params are PyTorch's flat weights (w_ih, w_hh[, b_ih, b_hh]
+// Sequence RNNs over at::lstm / at::gru, or recurrent.cpp's layers when training on the CPU. params are PyTorch's flat weights (w_ih, w_hh[, b_ih, b_hh]
 // per layer and direction). out receives output, h_n and (LSTM) c_n.
 KT_API int kt_rnn(int is_lstm, TH input, TH* hx, int nhx, TH* params, int nparams, int has_biases, int64_t num_layers,
                   double dropout, int train, int bidirectional, int batch_first, TH* out) {
   KT_TRY
   auto p = kt::list(params, nparams);
   auto h = kt::list(hx, nhx);
-  if (is_lstm) {
-    auto r = h.size() == 2 && kt_lstm_fused_applies(*input, p)
-                 ? kt_lstm_fused(*input, h[0], h[1], p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0)
-                 : at::lstm(*input, h, p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0);
+  if ((int)h.size() == (is_lstm ? 2 : 1) && kt_rnn_fused_applies(*input, p)) {
+    auto r = kt_rnn_fused(is_lstm != 0, *input, h[0], is_lstm ? h[1] : at::Tensor(), p, has_biases != 0, num_layers,
+                          dropout, train != 0, bidirectional != 0, batch_first != 0);
+    for (size_t i = 0; i < r.size(); i++) out[i] = kt::wrap(r[i]);
+  } else if (is_lstm) {
+    auto r = at::lstm(*input, h, p, has_biases != 0, num_layers, dropout, train != 0, bidirectional != 0, batch_first != 0);
     out[0] = kt::wrap(std::get<0>(r));
     out[1] = kt::wrap(std::get<1>(r));
     out[2] = kt::wrap(std::get<2>(r));

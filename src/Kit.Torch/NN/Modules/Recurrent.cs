@@ -6,7 +6,7 @@ namespace Kit.Torch.Modules;
 /// <summary>
 /// The shared part of LSTM and GRU: PyTorch's parameter layout (weight_ih_l0, weight_hh_l0, bias_ih_l0,
 /// bias_hh_l0, then _reverse for the backward direction, per layer) and the call into the shim's sequence
-/// kernels (at::lstm / at::gru; CPU training of an LSTM takes native/lstm.cpp's faster backward).
+/// kernels (at::lstm / at::gru; CPU training takes native/recurrent.cpp's faster backwards).
 /// </summary>
 public abstract unsafe class RecurrentBase : nn.Module
 {
