@@ -8,7 +8,8 @@ namespace Kit.Training.Trainer;
 
 /// <summary>
 /// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the step, speed,
-/// the last checkpoint's time and the latest samples. Show it with <c>run.Display.Bind(display(run.Display))</c>.
+/// the last checkpoint's time and the latest validation's samples (audio players and images, see
+/// <see cref="ValidationSamples"/>). Show it with <c>run.Display.Bind(display(run.Display))</c>.
 /// </summary>
 public sealed class TrainingView : LiveDisplay
 {
@@ -18,9 +19,19 @@ public sealed class TrainingView : LiveDisplay
     private readonly object _gate = new();
     private LineChart _chart = NewChart();
     private TrainingStatus _status = new();
-    private readonly List<string> _samples = [];
+    private readonly ValidationSamples _samples = new();
 
     public TrainingStatus Status { get { lock (_gate) return _status; } }
+
+    /// <summary>
+    /// The most sample bytes (all of one validation's files together) embedded in the HTML; files past it are
+    /// shown by path. Every redraw resends them, so a few MB at most.
+    /// </summary>
+    public long MaxEmbeddedSampleBytes
+    {
+        get { lock (_gate) return _samples.MaxEmbeddedBytes; }
+        set { lock (_gate) _samples.MaxEmbeddedBytes = value; }
+    }
 
     internal void AddTrain(long step, double loss) => Append(TrainSeries, step, loss);
     internal void AddValidation(long step, double loss) => Append(ValidationSeries, step, loss);
@@ -32,11 +43,8 @@ public sealed class TrainingView : LiveDisplay
 
     internal void AddSample(string path)
     {
-        lock (_gate)
-        {
-            _samples.Add(path);
-            if (_samples.Count > 4) _samples.RemoveAt(0);
-        }
+        lock (_gate) _samples.Add(path, _status.Step);
+        Changed();
     }
 
     internal void Update(TrainingStatus status)
@@ -55,6 +63,13 @@ public sealed class TrainingView : LiveDisplay
 
     public override string ToString()
     {
+        string samples;
+        lock (_gate) samples = _samples.Text();
+        return samples.Length == 0 ? StatusLine() : StatusLine() + "\n" + samples;
+    }
+
+    private string StatusLine()
+    {
         var s = Status;
         var c = CultureInfo.InvariantCulture;
         var line = string.Create(c, $"{s.State}: step {s.Step}, epoch {s.Epoch}, {s.StepsPerSecond:0.00} steps/s, {s.SamplesPerSecond:0.0} samples/s");
@@ -72,18 +87,16 @@ public sealed class TrainingView : LiveDisplay
     public override IReadOnlyList<Rendering> Render()
     {
         IReadOnlyList<Rendering> chart;
-        string[] samples;
+        string sampleHtml;
         lock (_gate)
         {
             chart = _chart.Render();
-            samples = _samples.ToArray();
+            sampleHtml = _samples.Html();
         }
-        var text = ToString();
         var chartHtml = chart.FirstOrDefault(r => r.MimeType == Rendering.Html)?.Content
                         ?? chart.FirstOrDefault(r => r.MimeType == Rendering.Svg)?.Content ?? "";
-        var sampleHtml = samples.Length == 0 ? "" :
-            "<div>latest samples: " + string.Join(", ", samples.Select(p => WebUtility.HtmlEncode(Path.GetFileName(p)))) + "</div>";
-        var html = $"<div class=\"kit-training\"><div>{WebUtility.HtmlEncode(text)}</div>{chartHtml}{sampleHtml}</div>";
+        var html = $"<div class=\"kit-training\"><div>{WebUtility.HtmlEncode(StatusLine())}</div>{chartHtml}{sampleHtml}</div>";
+        var text = ToString();
         var result = new List<Rendering> { new(Rendering.Html, html) };
         result.AddRange(chart.Where(r => r.MimeType is Rendering.Svg or Rendering.Png));
         result.Add(new Rendering(Rendering.Text, text));
