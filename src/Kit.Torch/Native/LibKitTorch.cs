@@ -74,6 +74,17 @@ internal static unsafe partial class LibKitTorch
     [DllImport(Lib), SuppressGCTransition] internal static extern void kt_set_grad_enabled(int on);
     [DllImport(Lib)] internal static extern void kt_free(IntPtr t);
 
+    [DllImport(Lib), SuppressGCTransition] internal static extern int kt_autocast_enabled(int device);
+    [DllImport(Lib)] internal static extern void kt_autocast_set_enabled(int device, int on);
+    [DllImport(Lib), SuppressGCTransition] internal static extern int kt_autocast_dtype(int device);
+    [DllImport(Lib)] internal static extern void kt_autocast_set_dtype(int device, int dtype);
+    [DllImport(Lib), SuppressGCTransition] internal static extern int kt_autocast_cache_enabled();
+    [DllImport(Lib)] internal static extern void kt_autocast_set_cache_enabled(int on);
+    [DllImport(Lib)] internal static extern int kt_autocast_increment_nesting();
+    [DllImport(Lib)] internal static extern int kt_autocast_decrement_nesting();
+    [DllImport(Lib)] internal static extern void kt_autocast_clear_cache();
+    [DllImport(Lib)] internal static extern int kt_cuda_is_bf16_supported();
+
     [DllImport(Lib), SuppressGCTransition] internal static extern int kt_ndim(IntPtr t);
     [DllImport(Lib), SuppressGCTransition] internal static extern void kt_shape(IntPtr t, long* shape);
     [DllImport(Lib), SuppressGCTransition] internal static extern long kt_size(IntPtr t, long dim);
@@ -136,6 +147,8 @@ internal static unsafe partial class LibKitTorch
     [DllImport(Lib)] internal static extern int kt_adam_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, IntPtr* maxExpAvgSq, int n, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, int amsgrad, long step);
     [DllImport(Lib)] internal static extern int kt_sgd_step(IntPtr* parameters, IntPtr* bufs, int n, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first);
     [DllImport(Lib)] internal static extern double kt_clip_grad_norm(IntPtr* parameters, int n, double maxNorm, double normType);
+    [DllImport(Lib)] internal static extern int kt_amp_unscale(IntPtr* parameters, int n, IntPtr foundInf, IntPtr invScale);
+    [DllImport(Lib)] internal static extern int kt_amp_update_scale(IntPtr scale, IntPtr growthTracker, IntPtr foundInf, double growth, double backoff, long interval);
 }
 
 /// <summary>An error libtorch reported, with its message.</summary>

@@ -34,5 +34,8 @@ public static partial class torch
         public static int device_count() { Native.LibKitTorch.EnsureLoaded(); return Native.LibKitTorch.kt_cuda_device_count(); }
 
         public static void synchronize() => Native.LibKitTorch.kt_cuda_synchronize();
+
+        /// <summary>Whether the CUDA device computes in bfloat16 natively (compute capability 8.0 or newer); false without CUDA.</summary>
+        public static bool is_bf16_supported() { Native.LibKitTorch.EnsureLoaded(); return Native.LibKitTorch.kt_cuda_is_bf16_supported() != 0; }
     }
 }

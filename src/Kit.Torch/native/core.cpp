@@ -1,6 +1,8 @@
 // Library state, tensor creation, properties, bulk copies, device/dtype moves and autograd.
 #include "shim.h"
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/GradMode.h>
 #include <torch/cuda.h>
 #include <cstring>
@@ -188,3 +190,38 @@ KT_API void* kt_data_ptr(TH t) {
 }
 
 KT_API int kt_has_grad(TH t) { return t->grad().defined() ? 1 : 0; }
+
+// ---- autocast (mixed precision) ----
+// libtorch keeps autocast's switches, dtypes and nesting per thread (the dispatcher's thread-local key set):
+// a thread that runs a forward must enter its own scope. `device` is the kit's DeviceType: 0 CPU, 1 CUDA.
+KT_API int kt_autocast_enabled(int device) {
+  return (device == 0 ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled()) ? 1 : 0;
+}
+KT_API void kt_autocast_set_enabled(int device, int on) {
+  if (device == 0) at::autocast::set_cpu_enabled(on != 0);
+  else at::autocast::set_enabled(on != 0);
+}
+KT_API int kt_autocast_dtype(int device) {
+  return (int)(device == 0 ? at::autocast::get_autocast_cpu_dtype() : at::autocast::get_autocast_gpu_dtype());
+}
+KT_API void kt_autocast_set_dtype(int device, int dtype) {
+  if (device == 0) at::autocast::set_autocast_cpu_dtype((at::ScalarType)dtype);
+  else at::autocast::set_autocast_gpu_dtype((at::ScalarType)dtype);
+}
+KT_API int kt_autocast_cache_enabled() { return at::autocast::is_autocast_cache_enabled() ? 1 : 0; }
+KT_API void kt_autocast_set_cache_enabled(int on) { at::autocast::set_autocast_cache_enabled(on != 0); }
+KT_API int kt_autocast_increment_nesting() { return at::autocast::increment_nesting(); }
+KT_API int kt_autocast_decrement_nesting() { return at::autocast::decrement_nesting(); }
+// The cache holds the low-precision copies of weights made inside a scope; freed when the outermost one ends.
+KT_API void kt_autocast_clear_cache() { at::autocast::clear_cache(); }
+
+// torch.cuda.is_bf16_supported(): a device of compute capability 8 or newer. Asked through libtorch's CUDA
+// hooks, which a CPU build answers with "no CUDA", so the shim needs no CUDA headers to compile.
+KT_API int kt_cuda_is_bf16_supported() {
+  try {
+    const auto& hooks = at::detail::getCUDAHooks();
+    return hooks.hasCUDA() && hooks.getNumGPUs() > 0 && hooks.supportsBFloat16ConvolutionWithCuDNNv8() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}

@@ -112,3 +112,57 @@ KT_API double kt_clip_grad_norm(TH* params, int n, double max_norm, double norm_
   return total.item<double>();
   KT_CATCH(std::nan(""))
 }
+
+// ---- GradScaler (fp16 loss scaling) ----
+// libtorch 1.13 registers _amp_foreach_non_finite_check_and_unscale_ and _amp_update_scale_ for CUDA only;
+// on other devices the same updates are written with ordinary tensor ops. Everything stays on the device
+// (no .item() per gradient): the caller reads found_inf once, as torch.amp.GradScaler does.
+
+// Multiplies every gradient by inv_scale and sets found_inf (a 1-element float tensor) to 1 when any
+// gradient holds an inf or NaN; found_inf is only ever raised, so several calls can share it.
+KT_API int kt_amp_unscale(TH* params, int n, TH found_inf, TH inv_scale) {
+  KT_TRY
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> grads;
+  for (int i = 0; i < n; i++) {
+    const at::Tensor& g = params[i]->grad();
+    if (g.defined()) grads.push_back(g);
+  }
+  if (grads.empty()) return 0;
+  bool all_cuda = found_inf->is_cuda();
+  for (const auto& g : grads) all_cuda = all_cuda && g.device() == found_inf->device();
+  if (all_cuda) {
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, *found_inf, *inv_scale);
+    return 0;
+  }
+  const at::Tensor factor = inv_scale->reshape({});
+  for (auto& g : grads) {
+    at::Tensor bad = at::logical_not(at::isfinite(g)).any().to(found_inf->scalar_type()).to(found_inf->device());
+    found_inf->copy_(at::maximum(*found_inf, bad));
+    g.mul_(factor.to(g.device()));
+  }
+  return 0;
+  KT_CATCH(-1)
+}
+
+// After a step: an overflow multiplies the scale by `backoff` and restarts the count of clean steps;
+// `interval` clean steps in a row multiply it by `growth` (kept only while it stays finite).
+// scale: 1-element float, growth_tracker: 1-element int32, found_inf: 1-element float, one device.
+KT_API int kt_amp_update_scale(TH scale, TH growth_tracker, TH found_inf, double growth, double backoff, int64_t interval) {
+  KT_TRY
+  at::NoGradGuard no_grad;
+  if (scale->is_cuda()) {
+    at::_amp_update_scale_(*scale, *growth_tracker, *found_inf, growth, backoff, interval);
+    return 0;
+  }
+  at::Tensor found = found_inf->gt(0);
+  at::Tensor counted = growth_tracker->add(1);
+  at::Tensor grown = scale->mul(growth);
+  at::Tensor grow = at::logical_and(at::logical_not(found), at::logical_and(counted.ge(interval), at::isfinite(grown)));
+  at::Tensor restart = at::logical_or(found, counted.ge(interval));
+  at::Tensor next = at::where(found, scale->mul(backoff), at::where(grow, grown, *scale));
+  scale->copy_(next);
+  growth_tracker->copy_(at::where(restart, at::zeros_like(counted), counted));
+  return 0;
+  KT_CATCH(-1)
+}
