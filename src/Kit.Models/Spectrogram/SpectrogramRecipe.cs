@@ -1,4 +1,3 @@
-using Kit.Display.Charts;
 using Kit.Models.Features;
 using Kit.Models.Text;
 using Kit.Torch;
@@ -12,7 +11,8 @@ namespace Kit.Models.Spectrogram;
 /// <summary>
 /// Trains the Tacotron-2-style spectrogram model: text from the dataset's (normalized) transcripts, targets
 /// the clips' log-mel frames (cached on disk under the run folder), Adam as WellSaid trained it (eps 1e-6,
-/// weight decay 1e-6, amsgrad). Validation writes attention alignments as images under samples/.
+/// weight decay 1e-6, amsgrad). Validation writes, for the first validation clip, <see cref="SpectrogramSamples"/>
+/// under samples/: the attention alignment, target and predicted spectrograms, Griffin-Lim audio.
 /// </summary>
 public abstract class SpectrogramRecipe : IRecipe
 {
@@ -38,11 +38,11 @@ public abstract class SpectrogramRecipe : IRecipe
         context.Log($"spectrogram model: computing log-mel features of {context.Train.Count + context.Validation.Count} clips (cached)");
         var train = new SpectrogramClips(context.Train, frontEnd, features, Size.FramesPerStep);
         var validation = new SpectrogramClips(context.Validation, frontEnd, features, Size.FramesPerStep);
-        return new Trainable(context, model, optimizer, device, train, validation);
+        return new Trainable(context, model, optimizer, device, train, validation, Mel);
     }
 
     private sealed class Trainable(RecipeContext context, TacotronModel model, Optimizer optimizer, Device device,
-        SpectrogramClips train, SpectrogramClips validation) : TorchTrainable(context, model, optimizer, device), ITrainable
+        SpectrogramClips train, SpectrogramClips validation, MelSettings mel) : TorchTrainable(context, model, optimizer, device), ITrainable
     {
         public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
 
@@ -68,9 +68,8 @@ public abstract class SpectrogramRecipe : IRecipe
                 var p = model.forward(tokens, targets);
                 var steps = (frames[0] + model.Size.FramesPerStep - 1) / model.Size.FramesPerStep;
                 var alignment = p.Alignments[0].slice(0, 0, steps).slice(1, 0, tokenLengths[0]).t().contiguous().cpu();
-                var chart = Heatmap.FromRowMajor(alignment.data<float>(), (int)tokenLengths[0], (int)steps,
-                    $"attention, step {step}", "decoder step", "text position");
-                return [new TrainingSample("alignment.png", Convert.FromBase64String(PngRasterizer.ToBase64Png(chart.DrawScene())))];
+                Tensor Mel(Tensor frames0) => frames0.slice(0, 0, frames[0]).t().contiguous().cpu();
+                return SpectrogramSamples.Make(alignment, Mel(targets[0]), Mel(p.PostFrames[0]), mel, step);
             }
             finally { model.train(); }
         }

@@ -1,0 +1,58 @@
+using Kit.Data.Audio;
+using Kit.Display.Charts;
+using Kit.Display.Imaging;
+using Kit.Models.Features;
+using Kit.Models.Synthesis;
+using Kit.Torch;
+using Kit.Training.Recipes;
+using static Kit.Torch.torch;
+
+namespace Kit.Models.Spectrogram;
+
+/// <summary>
+/// What the spectrogram recipe shows at validation for one teacher-forced clip: its attention alignment, the
+/// target and predicted log-mel spectrograms one above the other (same colour scale, so a blurry or silent
+/// prediction shows), and the prediction as Griffin-Lim audio (robotic, but it says whether words come out).
+/// </summary>
+public static class SpectrogramSamples
+{
+    public const string Alignment = "alignment.png";
+    public const string Spectrograms = "spectrogram.png";
+    public const string Audio = "griffin-lim.wav";
+
+    /// <param name="alignment">[text position, decoder step], on the CPU.</param>
+    /// <param name="target">Log-mel (mels, frames), on the CPU.</param>
+    /// <param name="predicted">Log-mel (mels, frames) of the same clip, on the CPU.</param>
+    public static IReadOnlyList<TrainingSample> Make(Tensor alignment, Tensor target, Tensor predicted, MelSettings mel, long step)
+    {
+        var attention = Heatmap.FromRowMajor(alignment.data<float>(), (int)alignment.shape[0], (int)alignment.shape[1],
+            $"attention, step {step}", "decoder step", "text position");
+        return
+        [
+            new(Alignment, Png(attention)),
+            new(Spectrograms, Png(Stacked(target, predicted, step))),
+            // Few iterations: this runs at every validation, and it only has to be recognisable.
+            new(Audio, WavWriter.ToBytes(new AudioClip(GriffinLim.Synthesize(predicted, mel, iterations: 16), mel.SampleRate), WavFormat.Pcm16)),
+        ];
+    }
+
+    /// <summary>Predicted mel bins in the lower half, target in the upper, a band of the lowest value between.</summary>
+    private static Heatmap Stacked(Tensor target, Tensor predicted, long step)
+    {
+        int mels = (int)target.shape[0], frames = (int)target.shape[1], gap = Math.Max(2, mels / 20);
+        var t = target.data<float>();
+        var p = predicted.data<float>();
+        var low = Math.Min(t.Min(), p.Min());
+        var rows = new double[mels * 2 + gap][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = rows[r] = new double[frames];
+            var source = r < mels ? p : r >= mels + gap ? t : null;
+            var bin = r < mels ? r : r - mels - gap;
+            for (var c = 0; c < frames; c++) row[c] = source is null ? low : source[bin * frames + c];
+        }
+        return new Heatmap(rows, $"target (top) and predicted (bottom) log-mel, step {step}", "frame", "mel bin");
+    }
+
+    private static byte[] Png(Chart chart) => PngEncoder.Encode(PngRasterizer.Rasterize(chart.DrawScene()));
+}
