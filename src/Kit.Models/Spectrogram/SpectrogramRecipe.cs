@@ -26,7 +26,6 @@ public abstract class SpectrogramRecipe : IRecipe
     {
         manual_seed(context.Seed);
         var device = cuda.is_available() ? CUDA : CPU;
-        if (context.HalfPrecision) context.Log("the spectrogram model trains in fp32 (half precision is not used by this recipe)");
         var phonemizer = Phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = Phonemes };

@@ -34,10 +34,6 @@ public sealed class TortoiseGptRecipe : IRecipe
                 + string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
         manual_seed(context.Seed);
         var device = cuda.is_available() ? CUDA : CPU;
-        if (context.HalfPrecision)
-            context.Log(device.type == DeviceType.CPU
-                ? "fp16/bf16 asked for, but this is a CPU: training in fp32"
-                : "mixed precision is not in the kit's tensor engine yet: training in fp32");
 
         var config = UnifiedVoiceConfig.ForSize(Options.Size);
         var model = new UnifiedVoice(config);

@@ -27,6 +27,8 @@ public sealed record TrainingProgress
     [JsonPropertyName("best_validation_step")] public long? BestValidationStep { get; init; }
     [JsonPropertyName("validations_without_improvement")] public int ValidationsWithoutImprovement { get; init; }
     [JsonPropertyName("training_seconds")] public double TrainingSeconds { get; init; }
+    /// <summary>The precision the run trained in: "fp32", "bf16" or "fp16" (null in checkpoints from before it was recorded).</summary>
+    [JsonPropertyName("precision")] public string? Precision { get; init; }
     /// <summary>The run settings as they were (YAML text), so a checkpoint explains itself.</summary>
     [JsonPropertyName("settings")] public string? Settings { get; init; }
     /// <summary>Recent metric points (train averages and validations), enough to redraw the loss curves on resume.</summary>

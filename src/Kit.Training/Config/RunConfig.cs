@@ -1,4 +1,5 @@
 using Kit.Training.Parameters;
+using Kit.Training.Recipes;
 
 namespace Kit.Training.Config;
 
@@ -40,6 +41,9 @@ public sealed record RunConfig
     /// <summary>Names of the parameters the user set.</summary>
     public IReadOnlyList<string> Overridden { get; init; } = [];
 
+    /// <summary>The forward's precision; auto is fp32 unless Fp16 asks for half precision on a GPU (see <see cref="Precisions.Resolve"/>).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
     public static RunConfig From(ParameterSet set, string outputFolder, string? modelRecipe = null) => new()
     {
         Profile = set.Profile,
@@ -60,7 +64,7 @@ public sealed record RunConfig
         && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)
-        && Overridden.SequenceEqual(other.Overridden);
+        && Overridden.SequenceEqual(other.Overridden) && Precision == other.Precision;
 
     public override int GetHashCode() => HashCode.Combine(Profile, TrainList, OutputFolder, Parameters);
 }

@@ -1,4 +1,5 @@
 using Kit.Training.Parameters;
+using Kit.Training.Recipes;
 
 namespace Kit.Training.Config;
 
@@ -37,6 +38,7 @@ public static class RunConfigFile
                   .Int("val_clips", config.ValClips);
              })
              .Str("output", Rel(config.OutputFolder))
+             .Str("precision", Precisions.Name(config.Precision), "auto | fp32 | bf16 | fp16; auto: fp32, or half precision on a GPU when Fp16 is true")
              .Map("parameters", () =>
              {
                  foreach (var spec in ParameterCatalog.All)
@@ -109,6 +111,7 @@ public static class RunConfigFile
             OutputFolder = Abs(Required("output")),
             Parameters = values,
             Overridden = doc.Sequence("overridden"),
+            Precision = ParsePrecision(doc),
         };
     }
 
@@ -119,6 +122,14 @@ public static class RunConfigFile
         ValidationSource.Carved => "carved",
         _ => throw new ArgumentOutOfRangeException(nameof(source)),
     };
+
+    // Absent in run configs written before the setting existed: auto.
+    private static TrainingPrecision ParsePrecision(YamlDocument doc)
+    {
+        if (doc.Find("precision") is null) return TrainingPrecision.Auto;
+        try { return Precisions.Parse(doc.Scalar("precision")); }
+        catch (ArgumentException e) { throw doc.Error(doc.Get("precision"), e.Message); }
+    }
 
     private static ValidationSource ParseSource(YamlDocument doc, string text) => text switch
     {

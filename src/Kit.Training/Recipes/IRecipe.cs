@@ -29,6 +29,8 @@ public sealed record RecipeContext
     public int Seed => Config.Parameters.Seed;
     /// <summary>The user asked for half precision: use fp16/bf16 only where the device supports it.</summary>
     public bool HalfPrecision => Config.Parameters.Fp16;
-    /// <summary>Lines for the person watching (the recipe's own notices, e.g. "fp16 not supported on CPU, using fp32").</summary>
+    /// <summary>The run config's precision setting (auto follows <see cref="HalfPrecision"/> and the device).</summary>
+    public TrainingPrecision Precision => Config.Precision;
+    /// <summary>Lines for the person watching (the recipe's own notices).</summary>
     public Action<string> Log { get; init; } = _ => { };
 }

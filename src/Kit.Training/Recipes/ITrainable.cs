@@ -37,6 +37,9 @@ public interface ITrainable : IDisposable
     /// <summary>About how many bytes <see cref="Save"/> writes, to check the disk before a save starts.</summary>
     long EstimatedCheckpointBytes { get; }
 
+    /// <summary>The precision this run trains in (recipes on the tensor engine resolve it from the run config and device).</summary>
+    ResolvedPrecision Precision => new(TrainingPrecision.Fp32, "this recipe trains in fp32");
+
     /// <summary>Optional audio or images at validation time, written under samples/ (names start with step-NNNNNNNNN).</summary>
     IReadOnlyList<TrainingSample> Samples(long step) => [];
 }

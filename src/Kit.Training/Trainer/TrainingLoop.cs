@@ -85,9 +85,14 @@ internal sealed class TrainingLoop
             _log(_resume
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
+            _log($"Precision: {_model.Precision}");
             using (_metrics = new MetricsLog(RunDirectory, resumeStep: _step))
             using (_tensorBoard = _o.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null)
+            {
+                // One record per session: a resumed run may train on another device, so in another precision.
+                _metrics.Append("precision", _step, _position.Epoch, [new(_model.Precision.Name, 1)]);
                 return Loop();
+            }
         }
         finally
         {
@@ -232,6 +237,7 @@ internal sealed class TrainingLoop
             BestValidationLoss = _early?.Best,
             ValidationsWithoutImprovement = _early?.WithoutImprovement ?? 0,
             TrainingSeconds = _trainingSeconds,
+            Precision = _model.Precision.Name,
             Settings = File.ReadAllText(Path.Combine(RunDirectory, CheckpointFiles.ConfigFile)),
             Metrics = _history.ToList(),
         };
@@ -292,6 +298,8 @@ internal sealed class TrainingLoop
         }
         _model.Load(checkpoint);
         var p = checkpoint.Progress;
+        if (!rollback && p.Precision is { } saved && saved != _model.Precision.Name)
+            _log($"the checkpoint trained in {saved}; this session trains in {_model.Precision.Name}");
         _step = p.Step;
         _position = p.DataPosition;
         _lrScale = p.LearningRateScale;

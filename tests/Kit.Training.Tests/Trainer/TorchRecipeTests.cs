@@ -8,6 +8,7 @@ using KitTrainer = Kit.Training.Trainer.Trainer;
 namespace Kit.Training.Tests.Trainer;
 
 /// <summary>The trainer driving a recipe on the tensor engine (libtorch): learning, state-dict checkpoints, exact resume.</summary>
+[Collection(TorchTrainerRuns.Name)]
 public class TorchRecipeTests
 {
     private static double[] Column(string runDir, string kind, string name) =>

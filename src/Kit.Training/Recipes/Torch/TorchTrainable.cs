@@ -10,10 +10,14 @@ namespace Kit.Training.Recipes.Torch;
 /// the optimizer step at the loop's learning rate, validation without gradients, and state-dict checkpoints
 /// (the model's state dict as the inference weights, the optimizer's as the training state). A model recipe
 /// subclasses it and writes only <see cref="Losses"/>: batch its clips and return the named loss terms.
+/// Mixed precision comes with it: <see cref="Losses"/> runs under autocast when the run's precision is bf16
+/// or fp16 (backward outside it, as PyTorch recommends), and fp16 scales the loss with a GradScaler.
 /// </summary>
 public abstract class TorchTrainable : ITrainable
 {
     private const string StepKey = "trainer.updates";
+    private const string ScalerPrefix = "amp.";
+    private readonly amp.GradScaler? _scaler;
     private long _updates;
     private int _microBatches;
 
@@ -23,7 +27,19 @@ public abstract class TorchTrainable : ITrainable
         Model = model;
         Optimizer = optimizer;
         Device = device;
+        Precision = Precisions.Resolve(context.Precision, context.HalfPrecision, device.type == DeviceType.CUDA,
+            device.type == DeviceType.CUDA && cuda.is_bf16_supported());
+        if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
     }
+
+    public ResolvedPrecision Precision { get; }
+
+    /// <summary>
+    /// The forward's precision scope. Entered around each forward on the calling thread: libtorch's autocast
+    /// state is per thread, so a trainer on a background thread gets it there, not where the run was set up.
+    /// </summary>
+    protected IDisposable Autocast() => autocast(Device.type,
+        Precision.Mode == TrainingPrecision.Fp16 ? float16 : bfloat16, enabled: Precision.UsesAutocast);
 
     protected RecipeContext Context { get; }
     protected nn.Module Model { get; }
@@ -47,19 +63,36 @@ public abstract class TorchTrainable : ITrainable
         // numbers without saving the generator's state.
         manual_seed(Context.Seed * 1_000_003L + _updates * 64 + _microBatches++);
         using var scope = NewDisposeScope();
-        var terms = Losses(clips, validation: false);
+        IReadOnlyDictionary<string, Tensor> terms;
+        using (Autocast()) terms = Losses(clips, validation: false);
         if (!terms.TryGetValue("loss", out var total))
             throw new InvalidOperationException($"{GetType().Name}.Losses returned no \"loss\" term");
         var values = terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<float>() is var v ? (double)v : 0);
-        if (double.IsFinite(values["loss"])) (total * weight).backward();
+        if (double.IsFinite(values["loss"]))
+        {
+            var weighted = total * weight;
+            (_scaler?.scale(weighted) ?? weighted).backward();
+        }
         return values;
     }
 
     public void ApplyUpdate(double learningRate, double? maxGradNorm)
     {
         Optimizer.lr = learningRate;
-        if (maxGradNorm is { } max) nn.utils.clip_grad_norm_(Model.parameters(), max);
-        Optimizer.step();
+        if (_scaler is { } scaler)
+        {
+            // Clipping compares the true gradient norm, so the scale comes off first. An overflowing step is
+            // skipped by the scaler (and the scale lowered); the loop's own NaN policy sees finite losses.
+            scaler.unscale_(Optimizer);
+            if (maxGradNorm is { } m) nn.utils.clip_grad_norm_(Model.parameters(), m);
+            scaler.step(Optimizer);
+            scaler.update();
+        }
+        else
+        {
+            if (maxGradNorm is { } max) nn.utils.clip_grad_norm_(Model.parameters(), max);
+            Optimizer.step();
+        }
         Optimizer.zero_grad();
         _updates++;
         _microBatches = 0;
@@ -82,6 +115,7 @@ public abstract class TorchTrainable : ITrainable
             for (var start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
+                using var precision = Autocast();
                 var clips = Enumerable.Range(start, Math.Min(batchSize, n - start)).ToArray();
                 foreach (var (name, t) in Losses(clips, validation: true))
                     sums[name] = sums.GetValueOrDefault(name) + t.item<float>() * clips.Length;
@@ -99,6 +133,8 @@ public abstract class TorchTrainable : ITrainable
         try
         {
             state[StepKey] = tensor(_updates);
+            if (_scaler is not null)
+                foreach (var (k, v) in _scaler.state_dict()) state[ScalerPrefix + k] = v;
             writer.WriteToPath(CheckpointFiles.TrainingState, path => save(state, path));
         }
         finally
@@ -115,6 +151,12 @@ public abstract class TorchTrainable : ITrainable
         {
             Model.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
             _updates = state.Remove(StepKey, out var step) ? step.item<long>() : 0;
+            // A run resumed in another precision (say fp16 saved on one GPU, bf16 on another) drops or lacks these.
+            var scalerState = state.Where(kv => kv.Key.StartsWith(ScalerPrefix, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[ScalerPrefix.Length..], kv => kv.Value);
+            foreach (var k in scalerState.Keys) state.Remove(ScalerPrefix + k);
+            if (_scaler is not null && scalerState.Count > 0) _scaler.load_state_dict(scalerState);
+            foreach (var t in scalerState.Values) t.Dispose();
             Optimizer.load_state_dict(state);
             Optimizer.zero_grad();
             _microBatches = 0;
@@ -127,6 +169,7 @@ public abstract class TorchTrainable : ITrainable
 
     public virtual void Dispose()
     {
+        _scaler?.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
         GC.SuppressFinalize(this);

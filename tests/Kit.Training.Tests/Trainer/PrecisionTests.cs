@@ -1,0 +1,140 @@
+using Kit.Training.Checkpoints;
+using Kit.Training.Config;
+using Kit.Training.Metrics;
+using Kit.Training.Recipes;
+using Kit.Training.Recipes.Tiny;
+using Kit.Training.Trainer;
+using Kit.TestSupport;
+using KitTrainer = Kit.Training.Trainer.Trainer;
+
+namespace Kit.Training.Tests.Trainer;
+
+/// <summary>
+/// Trainer runs on the tensor engine, one at a time: each seeds libtorch's generator, which is global to the
+/// process, so two runs on parallel test threads would draw each other's numbers and no run would repeat.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class TorchTrainerRuns
+{
+    public const string Name = "torch trainer runs";
+}
+
+/// <summary>
+/// The run's precision: chosen once from the run config and the device, applied by every tensor-engine
+/// recipe (autocast around the forward, loss scaling for fp16), recorded in checkpoints and metrics.
+/// </summary>
+[Collection(TorchTrainerRuns.Name)]
+public class PrecisionTests
+{
+    private static MetricRecord[] Records(string runDir, string kind) =>
+        MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName)).Where(r => r.Kind == kind).ToArray();
+
+    [Fact]
+    public void Bf16_on_the_cpu_lowers_the_loss_records_its_precision_and_resumes_exactly()
+    {
+        using var straight = new TempDir();
+        using var split = new TempDir();
+        RunConfig Bf16(string dir) => TrainerFixture.Config(dir, lr: 0.01) with { Precision = TrainingPrecision.Bf16 };
+        var options = TrainerOptions.FromConfig(Bf16(straight.Path)) with { MaxSteps = 30, MaxGradNorm = 4 };
+        var log = new List<string>();
+        KitTrainer.Run(Bf16(straight.Path), new TinyDurationTorchRecipe(), options: options, log: log.Add);
+        Assert.Contains(log, l => l.StartsWith("Precision: bf16", StringComparison.Ordinal));
+
+        var val = Records(straight.Path, "validation").Select(r => r.Values["dev_epoch/loss"]).ToArray();
+        Assert.True(val[^1] < val[0] * 0.7, $"validation loss went {val[0]} → {val[^1]}");
+        Assert.Equal("bf16", new CheckpointStore(straight.Path).FindNewestReadable()!.Progress.Precision);
+        Assert.True(Records(straight.Path, "precision").Single().Values.ContainsKey("bf16"));
+        Assert.Equal(TrainingPrecision.Bf16, KitTrainer.ReadRunConfig(straight.Path).Precision);
+
+        KitTrainer.Run(Bf16(split.Path), new TinyDurationTorchRecipe(), options: options with { MaxSteps = 14 });
+        KitTrainer.Run(KitTrainer.ReadRunConfig(split.Path), new TinyDurationTorchRecipe(), runDirectory: split.Path, options: options, resume: true);
+        var a = Records(straight.Path, "train").Select(r => r.Values["train/loss"]).ToArray();
+        var b = Records(split.Path, "train").Select(r => r.Values["train/loss"]).ToArray();
+        Assert.Equal(30, b.Length);
+        for (var i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-6);
+        Assert.Equal(2, Records(split.Path, "precision").Length);
+    }
+
+    [Fact]
+    public void Bf16_autocast_changes_the_numbers_so_it_really_ran()
+    {
+        using var fp32 = new TempDir();
+        using var bf16 = new TempDir();
+        var config = TrainerFixture.Config(fp32.Path, lr: 0.01);
+        var options = TrainerOptions.FromConfig(config) with { MaxSteps = 3 };
+        KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: options);
+        KitTrainer.Run(TrainerFixture.Config(bf16.Path, lr: 0.01) with { Precision = TrainingPrecision.Bf16 }, new TinyDurationTorchRecipe(), options: options);
+        var a = Records(fp32.Path, "train")[0].Values["train/loss"];
+        var b = Records(bf16.Path, "train")[0].Values["train/loss"];
+        Assert.NotEqual(a, b);
+        Assert.Equal(a, b, a * 0.05); // bf16 rounding, not a different model
+    }
+
+    [Fact]
+    public void Fp16_on_the_cpu_is_refused_with_a_clear_message()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path) with { Precision = TrainingPrecision.Fp16 };
+        var e = Assert.Throws<ArgumentException>(() =>
+            KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }));
+        Assert.Contains("fp16 needs a CUDA GPU", e.Message);
+        Assert.Contains("bf16 or fp32", e.Message);
+    }
+
+    [Fact]
+    public void Fp16_parameter_on_the_cpu_trains_in_fp32_and_says_so()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path);
+        config = config with { Parameters = config.Parameters with { Fp16 = true } };
+        var log = new List<string>();
+        KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }, log: log.Add);
+        Assert.Single(log, l => l.StartsWith("Precision: fp32 (Fp16 asks for half precision, but this is a CPU", StringComparison.Ordinal));
+        Assert.Equal("fp32", new CheckpointStore(dir.Path).FindNewestReadable()!.Progress.Precision);
+    }
+
+    [Theory]
+    // asked, Fp16, cuda, bf16 supported → resolved
+    [InlineData(TrainingPrecision.Auto, false, false, false, TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Auto, false, true, true, TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Auto, true, false, false, TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Auto, true, true, true, TrainingPrecision.Bf16)]
+    [InlineData(TrainingPrecision.Auto, true, true, false, TrainingPrecision.Fp16)]
+    [InlineData(TrainingPrecision.Fp32, true, true, true, TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Bf16, false, false, false, TrainingPrecision.Bf16)]
+    [InlineData(TrainingPrecision.Bf16, false, true, true, TrainingPrecision.Bf16)]
+    [InlineData(TrainingPrecision.Fp16, false, true, true, TrainingPrecision.Fp16)]
+    public void Resolves_from_the_setting_the_flag_and_the_device(TrainingPrecision asked, bool fp16, bool cuda, bool bf16, TrainingPrecision expected)
+    {
+        var p = Precisions.Resolve(asked, fp16, cuda, bf16);
+        Assert.Equal(expected, p.Mode);
+        Assert.Equal(expected == TrainingPrecision.Fp16, p.UsesGradScaler);
+        Assert.False(string.IsNullOrWhiteSpace(p.Reason));
+    }
+
+    [Fact]
+    public void Bf16_on_a_gpu_without_it_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Precisions.Resolve(TrainingPrecision.Bf16, false, cuda: true, bf16Supported: false));
+        Assert.Contains("use fp16 or auto", e.Message);
+    }
+
+    [Fact]
+    public void The_run_config_file_keeps_the_setting_and_names_a_bad_value()
+    {
+        using var dir = new TempDir();
+        var path = dir["run.yml"];
+        RunConfigFile.Write(TrainerFixture.Config(dir["out"]) with { Precision = TrainingPrecision.Bf16 }, path);
+        Assert.Equal(TrainingPrecision.Bf16, RunConfigFile.Read(path).Precision);
+
+        var lines = File.ReadAllLines(path);
+        File.WriteAllLines(path, lines.Select(l => l.StartsWith("precision:") ? "precision: fp8" : l));
+        var e = Assert.Throws<ConfigFormatException>(() => RunConfigFile.Read(path));
+        Assert.Contains("precision 'fp8'", e.Message);
+        Assert.Contains("auto, fp32, bf16 or fp16", e.Message);
+
+        // Run configs written before the setting existed read as auto.
+        File.WriteAllLines(path, lines.Where(l => !l.StartsWith("precision:")));
+        Assert.Equal(TrainingPrecision.Auto, RunConfigFile.Read(path).Precision);
+    }
+}
