@@ -19,6 +19,18 @@ for _ in range(mm_iters):
     best = min(best, time.perf_counter() - t)
 gflops = 2 * 1024 ** 3 / best / 1e9
 
+# (d) the same product as a linear layer under CPU bf16 autocast, the weight a parameter (cast once, cached)
+w = torch.randn(1024, 1024, requires_grad=True)
+with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+    for _ in range(3):
+        torch.nn.functional.linear(a, w)
+    best = float("inf")
+    for _ in range(mm_iters):
+        t = time.perf_counter()
+        torch.nn.functional.linear(a, w)
+        best = min(best, time.perf_counter() - t)
+bf16_gflops = 2 * 1024 ** 3 / best / 1e9
+
 # (b) per-op overhead: add on one element
 x, y = torch.ones(1), torch.ones(1)
 for _ in range(1000):
@@ -53,5 +65,5 @@ for _ in range(steps):
     step()
     train_ms = min(train_ms, (time.perf_counter() - t) * 1e3)
 
-print(json.dumps({"matmul_gflops": gflops, "op_us": op_us, "train_step_ms": train_ms, "threads": torch.get_num_threads(),
+print(json.dumps({"matmul_gflops": gflops, "bf16_linear_gflops": bf16_gflops, "op_us": op_us, "train_step_ms": train_ms, "threads": torch.get_num_threads(),
                   "version": torch.__version__}))
