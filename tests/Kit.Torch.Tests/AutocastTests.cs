@@ -39,6 +39,8 @@ public sealed class AutocastTests
     private static List<RefCase> Build()
     {
         manual_seed(7);
+        var lstm = nn.LSTM(4, 5, batch_first: true);
+        var lstmWeights = lstm.named_parameters().ToDictionary(p => p.Item1, p => p.Item2.detach().clone());
         return
         [
             Case("linear", "outs = [F.linear(I['x'], I['w'], I['b'])]",
@@ -68,6 +70,16 @@ public sealed class AutocastTests
                 })
                 .In("x", randn(8, 6)).In("w1", randn(16, 6), true).In("b1", randn(16), true)
                 .In("w2", randn(1, 16), true).In("b2", randn(1), true).In("y", randn(8)),
+            // A bfloat16 input into float32 LSTM weights: libtorch's autocast-aware kernel, not the kit's own
+            // CPU training layers (native/recurrent.cpp), which assume one dtype.
+            Case("lstm_after_linear",
+                "m = torch.nn.LSTM(4, 5, batch_first=True)\n"
+                + "m.load_state_dict({k: I[k] for k in ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']})\n"
+                + "o, (h, c) = m(F.linear(I['x'], I['w']))\nouts = [o, h, c]",
+                i => { var (o, h, c) = lstm.forward(nn.functional.linear(i["x"], i["w"])); return [o, h, c]; })
+                .In("x", randn(2, 3, 4), true).In("w", randn(4, 4), true)
+                .In("weight_ih_l0", lstmWeights["weight_ih_l0"]).In("weight_hh_l0", lstmWeights["weight_hh_l0"])
+                .In("bias_ih_l0", lstmWeights["bias_ih_l0"]).In("bias_hh_l0", lstmWeights["bias_hh_l0"]),
         ];
     }
 

@@ -7,6 +7,7 @@
 // and bias gradients of all steps at once: one [gates·H, T·B] x [T·B, H] product instead of T small ones. The
 // input projection of all steps is one product in both directions too.
 #include "shim.h"
+#include <ATen/autocast_mode.h>
 #include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -174,6 +175,10 @@ struct GruLayer : public torch::autograd::Function<GruLayer> {
 bool kt_rnn_fused_applies(const at::Tensor& input, const std::vector<at::Tensor>& params) {
   if (!input.is_cpu() || input.dim() != 3 || !at::isFloatingType(input.scalar_type())) return false;
   if (!c10::GradMode::is_enabled()) return false;
+  // Under autocast libtorch's own kernels decide each op's dtype; the layers above assume one dtype throughout.
+  if (at::autocast::is_cpu_enabled()) return false;
+  for (auto& p : params)
+    if (p.scalar_type() != input.scalar_type()) return false;
   if (input.requires_grad()) return true;
   for (auto& p : params)
     if (p.requires_grad()) return true;
