@@ -4,18 +4,22 @@ using Kit.Models.Synthesis;
 
 namespace Kit.Cli.Commands;
 
-/// <summary>`kit speak --spectrogram-model CKPT "text" -o out.wav`: text to speech with a trained model (Griffin-Lim vocoding).</summary>
+/// <summary>
+/// `kit speak --spectrogram-model CKPT [--signal-model CKPT] "text" -o out.wav`: text to speech with trained
+/// models; the signal model (WaveRNN) makes the audio, or Griffin-Lim when none is given.
+/// </summary>
 public sealed class SpeakCommand : IKitCommand
 {
     public Command Create()
     {
         var text = new Argument<string[]>("text") { Description = "Lines to speak (or give --lines FILE)", Arity = ArgumentArity.ZeroOrMore };
         var spectrogram = new Option<string>("--spectrogram-model") { Description = "Spectrogram model weights: model.pth, a checkpoint folder or a run folder (its newest checkpoint)", Required = true };
+        var signal = new Option<string?>("--signal-model") { Description = "Signal model (WaveRNN) weights: model.pth, a checkpoint folder or a run folder; without it Griffin-Lim makes the audio" };
         var output = new Option<FileInfo?>("-o", "--output") { Description = "The WAV to write (one line); with several lines, NAME-001.wav, NAME-002.wav, ..." };
         var lines = new Option<FileInfo?>("--lines") { Description = "A UTF-8 file with one line of text per line, spoken in batches" };
         var batch = new Option<int>("--batch-size") { Description = "Lines synthesized together", DefaultValueFactory = _ => 8 };
-        var command = new Command("speak", "Speak text with a trained spectrogram model; Griffin-Lim turns the spectrogram into audio.")
-            { text, spectrogram, output, lines, batch };
+        var command = new Command("speak", "Speak text with a trained spectrogram model; the signal model (or Griffin-Lim) turns the spectrogram into audio.")
+            { text, spectrogram, signal, output, lines, batch };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             var all = (pr.GetValue(text) ?? []).ToList();
@@ -28,7 +32,8 @@ public sealed class SpeakCommand : IKitCommand
             var target = pr.GetValue(output)?.FullName ?? Path.GetFullPath("speech.wav");
             try
             {
-                using var synthesizer = Synthesizer.Load(pr.GetValue(spectrogram)!);
+                using var synthesizer = Synthesizer.Load(pr.GetValue(spectrogram)!, pr.GetValue(signal));
+                Console.WriteLine($"vocoder: {synthesizer.Vocoder}");
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;

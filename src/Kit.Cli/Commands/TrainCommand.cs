@@ -24,16 +24,19 @@ public sealed class TrainCommand : IKitCommand
         var output = new Option<DirectoryInfo?>("--output") { Description = "Train into this folder instead of the config's OutputFolder" };
         var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the config's TotalSteps)" };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many validations without a new best validation loss" };
+        var spectrogram = new Option<string?>("--spectrogram-model-checkpoint")
+            { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder or run folder)" };
         var command = new Command("train", "Train a voice model; stop any time with Ctrl+C or a STOP file in the run folder (a checkpoint is saved).")
         {
-            config, resume, output, steps, patience,
+            config, resume, output, steps, patience, spectrogram,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Train(
-            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience)));
+            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience), pr.GetValue(spectrogram)));
         return command;
     }
 
-    private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience)
+    private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience,
+        string? spectrogramCheckpoint)
     {
         if ((configFile is null) == (resume is null))
         {
@@ -68,6 +71,15 @@ public sealed class TrainCommand : IKitCommand
             {
                 if (!configFile!.Exists) { Console.Error.WriteLine($"kit train: {configFile.FullName}: no such file"); return 2; }
                 config = RunConfigFile.Read(configFile.FullName);
+                if (spectrogramCheckpoint is not null)
+                {
+                    if (!File.Exists(spectrogramCheckpoint) && !Directory.Exists(spectrogramCheckpoint))
+                    {
+                        Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {Path.GetFullPath(spectrogramCheckpoint)}: no such checkpoint file or folder");
+                        return 2;
+                    }
+                    config = config with { SpectrogramModelCheckpoint = Path.GetFullPath(spectrogramCheckpoint) };
+                }
                 runDir = output?.FullName ?? config.OutputFolder;
                 await FetchFromStore(runDir);
             }
@@ -91,7 +103,7 @@ public sealed class TrainCommand : IKitCommand
             if (result.LastCheckpointStep is not null) Log($"Continue later with: kit train --resume {runDir}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException or ConfigFormatException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or ConfigFormatException)
         {
             Console.Error.WriteLine($"kit train: {e.Message}");
             return 1;

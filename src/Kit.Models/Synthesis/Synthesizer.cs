@@ -22,16 +22,41 @@ public sealed record SpokenLine(string Text, AudioClip Audio, float[] Mel, int M
 
 /// <summary>
 /// Text to speech: the spectrogram model predicts log-mel frames for each line (batched), then the signal
-/// model turns them into audio, or Griffin-Lim when no signal model is given.
+/// model (WaveRNN) turns them into audio, all lines together, or Griffin-Lim when no signal model is given.
 /// </summary>
 public sealed class Synthesizer : IDisposable
 {
     public SpectrogramSynthesizer Spectrogram { get; }
+    public SignalSynthesizer? Signal { get; }
 
-    public Synthesizer(SpectrogramSynthesizer spectrogram) => Spectrogram = spectrogram;
+    public Synthesizer(SpectrogramSynthesizer spectrogram, SignalSynthesizer? signal = null)
+    {
+        if (signal is not null && signal.Mel != spectrogram.Mel)
+            throw new InvalidDataException($"the signal model was trained on other mel settings ({signal.Mel.ToJson()}) than the spectrogram model predicts ({spectrogram.Mel.ToJson()})");
+        Spectrogram = spectrogram;
+        Signal = signal;
+    }
 
-    /// <summary>Loads the spectrogram model's weights (file, checkpoint folder or run folder).</summary>
-    public static Synthesizer Load(string spectrogramModel) => new(SpectrogramSynthesizer.Load(spectrogramModel));
+    /// <summary>Loads the spectrogram model's weights and, when given, the signal model's (each a file, checkpoint folder or run folder).</summary>
+    public static Synthesizer Load(string spectrogramModel, string? signalModel = null)
+    {
+        var spectrogram = SpectrogramSynthesizer.Load(spectrogramModel);
+        SignalSynthesizer? signal = null;
+        try
+        {
+            signal = signalModel is null ? null : SignalSynthesizer.Load(signalModel);
+            return new Synthesizer(spectrogram, signal);
+        }
+        catch
+        {
+            signal?.Dispose();
+            spectrogram.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>"WaveRNN" or "Griffin-Lim": what turns spectrograms into audio.</summary>
+    public string Vocoder => Signal is null ? "Griffin-Lim" : "WaveRNN";
 
     public IReadOnlyList<SpokenLine> Speak(IReadOnlyList<string> lines, int batchSize = 8, Action<string>? progress = null)
     {
@@ -39,13 +64,14 @@ public sealed class Synthesizer : IDisposable
         var spoken = new List<SpokenLine>(lines.Count);
         try
         {
+            var audio = Signal?.Synthesize(predicted.Select(p => p.Mel).ToArray());
             for (var i = 0; i < predicted.Count; i++)
             {
                 var p = predicted[i];
-                var samples = GriffinLim.Synthesize(p.Mel, Spectrogram.Mel);
+                var samples = audio?[i] ?? GriffinLim.Synthesize(p.Mel, Spectrogram.Mel);
                 spoken.Add(new SpokenLine(p.Text, new AudioClip(samples, Spectrogram.Mel.SampleRate), p.Mel.data<float>(),
                     (int)p.Mel.shape[0], (int)p.Frames, p.Alignment));
-                progress?.Invoke($"spoke {i + 1}/{lines.Count}: {samples.Length / (double)Spectrogram.Mel.SampleRate:F2} s");
+                progress?.Invoke($"spoke {i + 1}/{lines.Count} ({Vocoder}): {samples.Length / (double)Spectrogram.Mel.SampleRate:F2} s");
             }
         }
         finally
@@ -57,5 +83,9 @@ public sealed class Synthesizer : IDisposable
 
     public SpokenLine Speak(string line) => Speak([line])[0];
 
-    public void Dispose() => Spectrogram.Dispose();
+    public void Dispose()
+    {
+        Spectrogram.Dispose();
+        Signal?.Dispose();
+    }
 }

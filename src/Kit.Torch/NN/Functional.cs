@@ -12,7 +12,7 @@ public static partial class torch
 
         public enum PaddingModes { Constant = 0, Reflect = 1, Replicate = 2, Circular = 3 }
 
-        public static unsafe class functional
+        public static unsafe partial class functional
         {
             private static IntPtr H(Tensor? t) => t is null ? IntPtr.Zero : t.Handle;
 

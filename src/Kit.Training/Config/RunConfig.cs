@@ -19,6 +19,12 @@ public sealed record RunConfig
     public required string Profile { get; init; }
     public string ModelRecipe { get; init; } = DefaultModelRecipe;
 
+    /// <summary>
+    /// Absolute path of a spectrogram model checkpoint (weights, checkpoint folder or run folder) whose
+    /// teacher-forced frames a signal model trains on instead of the clips' own; null for the clips' own.
+    /// </summary>
+    public string? SpectrogramModelCheckpoint { get; init; }
+
     /// <summary>Absolute path of the list the training clips come from.</summary>
     public required string TrainList { get; init; }
 
@@ -61,6 +67,7 @@ public sealed record RunConfig
 
     public bool Equals(RunConfig? other) =>
         other is not null && Version == other.Version && Profile == other.Profile && ModelRecipe == other.ModelRecipe
+        && SpectrogramModelCheckpoint == other.SpectrogramModelCheckpoint
         && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)

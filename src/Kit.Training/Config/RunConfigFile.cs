@@ -27,7 +27,12 @@ public static class RunConfigFile
              .Comment("Edit values by key; paths are relative to this file. `kit params --set Name=value` recalculates.");
             y.Int("version", config.Version)
              .Str("profile", config.Profile)
-             .Map("model", () => y.Str("recipe", config.ModelRecipe, "the model recipe `kit train` and notebook 03 train"))
+             .Map("model", () =>
+             {
+                 y.Str("recipe", config.ModelRecipe, "the model recipe `kit train` and notebook 03 train");
+                 if (config.SpectrogramModelCheckpoint is { } spectrogram)
+                     y.Str("spectrogram_checkpoint", Rel(spectrogram), "a signal model trains on this spectrogram model's teacher-forced frames");
+             })
              .Map("dataset", () =>
              {
                  y.Str("train_list", Rel(config.TrainList))
@@ -102,6 +107,8 @@ public static class RunConfigFile
             Version = version,
             Profile = Required("profile"),
             ModelRecipe = Required("model.recipe"),
+            SpectrogramModelCheckpoint = doc.Find("model.spectrogram_checkpoint") is not null && doc.Scalar("model.spectrogram_checkpoint") is { Length: > 0 } spectrogram
+                ? Abs(spectrogram) : null,
             TrainList = Abs(Required("dataset.train_list")),
             ValList = valList is null ? null : Abs(valList),
             Validation = ParseSource(doc, Required("dataset.validation")),

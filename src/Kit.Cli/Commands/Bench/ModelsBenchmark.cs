@@ -11,7 +11,8 @@ namespace Kit.Cli.Commands.Bench;
 /// <summary>
 /// `kit bench models`: training steps/s of the tiny spectrogram model from the kit beside the same model
 /// written in PyTorch (Debian's /usr/bin/python3, the same libtorch, same threads, same synthetic batch),
-/// taking turns round by round and keeping each side's best; then Griffin-Lim's real-time factor.
+/// taking turns round by round and keeping each side's best; the same for the tiny signal model (WaveRNN,
+/// <see cref="SignalModelBench"/>); then the real-time factors of Griffin-Lim and of WaveRNN synthesis.
 /// Goal: the kit at least as fast as Python.
 /// </summary>
 public sealed class ModelsBenchmark : IKitBenchmark
@@ -24,25 +25,29 @@ public sealed class ModelsBenchmark : IKitBenchmark
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
         var steps = new Option<int>("--steps") { Description = "Timed training steps per round", DefaultValueFactory = _ => 5 };
         var rounds = new Option<int>("--rounds") { Description = "Alternating kit/Python rounds", DefaultValueFactory = _ => 2 };
-        var command = new Command("models", "Tiny spectrogram model training steps/s, kit vs PyTorch; synthesis real-time factor") { threads, steps, rounds };
+        var command = new Command("models", "Tiny spectrogram and signal model training steps/s, kit vs PyTorch; synthesis real-time factors") { threads, steps, rounds };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             int n = pr.GetValue(threads), st = Math.Max(1, pr.GetValue(steps));
             set_num_threads(n);
             Console.WriteLine($"threads: {get_num_threads()} (both sides); batch {Batch}, {Tokens} tokens, {Frames} frames, {Mels} mel bins");
-            double kit = 0, py = 0;
+            Console.WriteLine($"signal model: {SignalModelBench.Shape}");
+            double kit = 0, py = 0, signalKit = 0, signalPy = 0;
             for (var r = 1; r <= Math.Max(1, pr.GetValue(rounds)); r++)
             {
                 Console.WriteLine($"round {r}: kit...");
                 kit = Math.Max(kit, KitStepsPerSecond(st));
+                signalKit = Math.Max(signalKit, SignalModelBench.KitStepsPerSecond(st));
                 Console.WriteLine($"round {r}: python...");
                 py = Math.Max(py, PythonStepsPerSecond(n, st));
+                signalPy = Math.Max(signalPy, SignalModelBench.PythonStepsPerSecond(n, st));
             }
             Console.WriteLine();
             Console.WriteLine($"{"measurement",-44} {"kit (C#)",10} {"python",10} {"kit/python",11}  goal");
             Console.WriteLine($"{"spectrogram-tiny training [steps/s]",-44} {kit,10:0.00} {py,10:0.00} {kit / py,10:0.00}x  >= 1x");
+            Console.WriteLine($"{"signal-tiny training [steps/s]",-44} {signalKit,10:0.00} {signalPy,10:0.00} {signalKit / signalPy,10:0.00}x  >= 1x");
             Console.WriteLine($"{"Griffin-Lim, 32 iterations [real-time factor]",-44} {GriffinLimRealTimeFactor(),10:0.000}");
-            Console.WriteLine("signal model (WaveRNN): not in this build");
+            Console.WriteLine($"{"WaveRNN signal-tiny, folded [real-time factor]",-44} {SignalModelBench.SynthesisRealTimeFactor(),10:0.000}");
             return Task.FromResult(0);
         });
         return command;

@@ -1,0 +1,114 @@
+using Kit.Data.Datasets;
+using Kit.Models.Features;
+using Kit.Models.Spectrogram;
+using Kit.Torch;
+using Kit.Torch.Optim;
+using Kit.Training.Recipes;
+using Kit.Training.Recipes.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Models.Signal;
+
+/// <summary>
+/// Trains the WaveRNN signal model on short slices of each clip, conditioned on the clips' log-mel frames
+/// (cached on disk under the run folder) or, when the run config names a spectrogram checkpoint
+/// (<c>kit train --spectrogram-model-checkpoint</c>), on that model's teacher-forced frames, as the WellSaid
+/// guide trains it. Losses: <c>coarse_loss</c> and <c>fine_loss</c>, the cross-entropies of the two bytes.
+/// </summary>
+public abstract class SignalRecipe : IRecipe
+{
+    public abstract string Name { get; }
+    public abstract SignalModelSize Size { get; }
+    /// <summary>Mel settings without a spectrogram checkpoint (with one, the checkpoint's own are used).</summary>
+    public abstract MelSettings Mel { get; }
+
+    public ITrainable Create(RecipeContext context)
+    {
+        manual_seed(context.Seed);
+        var device = cuda.is_available() ? CUDA : CPU;
+        if (context.HalfPrecision) context.Log("the signal model trains in fp32 (half precision is not used by this recipe)");
+        var mel = Mel;
+        TeacherForcedMels? teacher = null;
+        if (context.Config.SpectrogramModelCheckpoint is { } checkpoint)
+        {
+            teacher = TeacherForcedMels.Open(checkpoint, Path.Combine(context.RunDirectory, "cache", "teacher-forced"));
+            mel = teacher.Mel;
+            context.Log($"signal model: conditioned on teacher-forced frames of {teacher.WeightsFile}");
+        }
+        try
+        {
+            using var features = new FeatureCache(mel, Path.Combine(context.RunDirectory, "cache", "features"));
+            context.Log($"signal model: log-mel features of {context.Train.Count + context.Validation.Count} clips (cached)");
+            var pad = Math.Log(mel.LogFloor);
+            var train = Clips(context.Train, features, teacher, pad);
+            var validation = Clips(context.Validation, features, teacher, pad);
+            var config = new SignalModelConfig { Size = Size, Mel = mel, SpectrogramCheckpoint = teacher?.WeightsFile };
+            var model = new WaveRnnModel(mel.NMels, mel.HopLength, pad, Size);
+            model.register_buffer(ModelConfig.Key, ModelConfig.ToTensor(config).DetachFromDisposeScope());
+            if (device.type != DeviceType.CPU) model.to(device);
+            var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+            return new Trainable(context, model, optimizer, device, train, validation);
+        }
+        finally { teacher?.Dispose(); }
+    }
+
+    private SignalClips Clips(IReadOnlyList<DatasetEntry> entries, FeatureCache features, TeacherForcedMels? teacher, double pad)
+    {
+        var mels = new List<Tensor>();
+        var signals = new List<Tensor>();
+        try
+        {
+            foreach (var e in entries)
+            {
+                var (real, signal) = features.Get(e.AudioPath);
+                mels.Add((teacher is null ? real : teacher.Get(e, real)).DetachFromDisposeScope());
+                signals.Add(signal.DetachFromDisposeScope());
+            }
+            return new SignalClips(mels, signals, features.Settings.HopLength, Size.SegmentFrames, pad);
+        }
+        finally
+        {
+            foreach (var t in mels.Concat(signals)) t.Dispose();
+        }
+    }
+
+    private sealed class Trainable(RecipeContext context, WaveRnnModel model, Optimizer optimizer, Device device,
+        SignalClips train, SignalClips validation) : TorchTrainable(context, model, optimizer, device), ITrainable
+    {
+        public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
+
+        protected override int ValidationCount => validation.Count;
+
+        protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validating)
+        {
+            var b = (validating ? validation : train).Batch(clips, random: !validating, Device);
+            var p = model.forward(b.Mel, b.PreviousCoarse, b.PreviousFine, b.Coarse);
+            return SignalLosses.Compute(p, b.Coarse, b.Fine);
+        }
+
+        public override void Dispose()
+        {
+            train.Dispose();
+            validation.Dispose();
+            base.Dispose();
+        }
+    }
+}
+
+/// <summary>The signal model small enough to train on two CPU cores in about a minute; the tiny spectrogram model's audio settings.</summary>
+public sealed class TinySignalRecipe : SignalRecipe
+{
+    public const string RecipeName = "signal-tiny";
+    public override string Name => RecipeName;
+    public override SignalModelSize Size => SignalModelSize.Tiny;
+    public override MelSettings Mel => new TinySpectrogramRecipe().Mel;
+}
+
+/// <summary>The published WellSaid signal model size (a GRU of 896) and audio settings, for a GPU.</summary>
+public sealed class FullSignalRecipe : SignalRecipe
+{
+    public const string RecipeName = "signal-full";
+    public override string Name => RecipeName;
+    public override SignalModelSize Size => SignalModelSize.Full;
+    public override MelSettings Mel => MelSettings.WellSaid;
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kit.Data.Datasets;
+using Kit.Models.Features;
+using Kit.Models.Synthesis;
+using Kit.Torch;
+using static Kit.Torch.torch;
+
+namespace Kit.Models.Signal;
+
+/// <summary>
+/// The spectrogram model's teacher-forced frames for each clip (its post-net output when fed the clip's real
+/// frames): what the signal model trains on with --spectrogram-model-checkpoint, so it learns to vocode the
+/// spectrogram model's own output. Computed once per clip and kept on disk under a folder named by a hash
+/// of the checkpoint's weights, so another checkpoint never reads these.
+/// </summary>
+public sealed class TeacherForcedMels : IDisposable
+{
+    private readonly SpectrogramSynthesizer _model;
+    private readonly string _folder;
+
+    /// <summary>The weights file the frames come from.</summary>
+    public string WeightsFile { get; }
+    public MelSettings Mel => _model.Mel;
+
+    private TeacherForcedMels(SpectrogramSynthesizer model, string weightsFile, string folder)
+    {
+        _model = model;
+        WeightsFile = weightsFile;
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Loads a spectrogram checkpoint (weights file, checkpoint folder or run folder); the cache goes under <paramref name="cacheRoot"/>.</summary>
+    public static TeacherForcedMels Open(string checkpoint, string cacheRoot)
+    {
+        string file;
+        try { file = CheckpointPaths.Weights(checkpoint); }
+        catch (FileNotFoundException e) { throw new FileNotFoundException($"spectrogram model checkpoint: {e.Message}", checkpoint, e); }
+        SpectrogramSynthesizer model;
+        try { model = SpectrogramSynthesizer.Load(file); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"spectrogram model checkpoint {checkpoint}: {e.Message}", e);
+        }
+        string identity;
+        using (var stream = File.OpenRead(file)) identity = Convert.ToHexString(SHA256.HashData(stream))[..24];
+        return new TeacherForcedMels(model, file, Path.Combine(cacheRoot, identity));
+    }
+
+    /// <summary>The predicted log-mel (mels, frames) for a clip whose real log-mel is <paramref name="realMel"/>.</summary>
+    public Tensor Get(DatasetEntry entry, Tensor realMel)
+    {
+        var info = new FileInfo(entry.AudioPath);
+        var key = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{entry.TrainingText}\n{realMel.shape[1]}";
+        var path = Path.Combine(_folder, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + ".safetensors");
+        if (File.Exists(path))
+        {
+            try { return load(path)["mel"]; }
+            catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Native.TorchException) { File.Delete(path); }
+        }
+        var mel = _model.TeacherForcedFrames(entry.TrainingText, realMel);
+        var temp = path + $".{Environment.ProcessId}.tmp";
+        save(new Dictionary<string, Tensor> { ["mel"] = mel }, temp);
+        File.Move(temp, path, overwrite: true);
+        return mel;
+    }
+
+    public void Dispose() => _model.Dispose();
+}

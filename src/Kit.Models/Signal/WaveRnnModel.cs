@@ -1,0 +1,132 @@
+using Kit.Torch;
+using Kit.Torch.Modules;
+using static Kit.Torch.torch;
+
+namespace Kit.Models.Signal;
+
+/// <summary>WaveRNN's two 256-way predictions for each sample: logits (B, T, 256) of the coarse and the fine byte.</summary>
+public sealed record SignalPrediction(Tensor Coarse, Tensor Fine);
+
+/// <summary>
+/// WaveRNN with a dual softmax over 16-bit audio (Kalchbrenner et al. 2018, as Fatchord and WellSaid wrote
+/// it): one GRU reads [previous coarse, previous fine, current coarse, conditioning] per sample. Its hidden
+/// state is split in halves: the first half predicts the coarse byte and may not see the current coarse
+/// byte (its input weights for it are masked to zero in every forward pass, so the mask holds through
+/// training), the second half sees it and predicts the fine byte. Each half has its own two-layer head.
+/// </summary>
+public sealed class WaveRnnModel : nn.Module
+{
+    private const int SampleInputs = 3; // previous coarse, previous fine, current coarse
+
+    private readonly ConditioningNetwork conditioning;
+    private readonly Parameter weight_ih, weight_hh, bias_ih, bias_hh;
+    private readonly Linear coarse1, coarse2, fine1, fine2;
+    private readonly Tensor _inputMask;
+
+    public SignalModelSize Size { get; }
+    public int MelBins { get; }
+    public int Hop => conditioning.Hop;
+    /// <summary>The log-mel value of silence, which pads frames beyond a clip's ends.</summary>
+    public double MelPad { get; }
+
+    public WaveRnnModel(int melBins, int hop, double melPad, SignalModelSize size) : base(nameof(WaveRnnModel))
+    {
+        size.Validate();
+        Size = size;
+        MelBins = melBins;
+        MelPad = melPad;
+        conditioning = new ConditioningNetwork(melBins, hop, size);
+        long h = size.HiddenSize, half = size.HalfSize, inputs = SampleInputs + conditioning.Features;
+        var bound = 1.0 / Math.Sqrt(h);
+        weight_ih = Uniform([3 * h, inputs], bound);
+        weight_hh = Uniform([3 * h, h], bound);
+        bias_ih = Uniform([3 * h], bound);
+        bias_hh = Uniform([3 * h], bound);
+        coarse1 = nn.Linear(half, half);
+        coarse2 = nn.Linear(half, SixteenBit.Classes);
+        fine1 = nn.Linear(half, half);
+        fine2 = nn.Linear(half, SixteenBit.Classes);
+        // Rows of the coarse half's units in each of the three gates (r, z, n) lose input 2, the current coarse byte.
+        var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1);
+        var currentCoarse = arange(inputs).eq(2).unsqueeze(0);
+        _inputMask = coarseUnit.logical_and(currentCoarse).logical_not().to(float32).DetachFromDisposeScope();
+        RegisterComponents();
+        register_buffer("input_mask", _inputMask, persistent: false);
+    }
+
+    /// <summary>PyTorch's GRU initialisation, U(-1/√hidden, 1/√hidden).</summary>
+    private static Parameter Uniform(long[] shape, double bound)
+    {
+        using var values = rand(shape) * (2 * bound) - bound;
+        return new Parameter(values);
+    }
+
+    private Tensor MaskedInputWeight => weight_ih * _inputMask;
+
+    /// <summary>Conditioning (B, F·hop, features) for frames (B, mels, F) of a whole clip: padded with silence as training slices are.</summary>
+    public Tensor Condition(Tensor mel)
+    {
+        var context = ConditioningNetwork.ContextFrames;
+        var padded = nn.functional.pad(mel, [context, context], value: MelPad);
+        return conditioning.forward(padded).narrow(1, context * Hop, mel.shape[2] * Hop);
+    }
+
+    /// <summary>
+    /// Teacher-forced pass over a training slice: <paramref name="mel"/> (B, mels, S + 2·context) holds the
+    /// slice's S frames with <see cref="ConditioningNetwork.ContextFrames"/> on each side; the class ids
+    /// (B, S·hop) are the previous sample's bytes and the current coarse byte.
+    /// </summary>
+    public SignalPrediction forward(Tensor mel, Tensor previousCoarse, Tensor previousFine, Tensor coarse)
+    {
+        var context = ConditioningNetwork.ContextFrames;
+        long b = mel.shape[0], samples = previousCoarse.shape[1];
+        var condition = conditioning.forward(mel).narrow(1, context * Hop, samples);
+        var x = cat([SixteenBit.Scale(previousCoarse).unsqueeze(2), SixteenBit.Scale(previousFine).unsqueeze(2),
+            SixteenBit.Scale(coarse).unsqueeze(2), condition], 2);
+        var h0 = zeros([1, b, Size.HiddenSize], device: mel.device);
+        var (output, _) = nn.functional.gru(x, h0, [MaskedInputWeight, weight_hh, bias_ih, bias_hh], train: training, batch_first: true);
+        var halves = output.chunk(2, 2);
+        return new SignalPrediction(CoarseHead(halves[0]), FineHead(halves[1]));
+    }
+
+    private Tensor CoarseHead(Tensor h) => coarse2.call(coarse1.call(h).relu());
+    private Tensor FineHead(Tensor h) => fine2.call(fine1.call(h).relu());
+
+    /// <summary>
+    /// Samples audio one step at a time for each row of <paramref name="condition"/> (B, T, features): the
+    /// coarse byte from the coarse half's new state, then the fine byte from the state that saw it. Returns
+    /// class ids (B, T) of both bytes.
+    /// </summary>
+    public (Tensor Coarse, Tensor Fine) Generate(Tensor condition)
+    {
+        long b = condition.shape[0], steps = condition.shape[1], half = Size.HalfSize;
+        var device = condition.device;
+        var wIh = MaskedInputWeight;
+        var h = zeros([b, Size.HiddenSize], device: device);
+        // Silence before the first sample: u = 32768, coarse 128, fine 0.
+        var previous = cat([full([b, 1], 128L, int64, device), zeros([b, 1], int64, device)], 1);
+        var noCoarse = zeros([b, 1], device: device);
+        var coarse = new List<Tensor>((int)steps);
+        var fine = new List<Tensor>((int)steps);
+        for (long t = 0; t < steps; t++)
+        {
+            using var scope = NewDisposeScope();
+            var c = condition.select(1, t);
+            var last = SixteenBit.Scale(previous);
+            var hc = nn.functional.gru_cell(cat([last, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var ct = Sample(CoarseHead(hc.narrow(1, 0, half)));
+            var next = nn.functional.gru_cell(cat([last, SixteenBit.Scale(ct), c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var ft = Sample(FineHead(next.narrow(1, half, half)));
+            coarse.Add(scope.MoveToOuter(ct));
+            fine.Add(scope.MoveToOuter(ft));
+            // Only the newest state lives past the step: a long clip would otherwise hold every step's.
+            h.Dispose();
+            previous.Dispose();
+            h = scope.MoveToOuter(next);
+            previous = scope.MoveToOuter(cat([ct, ft], 1));
+        }
+        return (cat(coarse, 1), cat(fine, 1));
+    }
+
+    private static Tensor Sample(Tensor logits) => multinomial(logits.softmax(1), 1);
+}
