@@ -54,7 +54,7 @@ public sealed class FeatureCache : IDisposable
         mel = _mel.Compute(signal);
         if (entry is not null)
         {
-            var temp = entry + $".{Environment.ProcessId}.tmp";
+            var temp = entry + $".{Environment.ProcessId}.tmp.safetensors"; // save picks the format by the extension
             save(new Dictionary<string, Tensor> { ["mel"] = mel, ["signal"] = signal }, temp);
             File.Move(temp, entry, overwrite: true);
         }

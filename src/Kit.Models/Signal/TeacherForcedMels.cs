@@ -60,7 +60,7 @@ public sealed class TeacherForcedMels : IDisposable
             catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Native.TorchException) { File.Delete(path); }
         }
         var mel = _model.TeacherForcedFrames(entry.TrainingText, realMel);
-        var temp = path + $".{Environment.ProcessId}.tmp";
+        var temp = path + $".{Environment.ProcessId}.tmp.safetensors"; // save picks the format by the extension
         save(new Dictionary<string, Tensor> { ["mel"] = mel }, temp);
         File.Move(temp, path, overwrite: true);
         return mel;
