@@ -97,4 +97,21 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         Assert.False(File.Exists(Path.Combine(temp["vm2"], "step_20", "model.pth")));
         Assert.Equal(Path.Combine(temp["vm2"], "step_10"), local.Directory);
     }
+
+    [Fact]
+    public async Task A_named_checkpoint_downloads_verified_and_an_unknown_name_gives_null()
+    {
+        // What `kit train --spectrogram-model-checkpoint s3://.../RUN/FOLDER` fetches: that checkpoint, not the newest.
+        var first = SyntheticCheckpoint.Write(temp["vm1"], 1000);
+        var second = SyntheticCheckpoint.Write(temp["vm1"], 2000);
+        await using var store = Store("runs/named");
+        var stored = await store.UploadAsync(1000, first);
+        await store.UploadAsync(2000, second);
+
+        var local = await store.DownloadAsync(stored.Folder, temp["signal"]);
+        Assert.NotNull(local);
+        Assert.Equal(1000, local.Step);
+        Assert.Equal(SyntheticCheckpoint.Hashes(first), SyntheticCheckpoint.Hashes(local.Directory));
+        Assert.Null(await store.DownloadAsync("no-such-folder", temp["signal"]));
+    }
 }

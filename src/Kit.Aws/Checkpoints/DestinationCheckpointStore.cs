@@ -95,6 +95,20 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
         return null;
     }
 
+    /// <summary>
+    /// The complete checkpoint stored under <paramref name="folder"/> (the last part of its address), verified
+    /// file by file, into <paramref name="localRoot"/>; null when the store holds no complete checkpoint of that name.
+    /// </summary>
+    public async Task<LocalCheckpoint?> DownloadAsync(string folder, string localRoot, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var checkpoint = (await ListCompleteAsync(ct).ConfigureAwait(false)).FirstOrDefault(c => c.Folder == folder);
+        if (checkpoint is null) return null;
+        var target = Path.Combine(localRoot, checkpoint.LocalName ?? checkpoint.Folder);
+        foreach (var file in checkpoint.Files)
+            await DownloadVerifiedAsync(checkpoint, file, target, progress ?? new Progress<long>(), ct).ConfigureAwait(false);
+        return new LocalCheckpoint(checkpoint.Step, target, checkpoint);
+    }
+
     private async Task DownloadVerifiedAsync(StoredCheckpoint checkpoint, CheckpointFile file, string target, IProgress<long> progress, CancellationToken ct)
     {
         var path = Path.GetFullPath(Path.Combine(target, file.Path));

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Kit.Aws.Checkpoints;
 using Kit.Aws.Spot;
+using Kit.Export.S3;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Trainer;
@@ -71,16 +73,16 @@ public sealed class TrainCommand : IKitCommand
             {
                 if (!configFile!.Exists) { Console.Error.WriteLine($"kit train: {configFile.FullName}: no such file"); return 2; }
                 config = RunConfigFile.Read(configFile.FullName);
+                runDir = output?.FullName ?? config.OutputFolder;
                 if (spectrogramCheckpoint is not null)
                 {
-                    if (!File.Exists(spectrogramCheckpoint) && !Directory.Exists(spectrogramCheckpoint))
+                    if (await LocalSpectrogramCheckpoint(spectrogramCheckpoint, runDir, Log) is not { } local)
                     {
-                        Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {Path.GetFullPath(spectrogramCheckpoint)}: no such checkpoint file or folder");
+                        Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {spectrogramCheckpoint}: no such checkpoint file or folder");
                         return 2;
                     }
-                    config = config with { SpectrogramModelCheckpoint = Path.GetFullPath(spectrogramCheckpoint) };
+                    config = config with { SpectrogramModelCheckpoint = local };
                 }
-                runDir = output?.FullName ?? config.OutputFolder;
                 await FetchFromStore(runDir);
             }
             var options = TrainerOptions.FromConfig(config) with
@@ -108,6 +110,21 @@ public sealed class TrainCommand : IKitCommand
             Console.Error.WriteLine($"kit train: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The spectrogram checkpoint as a local path, or null when there is none. An s3:// address (notebook aws/02
+    /// passes the spectrogram run's synced checkpoint) comes down, verified, under the run folder first.
+    /// </summary>
+    private static async Task<string?> LocalSpectrogramCheckpoint(string path, string runDir, Action<string> log)
+    {
+        if (!S3Address.IsS3(path)) return File.Exists(path) || Directory.Exists(path) ? Path.GetFullPath(path) : null;
+        var trimmed = path.TrimEnd('/');
+        var cut = trimmed.LastIndexOf('/');
+        await using var store = DestinationCheckpointStore.Open(trimmed[..cut]);
+        var local = await store.DownloadAsync(trimmed[(cut + 1)..], Path.Combine(runDir, "cache", "spectrogram-checkpoint"));
+        if (local is not null) log($"Fetched the spectrogram checkpoint {path} into {local.Directory}");
+        return local?.Directory;
     }
 
     /// <summary>
