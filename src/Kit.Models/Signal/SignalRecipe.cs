@@ -26,7 +26,6 @@ public abstract class SignalRecipe : IRecipe
     {
         manual_seed(context.Seed);
         var device = cuda.is_available() ? CUDA : CPU;
-        if (context.HalfPrecision) context.Log("the signal model trains in fp32 (half precision is not used by this recipe)");
         var mel = Mel;
         TeacherForcedMels? teacher = null;
         if (context.Config.SpectrogramModelCheckpoint is { } checkpoint)
