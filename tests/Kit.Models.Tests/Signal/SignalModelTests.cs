@@ -25,7 +25,7 @@ public class SignalModelTests
         Assert.Contains(11L, steps);
         // Slices are random, so the end is the mean of the last ten steps; the fine byte of loud audio stays
         // close to chance (ln 256) in a test's time, so it is held to a smaller fall than the coarse byte.
-        foreach (var (name, fraction) in new[] { ("coarse_loss", 0.7), ("fine_loss", 0.92) })
+        foreach (var (name, fraction) in new[] { ("coarse_loss", 0.7), ("fine_loss", 0.88) })
         {
             var losses = ModelFixture.Column(run, "train", "train/" + name);
             var end = losses[^10..].Average();
