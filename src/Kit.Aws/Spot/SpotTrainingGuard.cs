@@ -37,14 +37,20 @@ public sealed class SpotTrainingGuard : IAsyncDisposable
     /// and KIT_SPOT_WATCH=1 (poll the instance metadata service). An S3-compatible server instead of AWS comes
     /// from AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), addressed path-style as such servers need, like `kit export`.
     /// </summary>
-    public static SpotTrainingGuard FromEnvironment(TimeSpan? pollInterval = null)
+    /// <summary>S3 settings from the AWS SDKs' endpoint and region variables (null: AWS itself, the defaults).</summary>
+    public static Kit.Export.S3.S3Options? S3FromEnvironment()
     {
-        var address = Environment.GetEnvironmentVariable(TrainingRunSettings.CheckpointStoreVariable);
         var endpoint = Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL");
-        var s3 = endpoint is null ? null : new Kit.Export.S3.S3Options
+        return endpoint is null ? null : new Kit.Export.S3.S3Options
         {
             EndpointUrl = endpoint, PathStyle = true, Region = Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION"),
         };
+    }
+
+    public static SpotTrainingGuard FromEnvironment(TimeSpan? pollInterval = null)
+    {
+        var address = Environment.GetEnvironmentVariable(TrainingRunSettings.CheckpointStoreVariable);
+        var s3 = S3FromEnvironment();
         var store = string.IsNullOrWhiteSpace(address) ? null : DestinationCheckpointStore.Open(address, s3);
         var watch = Environment.GetEnvironmentVariable(TrainingRunSettings.SpotWatchVariable) == "1";
         if (!watch) return new SpotTrainingGuard(store, null);

@@ -27,7 +27,7 @@ public sealed class TrainCommand : IKitCommand
         var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the config's TotalSteps)" };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many validations without a new best validation loss" };
         var spectrogram = new Option<string?>("--spectrogram-model-checkpoint")
-            { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder or run folder)" };
+            { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder, run folder, or an s3:// checkpoint address)" };
         var command = new Command("train", "Train a voice model; stop any time with Ctrl+C or a STOP file in the run folder (a checkpoint is saved).")
         {
             config, resume, output, steps, patience, spectrogram,
@@ -76,14 +76,29 @@ public sealed class TrainCommand : IKitCommand
                 runDir = output?.FullName ?? config.OutputFolder;
                 if (spectrogramCheckpoint is not null)
                 {
-                    if (await LocalSpectrogramCheckpoint(spectrogramCheckpoint, runDir, Log) is not { } local)
+                    if (!S3Address.IsS3(spectrogramCheckpoint) && !File.Exists(spectrogramCheckpoint) && !Directory.Exists(spectrogramCheckpoint))
                     {
-                        Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {spectrogramCheckpoint}: no such checkpoint file or folder");
+                        Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {Path.GetFullPath(spectrogramCheckpoint)}: no such checkpoint file or folder");
                         return 2;
                     }
-                    config = config with { SpectrogramModelCheckpoint = local };
+                    config = config with
+                    {
+                        SpectrogramModelCheckpoint = S3Address.IsS3(spectrogramCheckpoint) ? spectrogramCheckpoint : Path.GetFullPath(spectrogramCheckpoint),
+                    };
                 }
                 await FetchFromStore(runDir);
+            }
+            if (config.SpectrogramModelCheckpoint is { } remote && S3Address.IsS3(remote))
+            {
+                // The run's config keeps the address, so a resume on a new VM fetches the checkpoint again.
+                var configPath = Path.Combine(runDir, CheckpointFiles.ConfigFile);
+                if (!File.Exists(configPath)) RunConfigFile.Write(config, configPath);
+                if (await FetchSpectrogramCheckpoint(remote, runDir, Log) is not { } local)
+                {
+                    Console.Error.WriteLine($"kit train: spectrogram model checkpoint {remote}: no complete checkpoint of that name in its store");
+                    return 2;
+                }
+                config = config with { SpectrogramModelCheckpoint = local };
             }
             var options = TrainerOptions.FromConfig(config) with
             {
@@ -113,17 +128,16 @@ public sealed class TrainCommand : IKitCommand
     }
 
     /// <summary>
-    /// The spectrogram checkpoint as a local path, or null when there is none. An s3:// address (notebook aws/02
-    /// passes the spectrogram run's synced checkpoint) comes down, verified, under the run folder first.
+    /// An s3:// spectrogram checkpoint address (notebook aws/02 passes the spectrogram run's synced checkpoint)
+    /// downloaded, verified, under the run folder; null when its store holds no complete checkpoint of that name.
     /// </summary>
-    private static async Task<string?> LocalSpectrogramCheckpoint(string path, string runDir, Action<string> log)
+    private static async Task<string?> FetchSpectrogramCheckpoint(string address, string runDir, Action<string> log)
     {
-        if (!S3Address.IsS3(path)) return File.Exists(path) || Directory.Exists(path) ? Path.GetFullPath(path) : null;
-        var trimmed = path.TrimEnd('/');
+        var trimmed = address.TrimEnd('/');
         var cut = trimmed.LastIndexOf('/');
-        await using var store = DestinationCheckpointStore.Open(trimmed[..cut]);
+        await using var store = DestinationCheckpointStore.Open(trimmed[..cut], SpotTrainingGuard.S3FromEnvironment());
         var local = await store.DownloadAsync(trimmed[(cut + 1)..], Path.Combine(runDir, "cache", "spectrogram-checkpoint"));
-        if (local is not null) log($"Fetched the spectrogram checkpoint {path} into {local.Directory}");
+        if (local is not null) log($"Fetched the spectrogram checkpoint {address} into {local.Directory}");
         return local?.Directory;
     }
 

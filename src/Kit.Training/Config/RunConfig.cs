@@ -20,8 +20,9 @@ public sealed record RunConfig
     public string ModelRecipe { get; init; } = DefaultModelRecipe;
 
     /// <summary>
-    /// Absolute path of a spectrogram model checkpoint (weights, checkpoint folder or run folder) whose
-    /// teacher-forced frames a signal model trains on instead of the clips' own; null for the clips' own.
+    /// Absolute path of a spectrogram model checkpoint (weights, checkpoint folder or run folder), or an s3://
+    /// checkpoint address `kit train` fetches, whose teacher-forced frames a signal model trains on instead of
+    /// the clips' own; null for the clips' own.
     /// </summary>
     public string? SpectrogramModelCheckpoint { get; init; }
 

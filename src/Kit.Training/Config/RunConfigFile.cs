@@ -31,7 +31,7 @@ public static class RunConfigFile
              {
                  y.Str("recipe", config.ModelRecipe, "the model recipe `kit train` and notebook 03 train");
                  if (config.SpectrogramModelCheckpoint is { } spectrogram)
-                     y.Str("spectrogram_checkpoint", Rel(spectrogram), "a signal model trains on this spectrogram model's teacher-forced frames");
+                     y.Str("spectrogram_checkpoint", spectrogram.Contains("://") ? spectrogram : Rel(spectrogram), "a signal model trains on this spectrogram model's teacher-forced frames");
              })
              .Map("dataset", () =>
              {
@@ -108,7 +108,7 @@ public static class RunConfigFile
             Profile = Required("profile"),
             ModelRecipe = Required("model.recipe"),
             SpectrogramModelCheckpoint = doc.Find("model.spectrogram_checkpoint") is not null && doc.Scalar("model.spectrogram_checkpoint") is { Length: > 0 } spectrogram
-                ? Abs(spectrogram) : null,
+                ? spectrogram.Contains("://") ? spectrogram : Abs(spectrogram) : null, // an s3:// address stays one
             TrainList = Abs(Required("dataset.train_list")),
             ValList = valList is null ? null : Abs(valList),
             Validation = ParseSource(doc, Required("dataset.validation")),
