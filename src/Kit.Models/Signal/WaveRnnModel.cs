@@ -95,10 +95,12 @@ public sealed class WaveRnnModel : nn.Module
     /// <summary>
     /// Samples audio one step at a time for each row of <paramref name="condition"/> (B, T, features): the
     /// coarse byte from the coarse half's new state, then the fine byte from the state that saw it. Returns
-    /// class ids (B, T) of both bytes.
+    /// class ids (B, T) of both bytes. <paramref name="pick"/> turns logits (B, 256) into class ids (B, 1),
+    /// called for the coarse then the fine byte of each step; by default it draws from their softmax.
     /// </summary>
-    public (Tensor Coarse, Tensor Fine) Generate(Tensor condition)
+    public (Tensor Coarse, Tensor Fine) Generate(Tensor condition, Func<Tensor, Tensor>? pick = null)
     {
+        pick ??= Sample;
         long b = condition.shape[0], steps = condition.shape[1], half = Size.HalfSize;
         var device = condition.device;
         var wIh = MaskedInputWeight;
@@ -114,9 +116,9 @@ public sealed class WaveRnnModel : nn.Module
             var c = condition.select(1, t);
             var last = SixteenBit.Scale(previous);
             var hc = nn.functional.gru_cell(cat([last, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ct = Sample(CoarseHead(hc.narrow(1, 0, half)));
+            var ct = pick(CoarseHead(hc.narrow(1, 0, half)));
             var next = nn.functional.gru_cell(cat([last, SixteenBit.Scale(ct), c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ft = Sample(FineHead(next.narrow(1, half, half)));
+            var ft = pick(FineHead(next.narrow(1, half, half)));
             coarse.Add(scope.MoveToOuter(ct));
             fine.Add(scope.MoveToOuter(ft));
             // Only the newest state lives past the step: a long clip would otherwise hold every step's.
