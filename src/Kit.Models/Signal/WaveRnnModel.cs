@@ -105,8 +105,8 @@ public sealed class WaveRnnModel : nn.Module
         var device = condition.device;
         var wIh = MaskedInputWeight;
         var h = zeros([b, Size.HiddenSize], device: device);
-        // Silence before the first sample: u = 32768, coarse 128, fine 0.
-        var previous = cat([full([b, 1], 128L, int64, device), zeros([b, 1], int64, device)], 1);
+        // The previous sample's bytes, scaled as inputs; silence before the first (u = 32768: coarse 128, fine 0).
+        var previous = SixteenBit.Scale(cat([full([b, 1], 128L, int64, device), zeros([b, 1], int64, device)], 1));
         var noCoarse = zeros([b, 1], device: device);
         var coarse = new List<Tensor>((int)steps);
         var fine = new List<Tensor>((int)steps);
@@ -114,10 +114,10 @@ public sealed class WaveRnnModel : nn.Module
         {
             using var scope = NewDisposeScope();
             var c = condition.select(1, t);
-            var last = SixteenBit.Scale(previous);
-            var hc = nn.functional.gru_cell(cat([last, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var hc = nn.functional.gru_cell(cat([previous, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
             var ct = pick(CoarseHead(hc.narrow(1, 0, half)));
-            var next = nn.functional.gru_cell(cat([last, SixteenBit.Scale(ct), c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var scaled = SixteenBit.Scale(ct);
+            var next = nn.functional.gru_cell(cat([previous, scaled, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
             var ft = pick(FineHead(next.narrow(1, half, half)));
             coarse.Add(scope.MoveToOuter(ct));
             fine.Add(scope.MoveToOuter(ft));
@@ -125,7 +125,7 @@ public sealed class WaveRnnModel : nn.Module
             h.Dispose();
             previous.Dispose();
             h = scope.MoveToOuter(next);
-            previous = scope.MoveToOuter(cat([ct, ft], 1));
+            previous = scope.MoveToOuter(cat([scaled, SixteenBit.Scale(ft)], 1));
         }
         return (cat(coarse, 1), cat(fine, 1));
     }
