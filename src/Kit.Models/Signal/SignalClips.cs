@@ -70,6 +70,15 @@ public sealed class SignalClips : IDisposable
             stack(coarse).to(device), stack(fine).to(device));
     }
 
+    /// <summary>A clip's first <paramref name="maxFrames"/> log-mel frames (mels, frames) and their real audio (samples), for listening.</summary>
+    public (Tensor Mel, Tensor Audio) Clip(int clip, long maxFrames)
+    {
+        var frames = Math.Min(FrameCounts[clip], maxFrames);
+        var samples = frames * _hop;
+        return (_mels[clip].narrow(1, ConditioningNetwork.ContextFrames, frames),
+            SixteenBit.Join(_coarse[clip].narrow(0, 1, samples), _fine[clip].narrow(0, 1, samples)));
+    }
+
     public void Dispose()
     {
         foreach (var t in _mels.Concat(_coarse).Concat(_fine)) t.Dispose();

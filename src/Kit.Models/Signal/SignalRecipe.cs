@@ -1,6 +1,8 @@
+using Kit.Data.Audio;
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Spectrogram;
+using Kit.Models.Synthesis;
 using Kit.Torch;
 using Kit.Torch.Optim;
 using Kit.Training.Recipes;
@@ -46,7 +48,7 @@ public abstract class SignalRecipe : IRecipe
             model.register_buffer(ModelConfig.Key, ModelConfig.ToTensor(config).DetachFromDisposeScope());
             if (device.type != DeviceType.CPU) model.to(device);
             var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
-            return new Trainable(context, model, optimizer, device, train, validation);
+            return new Trainable(context, model, optimizer, device, train, validation, config);
         }
         finally { teacher?.Dispose(); }
     }
@@ -72,8 +74,11 @@ public abstract class SignalRecipe : IRecipe
     }
 
     private sealed class Trainable(RecipeContext context, WaveRnnModel model, Optimizer optimizer, Device device,
-        SignalClips train, SignalClips validation) : TorchTrainable(context, model, optimizer, device), ITrainable
+        SignalClips train, SignalClips validation, SignalModelConfig config) : TorchTrainable(context, model, optimizer, device), ITrainable
     {
+        /// <summary>Seconds of the first validation clip spoken at each validation (generation is sample by sample).</summary>
+        private const double SampleSeconds = 2;
+
         public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
 
         protected override int ValidationCount => validation.Count;
@@ -83,6 +88,24 @@ public abstract class SignalRecipe : IRecipe
             var b = (validating ? validation : train).Batch(clips, random: !validating, Device);
             var p = model.forward(b.Mel, b.PreviousCoarse, b.PreviousFine, b.Coarse);
             return SignalLosses.Compute(p, b.Coarse, b.Fine);
+        }
+
+        /// <summary>The first validation clip's opening seconds as the model speaks them from its frames, beside the real audio.</summary>
+        public IReadOnlyList<TrainingSample> Samples(long step)
+        {
+            if (validation.Count == 0) return [];
+            model.eval();
+            try
+            {
+                using var scope = NewDisposeScope();
+                var mel = config.Mel;
+                var (frames, real) = validation.Clip(0, (long)(SampleSeconds * mel.SampleRate / mel.HopLength));
+                using var synthesizer = new SignalSynthesizer(model, config, Device, ownsModel: false);
+                var spoken = synthesizer.Synthesize([frames])[0];
+                byte[] Wav(float[] samples) => WavWriter.ToBytes(new AudioClip(samples, mel.SampleRate), WavFormat.Pcm16);
+                return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real.data<float>()))];
+            }
+            finally { model.train(); }
         }
 
         public override void Dispose()

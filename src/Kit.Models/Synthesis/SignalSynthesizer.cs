@@ -22,9 +22,13 @@ public sealed class SignalSynthesizer : IDisposable
     public int FoldFrames { get; init; } = 16;
     public int OverlapFrames { get; init; } = 2;
 
-    public SignalSynthesizer(WaveRnnModel model, SignalModelConfig config, Device device)
+    private readonly bool _ownsModel;
+
+    /// <param name="ownsModel">False when the model is lent (a training run's, for validation samples): Dispose leaves it alone.</param>
+    public SignalSynthesizer(WaveRnnModel model, SignalModelConfig config, Device device, bool ownsModel = true)
     {
         _model = model;
+        _ownsModel = ownsModel;
         Config = config;
         Device = device;
     }
@@ -120,5 +124,8 @@ public sealed class SignalSynthesizer : IDisposable
         return zeros((n - 1) * stride + length).scatter_add(0, index.flatten(), (folds * window).flatten());
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        if (_ownsModel) _model.Dispose();
+    }
 }

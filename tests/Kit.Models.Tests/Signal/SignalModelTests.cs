@@ -1,3 +1,4 @@
+using Kit.Data.Audio;
 using Kit.Models.Signal;
 using Kit.Training.Trainer;
 using Kit.TestSupport;
@@ -13,7 +14,7 @@ public class SignalModelTests
         using var dir = new TempDir();
         var data = ModelFixture.Handful(dir["data"]);
         var run = dir["run"];
-        var config = ModelFixture.Config(data, run, TinySignalRecipe.RecipeName, lr: 3e-3, valFreq: 1000, saveFreq: 10);
+        var config = ModelFixture.Config(data, run, TinySignalRecipe.RecipeName, lr: 3e-3, valFreq: 60, saveFreq: 10);
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 10, MaxGradNorm = 1.0 };
         Assert.Equal(10, KitTrainer.Run(config, new TinySignalRecipe(), options: options).LastCheckpointStep);
         var result = KitTrainer.Run(KitTrainer.ReadRunConfig(run), new TinySignalRecipe(), runDirectory: run, options: options with { MaxSteps = 60 }, resume: true);
@@ -31,5 +32,15 @@ public class SignalModelTests
             var end = losses[^10..].Average();
             Assert.True(end < losses[0] * fraction, $"{name} went {losses[0]:F2} → {end:F2} (mean of the last ten)");
         }
+        // The validation at the last step spoke the first validation clip's opening (at most 2 s) beside the real audio.
+        var spoken = Directory.GetFiles(Path.Combine(run, "samples"), "*wavernn.wav", SearchOption.AllDirectories);
+        var real = Directory.GetFiles(Path.Combine(run, "samples"), "*real.wav", SearchOption.AllDirectories);
+        Assert.Single(spoken);
+        Assert.Single(real);
+        var info = WavReader.Probe(spoken[0]);
+        Assert.Equal(22050, info.SampleRate);
+        Assert.Equal(WavReader.Probe(real[0]).DurationSeconds, info.DurationSeconds, 3);
+        Assert.InRange(info.DurationSeconds, 0.1, 2.0);
+        Assert.Contains(WavReader.Read(spoken[0]).Samples, s => s != 0);
     }
 }
