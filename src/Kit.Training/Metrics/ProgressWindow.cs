@@ -22,6 +22,10 @@ public sealed class ProgressWindow
         _seconds += seconds;
     }
 
+    /// <summary>Time a step spent after its losses were known (metrics, display, print line): part of the speed
+    /// a person sees, and all of it for models whose step takes microseconds.</summary>
+    public void AddSeconds(double seconds) => _seconds += seconds;
+
     public int Steps => _steps;
     public double StepsPerSecond => _seconds > 0 ? _steps / _seconds : 0;
     public double SamplesPerSecond => _seconds > 0 ? _samples / _seconds : 0;

@@ -148,6 +148,7 @@ internal sealed class TrainingLoop
 
             if (_step % _o.PrintFrequency == 0) Print(window, lr);
             _stepSeconds += clock.Elapsed.TotalSeconds;
+            window.AddSeconds(clock.Elapsed.TotalSeconds - seconds);
             _sessionSteps++;
             clock.Restart();
             if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
