@@ -3,6 +3,7 @@ using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.Tortoise.Training;
 using Kit.Training.Config;
+using Kit.Training.Recipes;
 using Kit.Training.Parameters;
 using Kit.Training.Trainer;
 using Kit.Training.Trainer.Stopping;
@@ -28,9 +29,10 @@ public sealed class FinetuneCommand : IKitCommand
         var output = new Option<DirectoryInfo?>("--output") { Description = "The run folder (default runs/<experiment name>)" };
         var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the calculated TotalSteps)" };
         var set = new Option<string[]>("--set") { Description = "Override a calculated parameter, e.g. --set TrainBS=16", AllowMultipleArgumentsPerToken = true };
+        var precision = PrecisionOption.Create();
         var command = new Command("finetune", "Fine-tune TorToiSe's GPT on a voice (the Colab guide's training, exported for tortoise-tts-fast --ar-checkpoint).")
         {
-            dataset, baseModel, dvae, tokenizer, melNorms, size, output, steps, set,
+            dataset, baseModel, dvae, tokenizer, melNorms, size, output, steps, set, precision,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Task.FromResult(Run(
             pr.GetValue(dataset)!,
@@ -42,11 +44,12 @@ public sealed class FinetuneCommand : IKitCommand
                 Tokenizer = pr.GetValue(tokenizer)?.FullName,
                 MelNorms = pr.GetValue(melNorms)?.FullName,
             },
-            pr.GetValue(output), pr.GetValue(steps), pr.GetValue(set) ?? [], ct)));
+            pr.GetValue(output), pr.GetValue(steps), pr.GetValue(set) ?? [], pr.GetValue(precision), ct)));
         return command;
     }
 
-    private static int Run(string dataset, TortoiseGptOptions options, DirectoryInfo? output, long? maxSteps, string[] overrides, CancellationToken ct)
+    private static int Run(string dataset, TortoiseGptOptions options, DirectoryInfo? output, long? maxSteps, string[] overrides, string? precision,
+        CancellationToken ct)
     {
         var problems = options.Problems();
         if (problems.Count > 0)
@@ -68,7 +71,7 @@ public sealed class FinetuneCommand : IKitCommand
             });
             Console.Write(set.ToText());
             var runDir = output?.FullName ?? Path.GetFullPath(Path.Combine("runs", set.Values.ExperimentName));
-            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName);
+            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName) with { Precision = Precisions.Parse(precision) };
             var trainerOptions = TortoiseGptRecipe.TrainerDefaults(config) with { MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps };
             Console.WriteLine($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; a checkpoint is saved.");
             var result = Trainer.Run(config, new TortoiseGptRecipe { Options = options }, runDir, trainerOptions, log: Console.WriteLine,

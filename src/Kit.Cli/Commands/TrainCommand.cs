@@ -4,6 +4,7 @@ using Kit.Aws.Spot;
 using Kit.Export.S3;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
+using Kit.Training.Recipes;
 using Kit.Training.Trainer;
 using Kit.Training.Trainer.Stopping;
 using Spectre.Console;
@@ -28,17 +29,19 @@ public sealed class TrainCommand : IKitCommand
         var patience = new Option<int?>("--patience") { Description = "Stop after this many validations without a new best validation loss" };
         var spectrogram = new Option<string?>("--spectrogram-model-checkpoint")
             { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder, run folder, or an s3:// checkpoint address)" };
+        var precision = PrecisionOption.Create();
         var command = new Command("train", "Train a voice model; stop any time with Ctrl+C or a STOP file in the run folder (a checkpoint is saved).")
         {
-            config, resume, output, steps, patience, spectrogram,
+            config, resume, output, steps, patience, spectrogram, precision,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Train(
-            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience), pr.GetValue(spectrogram)));
+            pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience), pr.GetValue(spectrogram),
+            pr.GetValue(precision)));
         return command;
     }
 
     private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience,
-        string? spectrogramCheckpoint)
+        string? spectrogramCheckpoint, string? precision)
     {
         if ((configFile is null) == (resume is null))
         {
@@ -88,6 +91,7 @@ public sealed class TrainCommand : IKitCommand
                 }
                 await FetchFromStore(runDir);
             }
+            if (precision is not null) config = config with { Precision = Precisions.Parse(precision) };
             if (config.SpectrogramModelCheckpoint is { } remote && S3Address.IsS3(remote))
             {
                 // The run's config keeps the address, so a resume on a new VM fetches the checkpoint again.

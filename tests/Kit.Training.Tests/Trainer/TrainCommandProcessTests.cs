@@ -106,4 +106,38 @@ public class TrainCommandProcessTests
         var steps = Kit.Training.Metrics.MetricsLog.Read(Path.Combine(runDir, "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => r.Step).ToList();
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), steps); // the lines past step 5 from the killed run were dropped
     }
+
+    private static (int Code, string Stdout, string Stderr) RunKit(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(KitDll());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(180_000), $"kit {string.Join(' ', args)} did not finish in 3 minutes");
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Precision_option_overrides_the_run_config_and_fp16_without_a_gpu_is_refused()
+    {
+        using var dir = new TempDir();
+        var config = Path.Combine(dir.Path, "config.yaml");
+        RunConfigFile.Write(TrainerFixture.Config(dir["run"], saveFreq: 5) with { ModelRecipe = TinyDurationTorchRecipe.RecipeName }, config);
+
+        var bf16 = RunKit("train", config, "--precision", "bf16", "--max-steps", "5");
+        Assert.True(bf16.Code == 0, $"exit code {bf16.Code}: {bf16.Stderr}");
+        Assert.Contains("Precision: bf16", bf16.Stdout);
+        Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(Path.Combine(dir["run"], CheckpointFiles.CheckpointsFolder, "step-000000005", "state.json")));
+
+        var fp16 = RunKit("train", config, "--precision", "fp16", "--output", dir["run-fp16"], "--max-steps", "5");
+        Assert.Equal(1, fp16.Code);
+        Assert.Contains("precision fp16 needs a CUDA GPU", fp16.Stderr);
+
+        var unknown = RunKit("train", config, "--precision", "fp8", "--output", dir["run-fp8"], "--max-steps", "5");
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("precision 'fp8' is not one the kit knows", unknown.Stderr);
+    }
 }
