@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.Torch;
@@ -17,7 +16,6 @@ namespace Kit.Cli.Commands.Bench;
 /// </summary>
 public sealed class ModelsBenchmark : IKitBenchmark
 {
-    private const string Python = "/usr/bin/python3";
     private const int Batch = 4, Tokens = 40, Frames = 160, Vocabulary = 40, Mels = 80;
 
     public Command Create()
@@ -86,21 +84,8 @@ public sealed class ModelsBenchmark : IKitBenchmark
         return sw.Elapsed.TotalSeconds / (samples.Length / (double)mel.SampleRate);
     }
 
-    private static double PythonStepsPerSecond(int threads, int steps)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(Script);
-        psi.ArgumentList.Add(threads.ToString());
-        psi.ArgumentList.Add(steps.ToString());
-        psi.Environment["OMP_NUM_THREADS"] = threads.ToString();
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{Python} did not start");
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"the Python side failed ({p.ExitCode}); is python3-torch installed for {Python}?\n{stderr}");
-        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("steps_per_s").GetDouble();
-    }
+    private static double PythonStepsPerSecond(int threads, int steps) =>
+        PythonReference.Run(threads, "-c", Script, threads, steps).GetProperty("steps_per_s").GetDouble();
 
     // The same architecture and sizes as TacotronModel with SpectrogramModelSize.Tiny, layer for layer.
     private const string Script = """

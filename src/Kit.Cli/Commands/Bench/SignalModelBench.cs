@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Kit.Models.Signal;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
@@ -15,7 +14,6 @@ namespace Kit.Cli.Commands.Bench;
 /// </summary>
 public static class SignalModelBench
 {
-    private const string Python = "/usr/bin/python3";
     private const int Batch = 4;
     private static readonly SignalModelSize Size = SignalModelSize.Tiny;
     private static readonly Kit.Models.Features.MelSettings Mel = new TinySpectrogramRecipe().Mel;
@@ -60,21 +58,9 @@ public static class SignalModelBench
         return sw.Elapsed.TotalSeconds / (audio.Length / (double)Mel.SampleRate);
     }
 
-    public static double PythonStepsPerSecond(int threads, int steps)
-    {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(Script);
-        foreach (var a in new[] { threads, steps, Batch, Size.SegmentFrames, Mel.HopLength, Mel.NMels, Size.HiddenSize, Size.ConditioningChannels, Size.ResidualBlocks })
-            psi.ArgumentList.Add(a.ToString());
-        psi.Environment["OMP_NUM_THREADS"] = threads.ToString();
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{Python} did not start");
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"the Python side failed ({p.ExitCode}); is python3-torch installed for {Python}?\n{stderr}");
-        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("steps_per_s").GetDouble();
-    }
+    public static double PythonStepsPerSecond(int threads, int steps) =>
+        PythonReference.Run(threads, "-c", Script, threads, steps, Batch, Size.SegmentFrames, Mel.HopLength, Mel.NMels, Size.HiddenSize,
+            Size.ConditioningChannels, Size.ResidualBlocks).GetProperty("steps_per_s").GetDouble();
 
     // WaveRnnModel layer for layer: conditioning convs and stretch-and-smooth upsampling, one GRU whose coarse
     // half is masked from the current coarse byte, two heads.

@@ -15,7 +15,6 @@ namespace Kit.Cli.Commands.Bench;
 /// </summary>
 public sealed class TorchBenchmark : IKitBenchmark
 {
-    private const string Python = "/usr/bin/python3";
 
     public Command Create()
     {
@@ -29,7 +28,7 @@ public sealed class TorchBenchmark : IKitBenchmark
         {
             int n = pr.GetValue(threads), mm = pr.GetValue(mmIters), ops = pr.GetValue(opIters), st = pr.GetValue(steps);
             set_num_threads(n);
-            Console.WriteLine($"threads: {get_num_threads()} (both sides); Python: {Python}");
+            Console.WriteLine($"threads: {get_num_threads()} (both sides); Python: {PythonReference.Python}");
             // The sides take turns, round by round, and each keeps its best figure: load from other
             // processes then falls on both alike rather than on whichever ran second.
             double kitMm = 0, kitBf16 = 0, pyBf16 = 0, kitOp = double.MaxValue, kitStep = double.MaxValue, pyMm = 0, pyOp = double.MaxValue, pyStep = double.MaxValue;
@@ -142,18 +141,6 @@ public sealed class TorchBenchmark : IKitBenchmark
         return best;
     }
 
-    private static JsonElement RunPython(int threads, int mm, int ops, int steps)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "kit-torch", "torch_bench.py");
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, threads.ToString(), mm.ToString(), ops.ToString(), steps.ToString() }) psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = threads.ToString();
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}");
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{Python} {script} failed ({p.ExitCode}); it needs python3-torch (apt):\n{stderr}");
-        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
-    }
+    private static JsonElement RunPython(int threads, int mm, int ops, int steps) =>
+        PythonReference.Run(threads, Path.Combine(AppContext.BaseDirectory, "kit-torch", "torch_bench.py"), threads, mm, ops, steps);
 }
