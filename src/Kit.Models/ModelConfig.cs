@@ -24,4 +24,36 @@ public static class ModelConfig
         return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(t.data<byte>()))
                ?? throw new InvalidDataException($"{path}: empty {Key}");
     }
+
+    /// <summary>
+    /// A kit model rebuilt from its weights for inference (a model.pth, a checkpoint folder, or a run folder's
+    /// newest checkpoint): its settings read from the state dict, <paramref name="build"/> makes the module, the
+    /// weights load strictly, and it moves to <paramref name="device"/> (the GPU when there is one) in eval mode.
+    /// Anything that goes wrong names the file and what it should have held (<paramref name="kind"/>).
+    /// </summary>
+    public static (TModel Model, TConfig Config, Device Device) LoadForInference<TConfig, TModel>(
+        string path, string kind, Func<TConfig, TModel> build, Device? device) where TModel : nn.Module
+    {
+        var file = CheckpointPaths.Weights(path);
+        var weights = load(file);
+        try
+        {
+            var config = Read<TConfig>(weights, file);
+            var model = build(config);
+            model.register_buffer(Key, weights[Key].clone().DetachFromDisposeScope());
+            model.load_state_dict(weights);
+            device ??= cuda.is_available() ? CUDA : CPU;
+            if (device.type != DeviceType.CPU) model.to(device);
+            model.eval();
+            return (model, config, device);
+        }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            throw new InvalidDataException($"{file}: not a {kind} checkpoint ({e.Message})", e);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
 }

@@ -36,27 +36,10 @@ public sealed class SignalSynthesizer : IDisposable
     /// <summary>Loads weights (a model.pth, a checkpoint folder, or a run folder's newest checkpoint).</summary>
     public static SignalSynthesizer Load(string path, Device? device = null)
     {
-        var file = CheckpointPaths.Weights(path);
-        var weights = load(file);
-        try
-        {
-            var config = ModelConfig.Read<SignalModelConfig>(weights, file);
-            var model = new WaveRnnModel(config.Mel.NMels, config.Mel.HopLength, Math.Log(config.Mel.LogFloor), config.Size);
-            model.register_buffer(ModelConfig.Key, weights[ModelConfig.Key].clone().DetachFromDisposeScope());
-            model.load_state_dict(weights);
-            device ??= cuda.is_available() ? CUDA : CPU;
-            if (device.type != DeviceType.CPU) model.to(device);
-            model.eval();
-            return new SignalSynthesizer(model, config, device);
-        }
-        catch (Exception e) when (e is not InvalidDataException)
-        {
-            throw new InvalidDataException($"{file}: not a signal model checkpoint ({e.Message})", e);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
+        var (model, config, dev) = ModelConfig.LoadForInference(path, "signal model",
+            (SignalModelConfig c) => new WaveRnnModel(c.Mel.NMels, c.Mel.HopLength, Math.Log(c.Mel.LogFloor), c.Size),
+            device);
+        return new SignalSynthesizer(model, config, dev);
     }
 
     /// <summary>Audio (samples at <see cref="Mel"/>'s rate, frames·hop each) for log-mel spectrograms (mels, frames).</summary>

@@ -35,28 +35,10 @@ public sealed class SpectrogramSynthesizer : IDisposable
     /// <summary>Loads weights (a model.pth, a checkpoint folder, or a run folder's newest checkpoint).</summary>
     public static SpectrogramSynthesizer Load(string path, Device? device = null)
     {
-        var file = CheckpointPaths.Weights(path);
-        var weights = load(file);
-        try
-        {
-            var config = ModelConfig.Read<SpectrogramModelConfig>(weights, file);
-            var vocabulary = CharacterVocabulary.Deserialize(config.Vocabulary);
-            var model = new TacotronModel(vocabulary.Count, config.Mel.NMels, config.Size);
-            model.register_buffer(ModelConfig.Key, weights[ModelConfig.Key].clone().DetachFromDisposeScope());
-            model.load_state_dict(weights);
-            device ??= cuda.is_available() ? CUDA : CPU;
-            if (device.type != DeviceType.CPU) model.to(device);
-            model.eval();
-            return new SpectrogramSynthesizer(model, config, device);
-        }
-        catch (Exception e) when (e is not InvalidDataException)
-        {
-            throw new InvalidDataException($"{file}: not a spectrogram model checkpoint ({e.Message})", e);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
+        var (model, config, dev) = ModelConfig.LoadForInference(path, "spectrogram model",
+            (SpectrogramModelConfig c) => new TacotronModel(CharacterVocabulary.Deserialize(c.Vocabulary).Count, c.Mel.NMels, c.Size),
+            device);
+        return new SpectrogramSynthesizer(model, config, dev);
     }
 
     /// <summary>Spectrograms for many lines, in batches of <paramref name="batchSize"/> (lines of similar length together).</summary>
