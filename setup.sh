@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 main_job=1
+torch_backend=auto
 for arg in "$@"; do
   case "$arg" in
     --no-main-job) main_job=0 ;;
-    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+    --torch-backend=cpu|--torch-backend=cuda|--torch-backend=auto) torch_backend="${arg#*=}" ;;
+    *) echo "setup.sh: unknown option $arg (options: --no-main-job, --torch-backend=auto|cpu|cuda)" >&2; exit 2 ;;
   esac
 done
 
@@ -37,6 +39,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+./scripts/cxx-runtime.sh
+
 if ! command -v dotnet >/dev/null; then
   echo "setup.sh: the .NET 10 SDK is missing. Install it (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
   echo "          or open the repo in its dev container, then run ./setup.sh again." >&2
@@ -45,6 +49,16 @@ fi
 
 echo "==> npm packages (plotly.js for charts, s3rver for the S3 tests)"
 npm ci --no-audit --no-fund --loglevel=error
+
+# The tensor engine's native package, read by Directory.Build.props: TorchSharp's CUDA build where an
+# NVIDIA GPU answers, else the CPU build. `dotnet build -p:KitTorchBackend=cuda` overrides it once.
+if [ "$torch_backend" = auto ]; then
+  torch_backend=cpu
+  command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && torch_backend=cuda
+fi
+mkdir -p build
+echo "$torch_backend" > build/torch-backend
+echo "==> tensor engine: TorchSharp ($torch_backend)"
 
 echo "==> building"
 dotnet build Kit.sln -nologo -v q -clp:NoSummary
