@@ -103,7 +103,7 @@ public static class ListFileParser
             return $"nothing before the first '|': {expected}";
         var first = fields[0].Trim();
         if (format == ListFormat.IdText && LooksLikePath(first))
-            return $"the audio path {first} where {expected}, with clip ids";
+            return $"starts with the audio path {first}, but {expected}, with clip ids (audio at wavs/ID.wav)";
         return null;
     }
 
