@@ -27,14 +27,25 @@ public static class AudioFile
     /// <summary>Decodes a file already in memory (<paramref name="path"/> only names it in errors).</summary>
     public static (AudioInfo Info, AudioClip Clip) Decode(byte[] file, string? path = null)
     {
-        switch (Sniff(file, path))
+        var container = Sniff(file, path);
+        if (container == AudioContainer.Wav)
         {
-            case AudioContainer.Wav:
-                var (wav, clip) = WavReader.DecodeWithInfo(file, path);
-                return (AudioInfo.FromWav(wav), clip);
-            case AudioContainer.Mp3: return Mp3Decoder.Decode(file, path);
-            case AudioContainer.Flac: return FlacDecoder.Decode(file, SkipId3(file), path);
-            default: return VorbisDecoder.Decode(file, path);
+            var (wav, clip) = WavReader.DecodeWithInfo(file, path);
+            return (AudioInfo.FromWav(wav), clip);
+        }
+        try
+        {
+            return container switch
+            {
+                AudioContainer.Mp3 => Mp3Decoder.Decode(file, path),
+                AudioContainer.Flac => FlacDecoder.Decode(file, SkipId3(file), path),
+                _ => VorbisDecoder.Decode(file, path),
+            };
+        }
+        catch (Exception e) when (e is not (AudioFormatException or OutOfMemoryException))
+        {
+            // A damaged clip can trip any decoder in its own way: it is an unreadable clip, never a crash.
+            throw new AudioFormatException(path, $"the {container.ToString().ToUpperInvariant()} data is damaged ({e.GetType().Name}: {e.Message})", e);
         }
     }
 

@@ -113,6 +113,24 @@ public sealed class CompressedAudioTests : IDisposable
         Assert.Contains("does not exist", Assert.Throws<AudioFormatException>(() => AudioFile.Read(_dir["none.ogg"])).Reason);
     }
 
+    [Theory]
+    [InlineData("damaged.mp3")]
+    [InlineData("damaged.flac")]
+    [InlineData("damaged.ogg")]
+    public void A_damaged_clip_decodes_or_is_an_audio_format_exception_never_a_crash(string name)
+    {
+        var bytes = File.ReadAllBytes(Encode(name, name.EndsWith(".mp3") ? ["-V", "2"] : []));
+        var random = new Random(7);
+        for (int round = 0; round < 20; round++)
+        {
+            var damaged = (byte[])bytes.Clone();
+            int from = 64 + random.Next(damaged.Length - 128);
+            for (int i = from; i < Math.Min(damaged.Length, from + 64); i++) damaged[i] = (byte)random.Next(256);
+            try { AudioFile.Decode(damaged, name); }
+            catch (AudioFormatException e) { Assert.False(string.IsNullOrWhiteSpace(e.Reason)); }
+        }
+    }
+
     [Fact]
     public void The_format_comes_from_the_bytes_not_the_name()
     {

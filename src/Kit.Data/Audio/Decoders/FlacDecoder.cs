@@ -37,7 +37,8 @@ internal static class FlacDecoder
         if (!sawInfo) throw new AudioFormatException(path, "FLAC without a STREAMINFO block");
         if (sampleRate == 0) throw new AudioFormatException(path, "the FLAC header says a sample rate of 0 Hz");
 
-        var samples = new List<float>(totalFrames > 0 ? (int)Math.Min(totalFrames * channels, 1 << 28) : 1 << 16);
+        if (totalFrames * channels > Array.MaxLength) throw new AudioFormatException(path, $"{totalFrames:N0} samples is too long for a training clip");
+        var samples = new List<float>(totalFrames > 0 ? (int)(totalFrames * channels) : 1 << 16);
         long decoded = 0;
         var block = new long[channels][];
         while (!r.AtEnd && (totalFrames == 0 || decoded < totalFrames))
@@ -46,8 +47,14 @@ internal static class FlacDecoder
             if (blockSize == 0) break; // padding or junk after the last frame
             int take = totalFrames > 0 ? (int)Math.Min(blockSize, totalFrames - decoded) : blockSize;
             float scale = 1f / (1L << (bits - 1));
-            for (int i = 0; i < take; i++)
-                for (int c = 0; c < channels; c++) samples.Add(block[c][i] * scale);
+            int at = samples.Count;
+            System.Runtime.InteropServices.CollectionsMarshal.SetCount(samples, at + take * channels);
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples)[at..];
+            for (int c = 0; c < channels; c++)
+            {
+                var row = block[c];
+                for (int i = 0, j = c; i < take; i++, j += channels) span[j] = row[i] * scale;
+            }
             decoded += take;
         }
         if (totalFrames > 0 && decoded < totalFrames)
@@ -142,6 +149,7 @@ internal static class FlacDecoder
             while (r.ReadBits(1) == 0) wasted++;
         }
         bits -= wasted;
+        if (bits <= 0) throw r.Broken("a FLAC subframe with more wasted bits than its sample size");
         if (type == 0)
         {
             long v = r.ReadSigned(bits);

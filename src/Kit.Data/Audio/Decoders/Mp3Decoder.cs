@@ -40,7 +40,7 @@ internal static class Mp3Decoder
             while ((n = mpeg.ReadSamples(buffer, 0, buffer.Length)) > 0) all.AddRange(buffer.AsSpan(0, n));
             decoded = all.ToArray();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IndexOutOfRangeException or ArgumentException or NullReferenceException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new AudioFormatException(path, $"not a readable MP3 file: {e.Message}", e);
         }

@@ -25,7 +25,7 @@ internal static class VorbisDecoder
             var info = new AudioInfo(AudioContainer.Ogg, "Vorbis", rate, channels, samples.Length / channels, null);
             return (info, new AudioClip(samples, rate, channels));
         }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or EndOfStreamException or IndexOutOfRangeException or NullReferenceException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new AudioFormatException(path, $"not a readable OGG Vorbis file: {e.Message}", e);
         }
