@@ -64,7 +64,7 @@ public static class DatasetCheck
             new(e.Split, e.Line, aboutAudio ? e.Audio : e.ListFile, code, severity, message) { ListFile = e.ListFile };
 
         if (!clip.Exists)
-            yield return F(FindingCodes.MissingAudio, Severity.Error, $"{e.Audio} does not exist (resolved from the folder of {e.ListFile})" + CaseHint(e, near));
+            yield return F(FindingCodes.MissingAudio, Severity.Error, $"{e.Audio} does not exist" + (Path.IsPathRooted(e.Audio) ? "" : $" (resolved from the folder of {e.ListFile})") + CaseHint(e, near));
         else if (!clip.Readable)
             yield return F(FindingCodes.UnreadableAudio, Severity.Error, $"{e.Audio} cannot be read: {clip.Error}");
         else
