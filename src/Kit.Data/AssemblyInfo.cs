@@ -1,1 +1,3 @@
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Kit.Data.Tests")]
+
 namespace Kit.Data;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kit.TestSupport;
 
 /// <summary>
-/// espeak-ng and sox for tests that need real speech and real format conversions. A missing tool fails
+/// espeak-ng, sox and lame for tests that need real speech and real format conversions. A missing tool fails
 /// the test with a message saying what to install, never a silent pass.
 /// </summary>
 public static class AudioTools
@@ -18,6 +18,9 @@ public static class AudioTools
     /// <summary>Runs sox with arguments, e.g. Sox("in.wav", "-r", "16000", "out.wav").</summary>
     public static string Sox(params string[] args) => Run("sox", args);
 
+    /// <summary>Runs lame, the MP3 encoder (sox here is built without MP3 support), e.g. Lame("-V", "2", "in.wav", "out.mp3").</summary>
+    public static string Lame(params string[] args) => Run("lame", ["--quiet", .. args]);
+
     /// <summary>Runs soxi with arguments and returns its trimmed output (e.g. "-r" for the rate).</summary>
     public static string Soxi(params string[] args) => Run("soxi", args).Trim();
 
@@ -29,7 +32,7 @@ public static class AudioTools
         try { p = Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"{tool} is not installed (sudo apt-get install espeak-ng sox, or ./setup.sh)", e);
+            throw new InvalidOperationException($"{tool} is not installed (sudo apt-get install {tool}, or ./setup.sh)", e);
         }
         using (p)
         {

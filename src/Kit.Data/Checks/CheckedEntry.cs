@@ -10,7 +10,7 @@ public sealed record CheckedEntry
 {
     public Split Split { get; init; }
     public int Line { get; init; }
-    /// <summary>The audio file relative to the dataset folder.</summary>
+    /// <summary>The audio file relative to the dataset folder, or absolute as the line wrote it.</summary>
     public string Audio { get; init; } = "";
     /// <summary>The text the model trains on (the normalized column when there is one).</summary>
     public string Text { get; init; } = "";

@@ -4,13 +4,14 @@ using Kit.Data.Audio;
 namespace Kit.Data.Checks;
 
 /// <summary>What reading one audio file found: its header and levels, or why it could not be read.</summary>
-public sealed record ClipMeasurement(string Path, bool Exists, string? Error, WavInfo? Info, AudioLevels? Levels)
+public sealed record ClipMeasurement(string Path, bool Exists, string? Error, AudioInfo? Info, AudioLevels? Levels)
 {
     public bool Readable => Info is not null && Levels is not null;
 
     /// <summary>
-    /// Reads a file into a pooled buffer, decodes and measures it frame by frame: the check's inner loop,
-    /// run in parallel over thousands of files, so it allocates almost nothing per file.
+    /// Reads a file into a pooled buffer, decodes and measures it: the check's inner loop, run in parallel
+    /// over thousands of files. A WAV is decoded frame by frame, allocating almost nothing per file; a
+    /// compressed clip is decoded whole by <see cref="AudioFile"/>, as the trainer reads it.
     /// </summary>
     public static ClipMeasurement Read(string path)
     {
@@ -34,6 +35,11 @@ public sealed record ClipMeasurement(string Path, bool Exists, string? Error, Wa
                 }
                 length = read;
             }
+            if (AudioFile.Sniff(bytes.AsSpan(0, length), path) != AudioContainer.Wav)
+            {
+                var (decodedInfo, clip) = AudioFile.Decode(bytes[..length], path);
+                return new ClipMeasurement(path, true, null, decodedInfo, AudioLevels.Measure(clip.Samples, clip.Channels, clip.SampleRate));
+            }
             var info = WavReader.ReadHeader(new MemoryStream(bytes, 0, length, writable: false), path);
             // Decode one 10 ms frame at a time into a buffer that stays in cache, measuring as it goes.
             var meter = new LevelMeter(info.Channels, info.SampleRate);
@@ -48,9 +54,9 @@ public sealed record ClipMeasurement(string Path, bool Exists, string? Error, Wa
                 meter.Add(buffer[..(chunk.Length / info.BytesPerSample)]);
             }
             var levels = meter.Finish();
-            return new ClipMeasurement(path, true, null, info, levels);
+            return new ClipMeasurement(path, true, null, AudioInfo.FromWav(info), levels);
         }
-        catch (WavFormatException e) { return new ClipMeasurement(path, true, e.Reason, null, null); }
+        catch (AudioFormatException e) { return new ClipMeasurement(path, true, e.Reason, null, null); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OverflowException)
         {
             return new ClipMeasurement(path, true, $"cannot be read: {e.Message}", null, null);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Kit.Data.Audio;
 using Kit.Data.Datasets;
+using Kit.Data.Text;
 
 namespace Kit.Data.Checks;
 
@@ -19,13 +20,14 @@ public static class DatasetCheck
         var dataset = Dataset.Load(path);
         var measurements = MeasureClips(dataset, options);
         var findings = new List<Finding>();
+        var near = new CaseInsensitiveFiles();
         foreach (var list in dataset.Lists)
         {
             findings.AddRange(list.Findings);
             if (list.Entries.Count == 0)
                 findings.Add(new Finding(list.Split, 0, list.Name, FindingCodes.EmptyList, Severity.Warning,
                     $"{list.Name} has no entries") { ListFile = list.Name });
-            foreach (var entry in list.Entries) findings.AddRange(EntryFindings(entry, measurements[entry.AudioPath], options));
+            foreach (var entry in list.Entries) findings.AddRange(EntryFindings(entry, measurements[entry.AudioPath], options, near));
             findings.AddRange(DuplicateFindings(list));
         }
         findings.AddRange(OverlapFindings(dataset));
@@ -56,13 +58,13 @@ public static class DatasetCheck
         return new Dictionary<string, ClipMeasurement>(results, StringComparer.Ordinal);
     }
 
-    private static IEnumerable<Finding> EntryFindings(DatasetEntry e, ClipMeasurement clip, DatasetCheckOptions o)
+    private static IEnumerable<Finding> EntryFindings(DatasetEntry e, ClipMeasurement clip, DatasetCheckOptions o, CaseInsensitiveFiles near)
     {
         Finding F(string code, Severity severity, string message, bool aboutAudio = true) =>
             new(e.Split, e.Line, aboutAudio ? e.Audio : e.ListFile, code, severity, message) { ListFile = e.ListFile };
 
         if (!clip.Exists)
-            yield return F(FindingCodes.MissingAudio, Severity.Error, $"{e.Audio} does not exist (resolved from the folder of {e.ListFile})");
+            yield return F(FindingCodes.MissingAudio, Severity.Error, $"{e.Audio} does not exist" + (Path.IsPathRooted(e.Audio) ? "" : $" (resolved from the folder of {e.ListFile})") + CaseHint(e, near));
         else if (!clip.Readable)
             yield return F(FindingCodes.UnreadableAudio, Severity.Error, $"{e.Audio} cannot be read: {clip.Error}");
         else
@@ -70,7 +72,7 @@ public static class DatasetCheck
             var info = clip.Info!;
             var levels = clip.Levels!;
             double seconds = info.DurationSeconds;
-            if (info.Encoding == SampleEncoding.Pcm && info.BitsPerSample == 8)
+            if (info.IsLowBitDepth)
                 yield return F(FindingCodes.LowBitDepth, Severity.Warning, "8-bit audio: its quantisation noise is audible and the model learns it; record or export 16-bit");
             if (info.SampleRate != o.SampleRate)
                 yield return F(FindingCodes.SampleRateMismatch, Severity.Warning, $"{info.SampleRate:N0} Hz; training uses {o.SampleRate:N0} Hz (the clip is resampled when loaded)");
@@ -100,6 +102,12 @@ public static class DatasetCheck
         if (string.IsNullOrWhiteSpace(text))
         {
             yield return F(FindingCodes.EmptyText, Severity.Error, "the line has no transcript", aboutAudio: false);
+            yield break;
+        }
+        if (!IsSpeakable(text))
+        {
+            yield return F(FindingCodes.EmptyText, Severity.Error,
+                $"the transcript \"{text}\" has nothing to speak: after the text front end (numbers and symbols spelled out) no letter is left", aboutAudio: false);
             yield break;
         }
         if (text.Length > o.MaxTextLength)
@@ -168,6 +176,28 @@ public static class DatasetCheck
                     (z > 0 ? "too much text for the audio (audio cut short, or text of another clip?)" : "too little text for the audio (text cut short, or long pauses?)"))
                 { ListFile = e.ListFile };
         }
+    }
+
+    /// <summary>
+    /// Whether a transcript has something to say: a letter left after the text front end's normalizer
+    /// (which spells out digits and symbols such as % and $). Punctuation alone ("...", "-", "?!") has not.
+    /// </summary>
+    public static bool IsSpeakable(string text) =>
+        // The normalizer keeps every letter (it only adds words), so only text without one needs it: the check
+        // stays fast on datasets of many thousands of lines.
+        text.Any(char.IsLetter) || TextNormalizer.Normalize(text).Any(char.IsLetter);
+
+    /// <summary>"; did you mean wavs/Case.wav?" when a file differs from the missing one only by letter case.</summary>
+    private static string CaseHint(DatasetEntry e, CaseInsensitiveFiles near)
+    {
+        var match = near.Find(e.AudioPath);
+        if (match is null) return "";
+        // Shown the way the line's path is shown (relative to the dataset folder, or absolute as written):
+        // the names at its end are the ones that differ.
+        var parts = e.Audio.Split('/');
+        var real = match.Split(Path.DirectorySeparatorChar);
+        for (int i = 1; i <= parts.Length && i <= real.Length && parts[^i] is not (".." or "." or ""); i++) parts[^i] = real[^i];
+        return $"; did you mean {string.Join('/', parts)}? (letter case matters)";
     }
 
     internal static double SpeakingRate(DatasetEntry e, ClipMeasurement clip) =>

@@ -137,7 +137,7 @@ public sealed record DatasetCheckReport : IRenderable
             SpeakingRates = Distribution.Of(readable.Select(c => DatasetCheck.SpeakingRate(textByClip[c.Path], c))),
             SampleRates = Count(readable.Select(c => c.Info!.SampleRate)),
             Channels = Count(readable.Select(c => c.Info!.Channels)),
-            Formats = Count(readable.Select(c => $"{c.Info!.BitsPerSample}-bit {(c.Info.Encoding == SampleEncoding.Float ? "float" : "PCM")}")),
+            Formats = Count(readable.Select(c => c.Info!.Format)),
             CharacterSet = characters,
             UnsupportedCharacters = DatasetCheck.UnsupportedCharacters(characters, options.SupportedCharacters),
             Splits = splits,

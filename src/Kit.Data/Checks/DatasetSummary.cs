@@ -33,7 +33,7 @@ public sealed record DatasetSummary
     public IReadOnlyDictionary<int, int> SampleRates { get; init; } = new Dictionary<int, int>();
     /// <summary>Channel count → clips with it.</summary>
     public IReadOnlyDictionary<int, int> Channels { get; init; } = new Dictionary<int, int>();
-    /// <summary>Format ("16-bit PCM", "32-bit float") → clips in it.</summary>
+    /// <summary>Container and codec ("WAV 16-bit PCM", "MP3", "FLAC 24-bit", "OGG Vorbis") → clips in it.</summary>
     public IReadOnlyDictionary<string, int> Formats { get; init; } = new Dictionary<string, int>();
     /// <summary>Every distinct character of the training texts, in code-point order.</summary>
     public string CharacterSet { get; init; } = "";

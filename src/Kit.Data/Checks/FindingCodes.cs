@@ -37,10 +37,10 @@ public static class FindingCodes
     /// <summary>Every code with its severity and what it means, for the README, the notebook and --help.</summary>
     public static IReadOnlyList<(string Code, Severity Severity, string Meaning)> All { get; } =
     [
-        (MissingAudio, Severity.Error, "the audio file the line names does not exist"),
-        (UnreadableAudio, Severity.Error, "the audio file is not a readable WAV (broken, truncated, unsupported format)"),
-        (MalformedLine, Severity.Error, "the line is not `id|text|normalized` or `path|text`"),
-        (EmptyText, Severity.Error, "the line has no transcript"),
+        (MissingAudio, Severity.Error, "the audio file the line names does not exist (a file that differs only by letter case is named)"),
+        (UnreadableAudio, Severity.Error, "the audio file is not a readable WAV, MP3, FLAC or OGG Vorbis file (broken, truncated, another format)"),
+        (MalformedLine, Severity.Error, "the line does not fit its list file's format (`id|text|normalized` or `path|text`, decided from the whole file)"),
+        (EmptyText, Severity.Error, "the line has no transcript, or nothing to speak (punctuation only)"),
         (InvalidUtf8, Severity.Error, "the line is not valid UTF-8 (the file was saved in another encoding)"),
         (DuplicateEntry, Severity.Warning, "the same clip is listed twice in one split"),
         (SplitOverlap, Severity.Error, "a validation clip is also in the training list"),

@@ -1,6 +1,9 @@
 namespace Kit.Data.Datasets;
 
-/// <summary>One usable-shaped line of a list file: an audio file and its transcript.</summary>
+/// <summary>
+/// One usable-shaped line of a list file: an audio file and its transcript. <see cref="AudioPath"/> is
+/// absolute; <see cref="Audio"/> is what the user sees: relative to the dataset folder, or absolute as written.
+/// </summary>
 public sealed record DatasetEntry(
     Split Split,
     int Line,

@@ -49,7 +49,7 @@ public sealed class FeatureCache : IDisposable
             }
         }
         Tensor signal, mel;
-        try { signal = LogMelSpectrogram.Samples(WavReader.Read(wavPath), Settings.SampleRate); }
+        try { signal = LogMelSpectrogram.Samples(AudioFile.Read(wavPath), Settings.SampleRate); }
         catch (Exception e) when (e is not IOException) { throw new InvalidDataException($"{wavPath}: {e.Message}", e); }
         mel = _mel.Compute(signal);
         if (entry is not null)

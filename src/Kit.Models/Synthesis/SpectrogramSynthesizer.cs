@@ -82,7 +82,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
     private (Tensor Alignments, long Steps) TeacherForced(string text, string wavPath)
     {
         using var mels = new LogMelSpectrogram(Mel);
-        using var real = mels.Compute(WavReader.Read(wavPath));
+        using var real = mels.Compute(AudioFile.Read(wavPath));
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var p = Forward(text, real);

@@ -1,3 +1,5 @@
+using Kit.Data.Text;
+
 namespace Kit.Models.Text;
 
 /// <summary>

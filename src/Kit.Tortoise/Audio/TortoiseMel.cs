@@ -16,7 +16,7 @@ public static class TortoiseMel
     /// <summary>The first channel of a clip at 22,050 Hz, clipped to [-1, 1] as DLAS's loader does.</summary>
     public static float[] LoadAudio(string path)
     {
-        var clip = WavReader.Read(path).FirstChannel();
+        var clip = AudioFile.Read(path).FirstChannel();
         if (clip.SampleRate != SampleRate) clip = clip.ResampleTo(SampleRate);
         return clip.Samples.Select(s => Math.Clamp(s, -1f, 1f)).ToArray();
     }

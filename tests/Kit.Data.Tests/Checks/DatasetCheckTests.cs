@@ -54,7 +54,7 @@ public sealed class DatasetCheckTests(PlantedDataset planted) : IClassFixture<Pl
         Assert.True(train.Usable < train.Lines);
         Assert.Contains(16000, r.Summary.SampleRates.Keys);
         Assert.Contains(2, r.Summary.Channels.Keys);
-        Assert.Contains("64-bit float", r.Summary.Formats.Keys);
+        Assert.Contains("WAV 64-bit float", r.Summary.Formats.Keys);
         Assert.Contains("\U0001F389", r.Summary.UnsupportedCharacters);
     }
 

@@ -1,3 +1,4 @@
+using Kit.Data.Text;
 using Kit.Models.Text;
 using Kit.TestSupport;
 

@@ -141,7 +141,7 @@ internal sealed class TinyDurationModel : ITrainable
 
     private static (float[][] Features, double[] Seconds) Prepare(IReadOnlyList<DatasetEntry> entries) =>
         (entries.Select(e => TextFeatures.Of(e.TrainingText)).ToArray(),
-         entries.Select(e => WavReader.Probe(e.AudioPath).DurationSeconds).ToArray());
+         entries.Select(e => AudioFile.Probe(e.AudioPath).DurationSeconds).ToArray());
 }
 
 /// <summary>What the tiny model sees of a transcript: a bias, letters per kind, words and pauses (scaled near 1).</summary>

@@ -40,10 +40,10 @@ public sealed class TinyDurationTorchRecipe : IRecipe
         public Model(RecipeContext context, nn.Module<Tensor, Tensor> net, Optimizer optimizer, Device device) : base(context, net, optimizer, device)
         {
             _net = net;
-            _lengths = context.Train.Select(e => WavReader.Probe(e.AudioPath).DurationSeconds).ToArray();
+            _lengths = context.Train.Select(e => AudioFile.Probe(e.AudioPath).DurationSeconds).ToArray();
             _train = Table(context.Train.Select(e => TextFeatures.Of(e.TrainingText)).ToArray(), _lengths, device);
             _val = Table(context.Validation.Select(e => TextFeatures.Of(e.TrainingText)).ToArray(),
-                context.Validation.Select(e => WavReader.Probe(e.AudioPath).DurationSeconds).ToArray(), device);
+                context.Validation.Select(e => AudioFile.Probe(e.AudioPath).DurationSeconds).ToArray(), device);
         }
 
         public override IReadOnlyList<double> TrainLengths => _lengths;

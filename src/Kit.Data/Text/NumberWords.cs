@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kit.Models.Text;
+namespace Kit.Data.Text;
 
 /// <summary>English words for numbers, as a reader says them: cardinals, ordinals, years, decimals, money.</summary>
 public static class NumberWords

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Kit.Models.Text;
+namespace Kit.Data.Text;
 
 /// <summary>
 /// Turns written text into what a speaker says, so the model learns from letters that map to sounds:
