@@ -155,4 +155,24 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         Assert.Contains(CheckpointManifest.FileName, e.Message);
         Assert.Empty(await store.ListCompleteAsync());
     }
+
+    [Fact]
+    public async Task A_VM_restarted_on_its_own_disk_keeps_the_checkpoint_it_holds_and_a_partial_one_is_replaced()
+    {
+        var saved = SyntheticCheckpoint.Write(temp["vm"], 70);
+        await using var store = Store("runs/restart");
+        await store.UploadAsync(70, saved);
+        var weights = Path.Combine(saved, CheckpointFiles.InferenceWeights);
+        var before = File.GetLastWriteTimeUtc(weights);
+
+        var local = await store.DownloadLatestAsync(Path.GetDirectoryName(saved)!);
+        Assert.Equal(saved, local!.Directory);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(weights)); // not downloaded again
+
+        // The same folder cut short (a file missing): downloaded again, whole.
+        File.Delete(Path.Combine(saved, CheckpointFiles.TrainingState));
+        local = await store.DownloadLatestAsync(Path.GetDirectoryName(saved)!);
+        Assert.NotNull(CheckpointManifest.Verify(local!.Directory, out var problem));
+        Assert.Null(problem);
+    }
 }

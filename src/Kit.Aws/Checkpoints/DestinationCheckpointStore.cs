@@ -103,10 +103,15 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
         return checkpoint is null ? null : await DownloadVerifiedAsync(checkpoint, localRoot, progress ?? new Progress<long>(), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Every listed file checked against the manifest, then the manifest itself last, as the trainer saves.</summary>
+    /// <summary>
+    /// Every listed file checked against the manifest, then the manifest itself last, as the trainer saves. A folder
+    /// that already holds this very save (a spot VM restarted on its own disk) is kept as it is: the same manifest
+    /// and every file at its size; the trainer checks the hashes when it resumes from it.
+    /// </summary>
     private async Task<LocalCheckpoint> DownloadVerifiedAsync(StoredCheckpoint checkpoint, string localRoot, IProgress<long> progress, CancellationToken ct)
     {
         var target = Path.Combine(localRoot, checkpoint.Folder);
+        if (AlreadyHere(checkpoint, target)) return new LocalCheckpoint(checkpoint.Step, target, checkpoint);
         Directory.CreateDirectory(target);
         var stale = Path.Combine(target, CheckpointManifest.FileName);
         if (File.Exists(stale)) File.Delete(stale); // until the files below are in, this folder is not a finished checkpoint
@@ -128,6 +133,20 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
         await DownloadToAsync($"{checkpoint.Folder}/{CheckpointManifest.FileName}", stale + ".partial", progress, ct).ConfigureAwait(false);
         File.Move(stale + ".partial", stale, overwrite: true);
         return new LocalCheckpoint(checkpoint.Step, target, checkpoint);
+    }
+
+    private static bool AlreadyHere(StoredCheckpoint checkpoint, string target)
+    {
+        var path = Path.Combine(target, CheckpointManifest.FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var local = TrainerManifest.Parse(File.ReadAllBytes(path), path);
+            return local.Step == checkpoint.Step && local.CreatedUtc == checkpoint.Manifest.CreatedUtc
+                && local.Files.SequenceEqual(checkpoint.Files)
+                && checkpoint.Files.All(f => new FileInfo(Path.Combine(target, f.Name)) is { Exists: true } info && info.Length == f.Bytes);
+        }
+        catch (InvalidDataException) { return false; }
     }
 
     private async Task DownloadToAsync(string relativePath, string path, IProgress<long> progress, CancellationToken ct)
