@@ -3,10 +3,14 @@ using Kit.Aws.Tests.Support;
 using Kit.Export.Bundles;
 using Kit.Export.S3;
 using Kit.TestSupport;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Aws.Tests;
 
-/// <summary>Checkpoint sync against a real S3-compatible server (s3rver) on loopback.</summary>
+/// <summary>
+/// Checkpoint sync against a real S3-compatible server (s3rver) on loopback: the trainer's step folders and
+/// manifest.json stored as saved, the manifest last, every file checked against it on the way back.
+/// </summary>
 public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-ckpt");
@@ -25,6 +29,7 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
             await store.UploadAsync(1000, first);
             var stored = await store.UploadAsync(2000, second);
             Assert.Equal(3, stored.Files.Count);
+            Assert.Equal(CheckpointFiles.StepFolderName(2000), stored.Folder);
         }
 
         // "A new VM": another store instance, another local folder.
@@ -33,8 +38,10 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
 
         Assert.NotNull(local);
         Assert.Equal(2000, local.Step);
-        Assert.Equal(Path.Combine(temp["vm2"], "step_2000"), local.Directory); // the name it was saved under
-        Assert.Equal(SyntheticCheckpoint.Hashes(second), SyntheticCheckpoint.Hashes(local.Directory));
+        Assert.Equal(Path.Combine(temp["vm2"], CheckpointFiles.StepFolderName(2000)), local.Directory); // the trainer's own name
+        Assert.Equal(SyntheticCheckpoint.Hashes(second), SyntheticCheckpoint.Hashes(local.Directory)); // manifest.json too
+        Assert.NotNull(CheckpointManifest.Verify(local.Directory, out var problem)); // the trainer resumes from it as is
+        Assert.Null(problem);
         Assert.Equal([2000L, 1000L], (await resumed.ListCompleteAsync()).Select(c => c.Step));
     }
 
@@ -49,13 +56,12 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         // Step 600's files reach S3 but the VM is gone before the manifest: upload them without one.
         await using (var raw = new S3Destination(S3Address.Parse(s3.Address("runs/bob")), s3.Options, ExportState.InMemory()))
         {
-            foreach (var file in Directory.EnumerateFiles(cut, "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.EnumerateFiles(cut).Where(f => Path.GetFileName(f) != CheckpointManifest.FileName))
             {
-                var rel = Path.GetRelativePath(cut, file).Replace('\\', '/');
-                await raw.UploadAsync(new BundleFile($"{CheckpointManifest.FolderFor(600)}/{rel}", file, await FileHashes.ComputeAsync(file)),
+                await raw.UploadAsync(new BundleFile($"{CheckpointFiles.StepFolderName(600)}/{Path.GetFileName(file)}", file, await FileHashes.ComputeAsync(file)),
                     new Progress<long>(), CancellationToken.None);
             }
-            Assert.Contains((await raw.ListAsync(CancellationToken.None)), f => f.RelativePath.StartsWith("step-000000000600/", StringComparison.Ordinal));
+            Assert.Contains((await raw.ListAsync(CancellationToken.None)), f => f.RelativePath.StartsWith("step-000000600/", StringComparison.Ordinal));
         }
 
         await using var resumed = Store("runs/bob");
@@ -89,13 +95,14 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         bytes[123] ^= 0xFF;
         File.WriteAllBytes(bad, bytes);
         await using (var raw = new S3Destination(S3Address.Parse(s3.Address("runs/c")), s3.Options, ExportState.InMemory()))
-            await raw.UploadAsync(new BundleFile("step-000000000020/model.pth", bad, await FileHashes.ComputeAsync(bad)), new Progress<long>(), CancellationToken.None);
+            await raw.UploadAsync(new BundleFile("step-000000020/model.pth", bad, await FileHashes.ComputeAsync(bad)), new Progress<long>(), CancellationToken.None);
 
         await using var resumed = Store("runs/c");
         var local = await resumed.DownloadLatestAsync(temp["vm2"]);
         Assert.Equal(10, local!.Step);
-        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step_20", "model.pth")));
-        Assert.Equal(Path.Combine(temp["vm2"], "step_10"), local.Directory);
+        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step-000000020", "model.pth")));
+        Assert.False(File.Exists(Path.Combine(temp["vm2"], "step-000000020", CheckpointManifest.FileName))); // never a finished checkpoint
+        Assert.Equal(Path.Combine(temp["vm2"], "step-000000010"), local.Directory);
     }
 
     [Fact]
@@ -113,5 +120,59 @@ public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rve
         Assert.Equal(1000, local.Step);
         Assert.Equal(SyntheticCheckpoint.Hashes(first), SyntheticCheckpoint.Hashes(local.Directory));
         Assert.Null(await store.DownloadAsync("no-such-folder", temp["signal"]));
+    }
+
+    [Fact]
+    public async Task The_upload_trusts_the_trainers_hashes_and_the_download_catches_a_file_changed_after_the_save()
+    {
+        var good = SyntheticCheckpoint.Write(temp["vm1"], 30);
+        var damaged = SyntheticCheckpoint.Write(temp["vm1"], 40);
+        var weights = Path.Combine(damaged, CheckpointFiles.InferenceWeights);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[7] ^= 0x01; // a bit flipped on the VM's disk after the trainer hashed it: same size
+        File.WriteAllBytes(weights, bytes);
+        await using (var store = Store("runs/trust"))
+        {
+            await store.UploadAsync(30, good);
+            var stored = await store.UploadAsync(40, damaged); // not hashed again: the upload goes through
+            Assert.Equal(40, stored.Step);
+        }
+
+        await using var resumed = Store("runs/trust");
+        Assert.Equal([40L, 30L], (await resumed.ListCompleteAsync()).Select(c => c.Step));
+        var local = await resumed.DownloadLatestAsync(temp["vm2"]);
+        Assert.Equal(30, local!.Step);
+    }
+
+    [Fact]
+    public async Task A_folder_without_the_trainers_manifest_is_refused_by_name()
+    {
+        var folder = Directory.CreateDirectory(temp["not-a-checkpoint"]).FullName;
+        File.WriteAllText(Path.Combine(folder, "model.pth"), "x");
+        await using var store = Store("runs/refused");
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => store.UploadAsync(5, folder));
+        Assert.Contains(folder, e.Message);
+        Assert.Contains(CheckpointManifest.FileName, e.Message);
+        Assert.Empty(await store.ListCompleteAsync());
+    }
+
+    [Fact]
+    public async Task A_VM_restarted_on_its_own_disk_keeps_the_checkpoint_it_holds_and_a_partial_one_is_replaced()
+    {
+        var saved = SyntheticCheckpoint.Write(temp["vm"], 70);
+        await using var store = Store("runs/restart");
+        await store.UploadAsync(70, saved);
+        var weights = Path.Combine(saved, CheckpointFiles.InferenceWeights);
+        var before = File.GetLastWriteTimeUtc(weights);
+
+        var local = await store.DownloadLatestAsync(Path.GetDirectoryName(saved)!);
+        Assert.Equal(saved, local!.Directory);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(weights)); // not downloaded again
+
+        // The same folder cut short (a file missing): downloaded again, whole.
+        File.Delete(Path.Combine(saved, CheckpointFiles.TrainingState));
+        local = await store.DownloadLatestAsync(Path.GetDirectoryName(saved)!);
+        Assert.NotNull(CheckpointManifest.Verify(local!.Directory, out var problem));
+        Assert.Null(problem);
     }
 }

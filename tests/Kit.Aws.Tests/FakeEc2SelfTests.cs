@@ -1,5 +1,4 @@
 using Kit.Aws.Ec2;
-using Kit.Aws.Signing;
 using Kit.Aws.Tests.Support;
 
 namespace Kit.Aws.Tests;
@@ -15,7 +14,7 @@ public sealed class FakeEc2SelfTests
         using var fake = new FakeEc2("us-west-2");
         fake.On("DescribeInstances", Ec2Replies.DescribeInstances());
         using var ec2 = new Ec2Client(AwsSession.WithKeys(region, FakeEc2.AccessKey, secret),
-            fake.Endpoint, RetryPolicy.Default);
+            fake.Endpoint);
 
         var e = await Assert.ThrowsAsync<Ec2Exception>(() => ec2.DescribeInstancesAsync());
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Kit.Aws.Checkpoints;
+using Kit.Aws.Datasets;
 using Kit.Aws.Launch;
 using Kit.Aws.Spot;
 using Kit.Aws.Tests.Support;
@@ -15,9 +16,11 @@ namespace Kit.Aws.Tests;
 
 /// <summary>
 /// The whole spot story with the real trainer: `kit train` (build/kit/kit.dll, a child process) on the sample
-/// dataset with the environment the boot script gives it, a loopback metadata service and s3rver. The notice
-/// arrives mid-training; the run saves, uploads and exits 0 inside the two minutes; then a second `kit train
-/// --resume` in an empty folder (a new VM: no config, no checkpoints) continues from the step in S3.
+/// dataset with the environment the boot script gives it, a loopback metadata service and s3rver. The dataset
+/// goes to the run's prefix first (as `kit aws launch --dataset` sends it). The notice arrives mid-training; the
+/// run saves, uploads and exits 0 inside the two minutes; then on a new VM (no dataset, no config, no
+/// checkpoints) the boot script's `kit aws fetch-dataset` brings the dataset back from s3rver and `kit train
+/// --resume` in an empty folder continues from the step in S3.
 /// </summary>
 public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
 {
@@ -35,13 +38,14 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         public string Transcript => string.Join('\n', Output) + "\n--- stderr ---\n" + string.Join('\n', Errors);
     }
 
-    private Child StartKitTrain(string storeAddress, params string[] args)
+    private Child StartKitTrain(string storeAddress, params string[] args) => StartKit(storeAddress, ["train", .. args]);
+
+    private Child StartKit(string storeAddress, string[] args)
     {
         var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("train");
         foreach (var a in args) psi.ArgumentList.Add(a);
         // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
         foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
@@ -78,15 +82,14 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         if (!child.Process.WaitForExit(within))
         {
             child.Process.Kill(entireProcessTree: true);
-            Assert.Fail($"kit train did not exit within {within.TotalSeconds:0} s of {what}:\n{child.Transcript}");
+            Assert.Fail($"kit did not exit within {within.TotalSeconds:0} s of {what}:\n{child.Transcript}");
         }
         child.Process.WaitForExit(); // drains the redirected output
-        Assert.True(child.Process.ExitCode == 0, $"kit train exited {child.Process.ExitCode}:\n{child.Transcript}");
+        Assert.True(child.Process.ExitCode == 0, $"kit exited {child.Process.ExitCode} ({what}):\n{child.Transcript}");
     }
 
-    private string WriteConfig(string runDir)
+    private string WriteConfig(string runDir, string dataset)
     {
-        var dataset = SampleDatasets.Get(40);
         var config = new RunConfig
         {
             Profile = "kit",
@@ -121,11 +124,15 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
     [Fact]
     public async Task The_notice_stops_kit_train_with_its_checkpoint_in_S3_and_a_new_VM_resumes_at_that_step()
     {
-        var address = s3.Address("runs/spot-e2e");
+        var run = RunAddresses.For(s3.Address("runs"), "spot-e2e");
+        var address = run.Checkpoints;
         var vm1 = temp["vm1/run"];
+        var dataset = SampleDatasets.CopyTo(temp["data"], clips: 40);
+        await using (var datasets = DatasetStore.Open(run.Dataset, s3.Options))
+            await datasets.UploadAsync(dataset);
 
         // VM 1: a fresh run; the interruption notice comes once it is training.
-        var first = StartKitTrain(address, WriteConfig(vm1), "--output", vm1);
+        var first = StartKitTrain(address, WriteConfig(vm1, dataset), "--output", vm1);
         WaitFor(first, l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12");
         var noticeAt = DateTimeOffset.UtcNow;
         imds.SetNotice("terminate", noticeAt.AddMinutes(2));
@@ -143,15 +150,23 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         {
             var stored = (await store.ListCompleteAsync())[0];
             Assert.Equal(stepAtNotice, stored.Step);
-            Assert.Equal(CheckpointFiles.StepFolderName(stepAtNotice), stored.LocalName);
+            Assert.Equal(CheckpointFiles.StepFolderName(stepAtNotice), stored.Folder);
+            // Every file the trainer saved is listed in its manifest, which is stored as the trainer wrote it.
             var localFiles = Directory.GetFiles(local.Folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(localFiles, stored.Files.Select(f => f.Path).Order(StringComparer.Ordinal).ToList());
-            Assert.Contains(Kit.Training.Checkpoints.CheckpointManifest.FileName, localFiles);
+            Assert.Equal(localFiles.Where(f => f != CheckpointManifest.FileName), stored.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(local.Manifest, stored.Manifest with { Files = local.Manifest.Files });
+            Assert.Equal(local.Manifest.Files, stored.Files);
             Assert.Contains(TrainingProgress.FileName, localFiles);
         }
 
-        // VM 2: an empty disk and the same store; only the run folder's name is given.
+        // VM 2: an empty disk (not even the dataset) and the same store; only the run folder's name is given.
         imds.SetNoNotice();
+        Directory.Delete(dataset, recursive: true);
+        var fetch = StartKit(address, ["aws", "fetch-dataset", run.Dataset, dataset]);
+        WaitForExit(fetch, TimeSpan.FromSeconds(60), "fetching the dataset");
+        var datasetFiles = DatasetFiles.Hashes(SampleDatasets.Get(40)).Count;
+        Assert.Contains(fetch.Output, l => l.StartsWith($"dataset in {dataset}: {datasetFiles} files; fetched {datasetFiles} (", StringComparison.Ordinal));
+        Assert.Equal(datasetFiles, Directory.GetFiles(dataset, "*", SearchOption.AllDirectories).Length);
         var vm2 = temp["vm2/run"];
         var second = StartKitTrain(address, "--resume", vm2, "--max-steps", (stepAtNotice + 6).ToString());
         WaitForExit(second, TimeSpan.FromMinutes(3), "the step limit");

@@ -11,6 +11,8 @@ public sealed class UserDataScriptTests
     {
         RepoRef = "v1.2",
         TrainArgs = ["--config", "configs/spectrogram model.yml", "--note", "it's $HOME `x` \"q\""],
+        DatasetStore = "s3://bucket/runs/alice's run/dataset",
+        DatasetDir = "/opt/kit/data/alice's clips",
     };
 
     private static string Bash(string script, string? workDir = null)
@@ -41,7 +43,22 @@ public sealed class UserDataScriptTests
         Assert.Contains("systemctl enable --now kit-train.service", script);
         Assert.Contains("./setup.sh --no-main-job", script); // the README's setup
         Assert.Contains("./kit train \"${KIT_TRAIN_ARGS[@]}\"", script);
-        Assert.Contains("export KIT_RUN_NAME KIT_CHECKPOINT_STORE KIT_SPOT_WATCH=1", script);
+        Assert.Contains("export KIT_RUN_NAME KIT_CHECKPOINT_STORE KIT_DATASET_STORE KIT_DATASET_DIR KIT_SPOT_WATCH=1", script);
+        // Built for the GPU (setup.sh records the backend it chose), the dataset fetched, then training.
+        var setup = script.IndexOf("./setup.sh --no-main-job", StringComparison.Ordinal);
+        var backendCheck = script.IndexOf("[ \"$backend\" != cuda ]", StringComparison.Ordinal);
+        var fetch = script.IndexOf("./kit aws fetch-dataset \"$KIT_DATASET_STORE\" \"$KIT_DATASET_DIR\"", StringComparison.Ordinal);
+        var train = script.IndexOf("./kit train", StringComparison.Ordinal);
+        Assert.True(script.IndexOf("nvidia-smi -L", StringComparison.Ordinal) is > 0 and var smi && smi < setup, "nvidia-smi is asked before the build");
+        Assert.True(setup > 0 && setup < backendCheck && backendCheck < fetch && fetch < train, "order: setup, backend check, dataset, train");
+    }
+
+    [Fact]
+    public void Without_a_dataset_nothing_is_fetched_and_a_store_without_its_folder_is_refused()
+    {
+        var script = UserDataScript.Render(Run with { DatasetStore = null, DatasetDir = null });
+        Assert.Contains("KIT_DATASET_STORE=''", script); // the boot script skips the fetch on an empty store
+        Assert.Throws<ArgumentException>(() => UserDataScript.Render(Run with { DatasetDir = null }));
     }
 
     [Fact]
@@ -52,10 +69,11 @@ public sealed class UserDataScriptTests
         var start = script.IndexOf("<<'KIT_RUN'\n", StringComparison.Ordinal) + "<<'KIT_RUN'\n".Length;
         var settings = script[start..script.IndexOf("\nKIT_RUN\n", start, StringComparison.Ordinal)];
 
-        var output = Bash(settings + "\nprintf '%s\\n' \"$KIT_RUN_NAME\" \"$KIT_REPO_URL\" \"$KIT_REPO_REF\" \"$KIT_DIR\" \"$KIT_CHECKPOINT_STORE\" \"$AWS_REGION\" \"${#KIT_TRAIN_ARGS[@]}\" \"${KIT_TRAIN_ARGS[@]}\"\n");
+        var output = Bash(settings + "\nprintf '%s\\n' \"$KIT_RUN_NAME\" \"$KIT_REPO_URL\" \"$KIT_REPO_REF\" \"$KIT_DIR\" \"$KIT_CHECKPOINT_STORE\" \"$KIT_DATASET_STORE\" \"$KIT_DATASET_DIR\" \"$AWS_REGION\" \"${#KIT_TRAIN_ARGS[@]}\" \"${KIT_TRAIN_ARGS[@]}\"\n");
 
         Assert.Equal(
-            ["alice's run", "https://example.com/kit.git", "v1.2", "/opt/kit", "s3://bucket/runs/alice's run", "us-west-2", "4",
+            ["alice's run", "https://example.com/kit.git", "v1.2", "/opt/kit", "s3://bucket/runs/alice's run",
+             "s3://bucket/runs/alice's run/dataset", "/opt/kit/data/alice's clips", "us-west-2", "4",
              "--config", "configs/spectrogram model.yml", "--note", "it's $HOME `x` \"q\""],
             output.TrimEnd('\n').Split('\n'));
     }

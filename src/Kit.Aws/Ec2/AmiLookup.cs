@@ -3,8 +3,11 @@ namespace Kit.Aws.Ec2;
 /// <summary>Picks an AMI by name pattern: the newest available one by CreationDate, as the console's "latest" does.</summary>
 public static class AmiLookup
 {
-    /// <summary>AWS's GPU Deep Learning base AMI on Ubuntu (NVIDIA driver, CUDA, Docker; the kit installs .NET itself).</summary>
-    public const string DefaultDeepLearningAmiName = "Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) *";
+    /// <summary>
+    /// AWS's GPU Deep Learning base AMI on Ubuntu 24.04 (NVIDIA driver, CUDA, Docker; the kit installs .NET itself):
+    /// its C++ runtime (GCC 13's libstdc++) is new enough for the libtorch inside TorchSharp's CUDA package.
+    /// </summary>
+    public const string DefaultDeepLearningAmiName = "Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 24.04) *";
 
     public static async Task<Ec2Image> NewestImageAsync(
         this Ec2Client ec2, string namePattern, string owner = "amazon", string architecture = "x86_64", CancellationToken ct = default)

@@ -1,107 +1,77 @@
-using System.Net;
-using System.Text;
-using System.Xml.Linq;
-using Kit.Aws.Signing;
+using Amazon.EC2;
+using Amazon.Runtime;
 
 namespace Kit.Aws.Ec2;
 
 /// <summary>
-/// A thin client for the EC2 Query API (AWSSDK.EC2 cannot be restored here): form-encoded POSTs signed with
-/// SigV4, XML answers parsed into records, AWS errors as <see cref="Ec2Exception"/>, throttling retried.
-/// The actions the kit needs live in <c>Ec2Client.Actions.cs</c>.
+/// The EC2 calls the kit makes, through AWSSDK.EC2 (signing, retries with backoff on throttling, paging and
+/// XML are the SDK's); this class turns the SDK's shapes into the kit's records and its errors into one
+/// readable <see cref="Ec2Exception"/>. The actions live in <c>Ec2Client.Actions.cs</c>.
 /// </summary>
 public sealed partial class Ec2Client : IDisposable
 {
-    public static readonly XNamespace Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    private readonly AmazonEC2Client sdk;
 
-    private readonly AwsSession session;
-    private readonly HttpClient http;
-    private readonly bool ownsHttp;
-    private readonly RetryPolicy retry;
-    private readonly Random jitter = new();
-
-    /// <param name="endpoint">Defaults to https://ec2.REGION.amazonaws.com/; tests point it at loopback.</param>
-    public Ec2Client(AwsSession session, Uri? endpoint = null, RetryPolicy? retry = null, HttpClient? http = null)
+    /// <param name="endpoint">Defaults to the region's EC2 endpoint; tests point it at a loopback server.</param>
+    /// <param name="maxAttempts">Tries per call (the first and the SDK's retries of throttling and 5xx replies).</param>
+    public Ec2Client(AwsSession session, Uri? endpoint = null, int maxAttempts = 6)
     {
-        this.session = session;
+        if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), "at least one attempt");
+        Region = session.Region;
+        MaxAttempts = maxAttempts;
+        var config = new AmazonEC2Config
+        {
+            // Standard mode: exponential backoff with jitter, and throttling codes (RequestLimitExceeded, ...) retried.
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = maxAttempts - 1,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        if (endpoint is null) config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(session.Region);
+        else
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = session.Region;
+        }
         Endpoint = endpoint ?? new Uri($"https://ec2.{session.Region}.amazonaws.com/");
-        this.retry = retry ?? RetryPolicy.Default;
-        ownsHttp = http is null;
-        this.http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        sdk = new AmazonEC2Client(session.Credentials, config);
     }
 
     public Uri Endpoint { get; }
 
-    public string Region => session.Region;
+    public string Region { get; }
 
-    /// <summary>Sends one call, retrying throttling; returns the response document's root element.</summary>
-    public async Task<XElement> SendAsync(Ec2Query query, CancellationToken ct = default)
-    {
-        var body = Encoding.UTF8.GetBytes(query.ToFormBody());
-        for (var attempt = 1; ; attempt++)
-        {
-            var (status, text) = await PostAsync(body, ct).ConfigureAwait(false);
-            if (status is >= 200 and < 300)
-                return ParseDocument(query.Action, text, status).Root!;
-            var error = ParseError(query.Action, status, text, attempt);
-            if (!error.IsThrottling || attempt >= retry.MaxAttempts)
-                throw error;
-            await Task.Delay(retry.DelayBefore(attempt - 1, jitter), ct).ConfigureAwait(false);
-        }
-    }
+    public int MaxAttempts { get; }
 
-    private async Task<(int Status, string Text)> PostAsync(byte[] body, CancellationToken ct)
-    {
-        var credentials = await session.GetCredentialsAsync().ConfigureAwait(false);
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["host"] = Endpoint.IsDefaultPort ? Endpoint.Host : $"{Endpoint.Host}:{Endpoint.Port}",
-            ["content-type"] = "application/x-www-form-urlencoded; charset=utf-8",
-        };
-        var authorization = SigV4.Sign("POST", Endpoint, headers, body, credentials, session.Region, "ec2", DateTime.UtcNow);
+    /// <summary>The SDK client itself, for a call the kit does not wrap.</summary>
+    public IAmazonEC2 Sdk => sdk;
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint);
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", headers["content-type"]);
-        foreach (var (name, value) in headers)
-            if (name is not ("host" or "content-type"))
-                request.Headers.TryAddWithoutValidation(name, value);
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-    }
-
-    private static XDocument ParseDocument(string action, string text, int status)
-    {
-        try { return XDocument.Parse(text); }
-        catch (System.Xml.XmlException e)
-        {
-            throw new Ec2Exception(action, "MalformedResponse", $"the reply is not XML ({e.Message}): {Clip(text)}", null, status);
-        }
-    }
-
-    private static Ec2Exception ParseError(string action, int status, string text, int attempt)
+    /// <summary>Runs one SDK call; an error reply (after the SDK's retries) becomes an <see cref="Ec2Exception"/>.</summary>
+    private async Task<T> Call<T>(string action, Func<IAmazonEC2, Task<T>> call)
     {
         try
         {
-            var root = XDocument.Parse(text).Root!;
-            var error = root.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
-            var requestId = root.Descendants().FirstOrDefault(e => e.Name.LocalName is "RequestID" or "RequestId")?.Value;
-            if (error is not null)
-                return new Ec2Exception(action,
-                    error.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value ?? "Unknown",
-                    error.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value ?? "",
-                    requestId, status, attempt);
+            return await call(sdk).ConfigureAwait(false);
         }
-        catch (System.Xml.XmlException) { }
-        var code = status == 503 ? "ServiceUnavailable" : $"Http{status}";
-        return new Ec2Exception(action, code, $"HTTP {status} {(HttpStatusCode)status}: {Clip(text)}", null, status, attempt);
+        catch (AmazonServiceException e)
+        {
+            var status = (int)e.StatusCode;
+            var code = string.IsNullOrEmpty(e.ErrorCode) ? $"Http{status}" : e.ErrorCode;
+            var throttled = Ec2Exception.IsThrottlingCode(code) || status == 503;
+            throw new Ec2Exception(action, code, OneLine(e.Message), string.IsNullOrEmpty(e.RequestId) ? null : e.RequestId, status,
+                throttled ? MaxAttempts : 1, e);
+        }
+        catch (AmazonClientException e)
+        {
+            // A reply the SDK could not read, or no reply at all: name the action and the endpoint.
+            throw new Ec2Exception(action, "ClientError", OneLine(e.Message) + $" (endpoint {Endpoint})", null, 0, 1, e);
+        }
     }
 
-    private static string Clip(string s) => s.Length <= 300 ? s : s[..300] + "…";
-
-    public void Dispose()
+    private static string OneLine(string message)
     {
-        if (ownsHttp) http.Dispose();
+        var line = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= 300 ? line : line[..300] + "…";
     }
+
+    public void Dispose() => sdk.Dispose();
 }

@@ -2,10 +2,11 @@ namespace Kit.Aws.Ec2;
 
 /// <summary>
 /// EC2 answered with an error: its code (e.g. <c>InvalidInstanceID.NotFound</c>, <c>RequestLimitExceeded</c>),
-/// message and request id (what AWS support asks for), plus the HTTP status and how many attempts were made.
+/// message and request id (what AWS support asks for), the HTTP status, and for throttling how many attempts
+/// the SDK made. <see cref="Exception.Message"/> is one line a person can act on.
 /// </summary>
-public class Ec2Exception(string action, string code, string message, string? requestId, int httpStatus, int attempts = 1)
-    : Exception(Describe(action, code, message, requestId, attempts))
+public class Ec2Exception(string action, string code, string message, string? requestId, int httpStatus, int attempts = 1, Exception? inner = null)
+    : Exception(Describe(action, code, message, requestId, attempts), inner)
 {
     public string Action { get; } = action;
     public string Code { get; } = code;
@@ -14,7 +15,7 @@ public class Ec2Exception(string action, string code, string message, string? re
     public int HttpStatus { get; } = httpStatus;
     public int Attempts { get; } = attempts;
 
-    /// <summary>Codes AWS uses to say "slow down"; these are retried with backoff.</summary>
+    /// <summary>AWS's way of saying "slow down": the SDK retried these with backoff before giving up.</summary>
     public bool IsThrottling => IsThrottlingCode(Code) || HttpStatus == 503;
 
     public static bool IsThrottlingCode(string code) =>

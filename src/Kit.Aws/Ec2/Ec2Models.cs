@@ -53,3 +53,9 @@ public sealed record SpotInstanceRequest(
 
 /// <summary>One point of spot price history.</summary>
 public sealed record SpotPrice(string InstanceType, string AvailabilityZone, string ProductDescription, decimal PricePerHour, DateTime Timestamp);
+
+/// <summary>One DescribeX filter: <c>tag:Name</c> = [values], <c>instance-state-name</c> = [running, stopped].</summary>
+public sealed record Ec2Filter(string Name, params string[] Values)
+{
+    public static Ec2Filter Tag(string key, params string[] values) => new($"tag:{key}", values);
+}

@@ -14,6 +14,18 @@ public sealed record TrainingRunSettings(string RunName, string RepoUrl, string 
 
     public const string RunNameVariable = "KIT_RUN_NAME";
 
+    /// <summary>Where the run's dataset is stored (s3://bucket/runs/NAME/dataset); the boot script fetches it before training.</summary>
+    public const string DatasetStoreVariable = "KIT_DATASET_STORE";
+
+    /// <summary>The folder on the VM the dataset is fetched into: where the run config's lists expect it.</summary>
+    public const string DatasetDirVariable = "KIT_DATASET_DIR";
+
+    /// <summary>The run's dataset store, or null when the dataset is on the image (no --dataset).</summary>
+    public string? DatasetStore { get; init; }
+
+    /// <summary>Where on the VM the dataset goes (see <see cref="RunAddresses.DatasetDirOnVm"/>); set with <see cref="DatasetStore"/>.</summary>
+    public string? DatasetDir { get; init; }
+
     public string RepoRef { get; init; } = "main";
     public string KitDir { get; init; } = "/opt/kit";
     public IReadOnlyList<string> TrainArgs { get; init; } = [];

@@ -73,7 +73,7 @@ public static class TrainingVmLauncher
         zone ??= request.AvailabilityZone ?? (request.Spot is null ? null : "(the cheapest spot zone at launch)");
         // The root device name comes from the image; /dev/sda1 is what the Deep Learning AMIs use.
         var spec = Spec(request, imageId, "/dev/sda1", zone);
-        return new LaunchPlan(request, spec, Ec2Client.RunInstancesQuery(spec, request.Spot));
+        return new LaunchPlan(request, spec, Ec2Client.RunInstancesRequest(spec, request.Spot));
     }
 
     private static LaunchSpec Spec(TrainingVmRequest request, string imageId, string? rootDevice, string? zone) =>

@@ -19,12 +19,15 @@ public static partial class UserDataScript
     public static string Render(TrainingRunSettings run)
     {
         foreach (var (name, value) in new[] { ("run name", run.RunName), ("repository", run.RepoUrl), ("ref", run.RepoRef),
-                     ("kit folder", run.KitDir), ("checkpoint store", run.CheckpointStore), ("region", run.Region) }
+                     ("kit folder", run.KitDir), ("checkpoint store", run.CheckpointStore), ("region", run.Region),
+                     ("dataset store", run.DatasetStore ?? ""), ("dataset folder", run.DatasetDir ?? "") }
                      .Concat(run.TrainArgs.Select(a => ("train argument", a))))
         {
             if (value.Any(char.IsControl))
                 throw new ArgumentException($"the {name} {value.Trim()} contains a line break or control character");
         }
+        if ((run.DatasetStore is null) != (run.DatasetDir is null))
+            throw new ArgumentException("a dataset store needs the folder on the VM it is fetched into, and the other way round");
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["RUN_NAME"] = Shell.Quote(run.RunName),
@@ -32,6 +35,8 @@ public static partial class UserDataScript
             ["REPO_REF"] = Shell.Quote(run.RepoRef),
             ["KIT_DIR"] = Shell.Quote(run.KitDir),
             ["CHECKPOINT_STORE"] = Shell.Quote(run.CheckpointStore),
+            ["DATASET_STORE"] = Shell.Quote(run.DatasetStore ?? ""),
+            ["DATASET_DIR"] = Shell.Quote(run.DatasetDir ?? ""),
             ["TRAIN_ARGS"] = string.Join(" ", run.TrainArgs.Select(Shell.Quote)),
             ["REGION"] = Shell.Quote(run.Region),
             ["DOTNET_CHANNEL"] = Shell.Quote(run.DotnetChannel),

@@ -13,6 +13,8 @@ KIT_REPO_URL={{REPO_URL}}
 KIT_REPO_REF={{REPO_REF}}
 KIT_DIR={{KIT_DIR}}
 KIT_CHECKPOINT_STORE={{CHECKPOINT_STORE}}
+KIT_DATASET_STORE={{DATASET_STORE}}
+KIT_DATASET_DIR={{DATASET_DIR}}
 KIT_TRAIN_ARGS=({{TRAIN_ARGS}})
 AWS_REGION={{REGION}}
 KIT_RUN
@@ -20,12 +22,13 @@ chmod 0644 /etc/kit/run.sh
 
 cat > /usr/local/bin/kit-train-boot <<'KIT_BOOT'
 #!/bin/bash
-# Every boot: install the kit if this disk lacks it (the README's setup), then start or resume training.
-# Checkpoints come from and go to KIT_CHECKPOINT_STORE, so a new VM in another zone resumes too.
+# Every boot: install the kit if this disk lacks it (the README's setup, built for this VM's GPU), fetch the
+# run's dataset, then start or resume training. Checkpoints and the dataset come from the run's S3 prefix,
+# so a new VM in another zone resumes too.
 set -euo pipefail
 source /etc/kit/run.sh
 export HOME=/root DOTNET_ROOT=/opt/dotnet PATH="/opt/dotnet:$PATH" AWS_REGION
-export KIT_RUN_NAME KIT_CHECKPOINT_STORE KIT_SPOT_WATCH=1
+export KIT_RUN_NAME KIT_CHECKPOINT_STORE KIT_DATASET_STORE KIT_DATASET_DIR KIT_SPOT_WATCH=1
 if [ -f /var/lib/kit/finished ]; then
   echo "kit: run $KIT_RUN_NAME already finished on this disk; nothing to do"
   exit 0
@@ -38,8 +41,20 @@ if [ ! -d "$KIT_DIR/.git" ]; then
   git clone --branch "$KIT_REPO_REF" "$KIT_REPO_URL" "$KIT_DIR"
 fi
 cd "$KIT_DIR"
+gpu=0
+if nvidia-smi -L; then gpu=1; else echo "kit: no NVIDIA GPU answers nvidia-smi; training runs on the CPU"; fi
 if [ ! -f build/kit/kit.dll ]; then
+  # setup.sh sees nvidia-smi and writes build/torch-backend = cuda: TorchSharp's CUDA package is the one built in.
   ./setup.sh --no-main-job
+fi
+backend=$(cat build/torch-backend 2>/dev/null || echo "(not recorded)")
+echo "kit: tensor backend $backend"
+if [ "$gpu" = 1 ] && [ -f build/torch-backend ] && [ "$backend" != cuda ]; then
+  echo "kit: this VM has a GPU but the kit was built for '$backend'; rebuild with ./setup.sh --no-main-job" >&2
+  exit 1
+fi
+if [ -n "$KIT_DATASET_STORE" ]; then
+  ./kit aws fetch-dataset "$KIT_DATASET_STORE" "$KIT_DATASET_DIR"
 fi
 ./kit train "${KIT_TRAIN_ARGS[@]}"
 touch /var/lib/kit/finished

@@ -7,6 +7,14 @@ namespace Kit.Aws.Metadata;
 /// X-aws-ec2-metadata-token. A 401 means the token expired or was refused; the client fetches a new one once
 /// and retries. The base address is configurable so tests run a loopback service; the real one
 /// (169.254.169.254) answers only on an EC2 VM.
+/// <para>
+/// Why not AWSSDK.Core's <c>Amazon.Util.EC2InstanceMetadata</c> (it does take an arbitrary path and honours
+/// AWS_EC2_METADATA_SERVICE_ENDPOINT): its <c>GetData</c> returns null both for a 404 (no interruption notice:
+/// the normal answer) and for a service that did not answer, after blocking the thread in its own
+/// Thread.Sleep retries, so the spot watcher could not tell "no notice" from "this poll failed"; and when the
+/// token PUT fails it quietly falls back to token-less IMDSv1 requests. The watcher needs each poll's
+/// outcome, IMDSv2 only, and a cancellable async call, which these 70 lines give.
+/// </para>
 /// </summary>
 public sealed class InstanceMetadataClient : IDisposable
 {

@@ -9,7 +9,7 @@ public sealed class AwsCommand : IKitCommand
     public Command Create()
     {
         var options = new AwsCliOptions();
-        var aws = new Command("aws", "Train on AWS spot instances: launch, image, status, stop, terminate, ssh, prices.")
+        var aws = new Command("aws", "Train on AWS spot instances: launch, image, status, stop, terminate, ssh, prices, fetch-dataset.")
         {
             options.Region, options.Ec2Endpoint,
         };
@@ -20,6 +20,7 @@ public sealed class AwsCommand : IKitCommand
         aws.Subcommands.Add(AwsStop.Create(options, terminate: true));
         aws.Subcommands.Add(AwsSsh.Create(options));
         aws.Subcommands.Add(AwsPrices.Create(options));
+        aws.Subcommands.Add(AwsFetchDataset.Create());
         return aws;
     }
 }

@@ -136,9 +136,6 @@ public static class Ec2Replies
         </item>
         """;
 
-    public static string RequestSpotInstances(params string[] items) =>
-        $"<RequestSpotInstancesResponse {Ns}>{RequestId}<spotInstanceRequestSet>{string.Concat(items)}</spotInstanceRequestSet></RequestSpotInstancesResponse>";
-
     public static string DescribeSpotInstanceRequests(params string[] items) =>
         $"<DescribeSpotInstanceRequestsResponse {Ns}>{RequestId}<spotInstanceRequestSet>{string.Concat(items)}</spotInstanceRequestSet></DescribeSpotInstanceRequestsResponse>";
 

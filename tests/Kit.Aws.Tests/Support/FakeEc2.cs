@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using Kit.Aws.Ec2;
-using Kit.Aws.Signing;
 
 namespace Kit.Aws.Tests.Support;
 
 /// <summary>
-/// A loopback EC2 endpoint: checks every request (POST form body, Action, Version 2016-11-15, a well-formed
+/// A loopback EC2 endpoint for AWSSDK.EC2 (its ServiceURL points here): checks every request (POST form body, Action, Version 2016-11-15, a well-formed
 /// SigV4 Authorization header whose signature verifies independently, region and service in the scope)
 /// and answers with the reply registered for its action.
 /// </summary>
@@ -17,9 +16,15 @@ public sealed class FakeEc2 : IDisposable
     private readonly ConcurrentDictionary<string, Func<IReadOnlyDictionary<string, string>, Reply>> actions = new();
     private readonly LoopbackServer server;
 
-    public FakeEc2(string region = "us-west-2")
+    private readonly string accessKey;
+    private readonly string secretKey;
+
+    /// <param name="accessKey">The key pair requests must be signed with (a test sharing keys with s3rver passes S3RVER's).</param>
+    public FakeEc2(string region = "us-west-2", string accessKey = AccessKey, string secretKey = SecretKey)
     {
         Region = region;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
         server = new LoopbackServer(Handle);
     }
 
@@ -30,9 +35,9 @@ public sealed class FakeEc2 : IDisposable
     /// <summary>Each call's form parameters, in order.</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Calls { get; } = new();
 
-    public Ec2Client Client(RetryPolicy? retry = null) =>
-        new(AwsSession.WithKeys(Region, AccessKey, SecretKey), server.BaseUri,
-            retry ?? new RetryPolicy(4, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(40)));
+    /// <summary>An AWSSDK.EC2 client whose ServiceURL is this server.</summary>
+    public Ec2Client Client(int maxAttempts = 4) =>
+        new(AwsSession.WithKeys(Region, accessKey, secretKey), server.BaseUri, maxAttempts);
 
     public void On(string action, Func<IReadOnlyDictionary<string, string>, Reply> reply) => actions[action] = reply;
 
@@ -51,8 +56,8 @@ public sealed class FakeEc2 : IDisposable
         if (request.Method != "POST") throw new InvalidOperationException($"EC2 Query calls are POSTs, got {request.Method}");
         if (!(request.Headers.GetValueOrDefault("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal))
             throw new InvalidOperationException("the body must be application/x-www-form-urlencoded");
-        var auth = SigV4Verifier.Verify(request, SecretKey);
-        if (auth.AccessKey != AccessKey) throw new InvalidOperationException($"credential key {auth.AccessKey}");
+        var auth = SigV4Verifier.Verify(request, secretKey);
+        if (auth.AccessKey != accessKey) throw new InvalidOperationException($"credential key {auth.AccessKey}");
         if (auth.Region != Region) throw new InvalidOperationException($"credential scope region {auth.Region}, expected {Region}");
         if (auth.Service != "ec2") throw new InvalidOperationException($"credential scope service {auth.Service}, expected ec2");
 

@@ -1,23 +1,29 @@
 using System.Security.Cryptography;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Aws.Tests.Support;
 
-/// <summary>A checkpoint folder as a trainer would save it: model weights, optimizer state, a small JSON.</summary>
+/// <summary>
+/// A checkpoint folder saved by the trainer's own <see cref="CheckpointStore"/> (its step-NNNNNNNNN name, its
+/// manifest.json written last): model weights, training state, a small JSON, with made-up bytes.
+/// </summary>
 public static class SyntheticCheckpoint
 {
-    public static string Write(string root, long step, int weightBytes = 200_000)
+    /// <summary>Saves into RUN/checkpoints/step-NNNNNNNNN and returns that folder (nothing is pruned).</summary>
+    public static string Write(string runDir, long step, int weightBytes = 200_000)
     {
-        var dir = Path.Combine(root, $"step_{step}");
-        Directory.CreateDirectory(Path.Combine(dir, "optimizer"));
         var rng = new Random((int)step);
         var weights = new byte[weightBytes];
         rng.NextBytes(weights);
-        File.WriteAllBytes(Path.Combine(dir, "model.pth"), weights);
         var state = new byte[weightBytes / 2];
         rng.NextBytes(state);
-        File.WriteAllBytes(Path.Combine(dir, "optimizer", "adam.pth"), state);
-        File.WriteAllText(Path.Combine(dir, "trainer.json"), $"{{\"step\": {step}}}");
-        return dir;
+        var saved = new CheckpointStore(runDir, keepLast: 1000).Save(step, validationLoss: null, expectedBytes: weights.Length + state.Length, w =>
+        {
+            w.Write(CheckpointFiles.InferenceWeights, s => s.Write(weights));
+            w.Write(CheckpointFiles.TrainingState, s => s.Write(state));
+            w.Write("trainer.json", s => s.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"step\": {step}}}")));
+        });
+        return saved.Folder;
     }
 
     /// <summary>Relative path → SHA-256 of every file under a folder.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Kit.Aws.Ec2;
-using Kit.Aws.Signing;
+using Kit.Aws;
 
 namespace Kit.Cli.Commands.Aws;
 
@@ -28,7 +28,8 @@ public sealed class AwsCliOptions
     {
         try { return await body(); }
         catch (Exception e) when (e is Ec2Exception or AwsConfigurationException or InstanceNotFoundException
-                                      or InvalidOperationException or ArgumentException or HttpRequestException)
+                                      or InvalidOperationException or ArgumentException or HttpRequestException
+                                      or IOException or InvalidDataException or Amazon.Runtime.AmazonServiceException)
         {
             Console.Error.WriteLine($"kit aws {command}: {e.Message}");
             return 1;

@@ -2,7 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace Kit.Aws.Signing;
+namespace Kit.Aws;
 
 /// <summary>
 /// Where and as whom the kit talks to AWS: a region and credentials. <see cref="FromEnvironment"/> follows
@@ -57,7 +57,8 @@ public sealed class AwsSession
         ?? throw new AwsConfigurationException(
             "No AWS region: pass --region, or set AWS_REGION / AWS_DEFAULT_REGION, or a region in ~/.aws/config.");
 
-    public Task<ImmutableCredentials> GetCredentialsAsync() => credentials.GetCredentialsAsync();
+    /// <summary>What the SDK clients sign with (AWSSDK.Core refreshes temporary credentials itself).</summary>
+    public AWSCredentials Credentials => credentials;
 }
 
 /// <summary>The user's AWS setup is missing something (region, credentials); the message says what to do.</summary>
