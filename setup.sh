@@ -19,11 +19,12 @@ sudo=""
 
 # libtorch is the tensor engine; OpenBLAS makes its matmul ~20x faster than reference BLAS.
 # python3-torch(audio) is the same libtorch from Python: the reference the tests compare against.
+# espeak-ng speaks the sample dataset; sox and lame make the tests' FLAC/OGG and MP3 clips (Debian's sox writes no MP3).
 apt_packages=(
   build-essential cmake pkg-config
   libtorch-dev libopenblas0-pthread
   python3 python3-torch python3-torchaudio
-  espeak-ng sox
+  espeak-ng sox lame
   chromium
 )
 # Node from another source (NodeSource, the dev container's feature) brings its own npm, and Debian's
