@@ -49,6 +49,7 @@ public sealed record TrainerOptions
             AccumulationSteps = Math.Max(1, p.MegaBatchFactor),
             Seed = p.Seed,
             MaxSteps = p.TotalSteps > 0 ? p.TotalSteps : null,
+            KeepLastCheckpoints = config.KeepLastCheckpoints,
         };
     }
 
@@ -68,6 +69,7 @@ public sealed record TrainerOptions
         Positive(PrintFrequency, "PrintFreq");
         Positive(SaveFrequency, "SaveCheckpointFreq");
         Positive(AccumulationSteps, "the gradient accumulation (mega_batch_factor)");
+        Positive(KeepLastCheckpoints, "keep_last_checkpoints");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number (it is {LearningRate})");
     }
 }
