@@ -105,7 +105,7 @@ public static class RunConfigFile
         }
 
         var valList = doc.Scalar("dataset.val_list");
-        return new RunConfig
+        var config = new RunConfig
         {
             Version = version,
             Profile = Required("profile"),
@@ -125,6 +125,10 @@ public static class RunConfigFile
             KeepLastCheckpoints = ParseKeepLast(doc),
             Source = new RunConfigSource(Path.GetFullPath(path), Lines(doc)),
         };
+        // An edited TrainBS meets the rule `kit params` applies, against the clips the config counts (the trainer
+        // checks again against the clips it really reads).
+        RunConfigValidation.RequireBatchFits(config, config.TrainClips);
+        return config;
     }
 
     // Absent in run configs written before the setting existed: the default.
