@@ -19,12 +19,14 @@ namespace Kit.Export;
 ///       model.pth, *.safetensors, ...   inference weights: every file not named below
 ///       training_state.pt               optimizer, scheduler, RNG: only exported when asked
 ///       state.json                      the trainer's step/epoch/settings: travels with the training state
-///       manifest.json                   the trainer's own checksums of this folder: never exported (the
-///                                       bundle has its own manifest.json)
+///       manifest.json                   the trainer's own checksums of this folder, written at save time: the
+///                                       export checks the step against it and carries it inside the bundle's
+///                                       manifest.json (never as a file of its own)
 ///     best.json                         {"step": 1200, "val_loss": 0.123}: the best step by validation
 ///   samples/*.wav                       audio samples; names starting with "step-000001200" belong to that step
 ///   plots/*                             charts (svg/png/html)
 ///   .export-state.json                  the exporter's own resume state (never exported)
+///   .kit-lock                           held while a run trains (RunFolderLock; never exported)
 /// /// </code>
 /// </summary>
 public sealed class RunFolder
