@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Amazon.Runtime;
 using Kit.Export;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
