@@ -94,11 +94,11 @@ public sealed class TrainCommand : IKitCommand
             }
             if (precision is not null) config = config with { Precision = Precisions.Parse(precision) };
             if (keepLast is not null) config = config with { KeepLastCheckpoints = keepLast.Value };
+            RunConfig? recorded = null;
             if (config.SpectrogramModelCheckpoint is { } remote && S3Address.IsS3(remote))
             {
                 // The run's config keeps the address, so a resume on a new VM fetches the checkpoint again.
-                var configPath = Path.Combine(runDir, CheckpointFiles.ConfigFile);
-                if (!File.Exists(configPath)) RunConfigFile.Write(config, configPath);
+                recorded = config;
                 if (await FetchSpectrogramCheckpoint(remote, runDir, Log) is not { } local)
                 {
                     Console.Error.WriteLine($"kit train: spectrogram model checkpoint {remote}: no complete checkpoint of that name in its store");
@@ -110,6 +110,7 @@ public sealed class TrainCommand : IKitCommand
             {
                 MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps,
                 EarlyStoppingPatience = patience,
+                RecordedConfig = recorded,
             };
             // On a spot VM a restart continues the run in place rather than refusing a folder with checkpoints.
             var managedVm = spot.Store is not null || Environment.GetEnvironmentVariable("KIT_SPOT_WATCH") == "1";

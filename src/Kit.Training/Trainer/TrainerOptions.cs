@@ -33,6 +33,13 @@ public sealed record TrainerOptions
     public double RollbackLearningRateFactor { get; init; } = 0.5;
     public bool WriteTensorBoard { get; init; } = true;
 
+    /// <summary>
+    /// The config written to the run folder's config.yaml when it is not the one trained with: `kit train` keeps
+    /// an s3:// spectrogram checkpoint address there (a resume on a new VM fetches it again) while it trains from
+    /// the downloaded copy. Null: the config trained with.
+    /// </summary>
+    public RunConfig? RecordedConfig { get; init; }
+
     public static TrainerOptions FromConfig(RunConfig config)
     {
         var p = config.Parameters;

@@ -87,7 +87,7 @@ internal sealed class TrainingLoop
             if (resume) RestoreNewest(rollback: false);
             // Written once the start has got this far (data read, model built): a start that fails before leaves
             // no config.yaml behind, and a fresh run replaces one left by such a start (it has no checkpoint).
-            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_config, configPath);
+            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_o.RecordedConfig ?? _config, configPath);
             _log(resume
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
