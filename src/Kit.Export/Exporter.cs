@@ -19,7 +19,7 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
     public async Task<ExportResult> ExportAsync(RunFolder run, BundleOptions options,
         IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
-        var plan = await BundlePlanner.PlanAsync(run, options, state, progress, ct);
+        var plan = await BundlePlanner.PlanAsync(run, options, state, progress, ct, log);
         Log($"bundle of run '{plan.Run}', step {plan.Step}{(plan.ValLoss is { } v ? $" (val_loss {v:G5})" : "")}: " +
             $"{plan.Files.Count} files, {Size(plan.TotalBytes)}" + (plan.WithTrainingState ? ", with training state" : ""));
 

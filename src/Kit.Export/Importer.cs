@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Verification;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export;
 
@@ -23,7 +24,9 @@ public sealed class Importer(IExportDestination source, IExportLog? log = null)
         log?.Info($"bundle of run '{manifest.Run}', step {manifest.Step}: {manifest.Files.Count} files, {Exporter.Size(manifest.TotalBytes)}");
 
         var tally = new ProgressTally("downloading", manifest.TotalBytes, progress);
-        var problems = new List<VerifyProblem>();
+        var problems = CheckpointProblems(manifest).ToList();
+        if (manifest.Checkpoint is null)
+            log?.Info("this bundle carries no trainer's checkpoint manifest (an older kit exported it): its weights are checked against the bundle's manifest only");
         foreach (var entry in manifest.Files)
         {
             tally.File = entry.Path;
@@ -59,6 +62,29 @@ public sealed class Importer(IExportDestination source, IExportLog? log = null)
         var report = new VerifyReport(source.Description, manifest.Files.Count, manifest.TotalBytes, problems);
         log?.Info(report.ToString());
         return (manifest, report);
+    }
+
+    /// <summary>
+    /// The bundle's checkpoint files against the trainer's manifest of that step: the bundle's own manifest was
+    /// made from the files the export read, so only the trainer's (written at save time) shows that they were
+    /// what the trainer saved.
+    /// </summary>
+    private static IEnumerable<VerifyProblem> CheckpointProblems(BundleManifest manifest)
+    {
+        if (manifest.Checkpoint is not { } checkpoint) yield break;
+        var trainer = checkpoint.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        foreach (var entry in manifest.Files)
+        {
+            var slash = entry.Path.IndexOf('/');
+            if (slash < 0 || entry.Path[..slash] is not (BundlePlanner.WeightsFolder or BundlePlanner.TrainingStateFolder)) continue;
+            var name = entry.Path[(slash + 1)..];
+            if (!trainer.TryGetValue(name, out var saved))
+                yield return new VerifyProblem(entry.Path, $"not in the trainer's checkpoint manifest of step {checkpoint.Step}");
+            else if (saved.Bytes != entry.Size)
+                yield return new VerifyProblem(entry.Path, $"{entry.Size:N0} bytes, the trainer's checkpoint manifest of step {checkpoint.Step} says {saved.Bytes:N0} (the export read a damaged file)");
+            else if (!string.Equals(saved.Sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+                yield return new VerifyProblem(entry.Path, $"SHA-256 {entry.Sha256}, the trainer's checkpoint manifest of step {checkpoint.Step} says {saved.Sha256} (the export read a damaged file)");
+        }
     }
 
     /// <summary>A write-through stream that hashes what passes.</summary>

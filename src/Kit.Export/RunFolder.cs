@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 using Kit.Export.Bundles;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export;
 
@@ -20,15 +19,17 @@ namespace Kit.Export;
 ///       model.pth, *.safetensors, ...   inference weights: every file not named below
 ///       training_state.pt               optimizer, scheduler, RNG: only exported when asked
 ///       state.json                      the trainer's step/epoch/settings: travels with the training state
-///       manifest.json                   the trainer's own checksums of this folder: never exported (the
-///                                       bundle has its own manifest.json)
+///       manifest.json                   the trainer's own checksums of this folder, written at save time: the
+///                                       export checks the step against it and carries it inside the bundle's
+///                                       manifest.json (never as a file of its own)
 ///     best.json                         {"step": 1200, "val_loss": 0.123}: the best step by validation
 ///   samples/*.wav                       audio samples; names starting with "step-000001200" belong to that step
 ///   plots/*                             charts (svg/png/html)
 ///   .export-state.json                  the exporter's own resume state (never exported)
+///   .kit-lock                           held while a run trains (RunFolderLock; never exported)
 /// /// </code>
 /// </summary>
-public sealed partial class RunFolder
+public sealed class RunFolder
 {
     public const string ConfigFile = "config.yaml";
     public const string SettingsFile = "settings.json";
@@ -37,7 +38,7 @@ public sealed partial class RunFolder
     public const string BestPointerFile = "best.json";
     public const string TrainingStateFile = "training_state.pt";
     public const string TrainerStateFile = "state.json";
-    public const string TrainerManifestFile = "manifest.json";
+    public const string TrainerManifestFile = CheckpointManifest.FileName;
     public const string TensorBoardFolder = "tensorboard";
     public const string SamplesFolder = "samples";
     public const string PlotsFolder = "plots";
@@ -59,8 +60,8 @@ public sealed partial class RunFolder
 
     public string Path(string relative) => System.IO.Path.Combine(Root, relative);
 
-    /// <summary>The folder name for a step: step-000001200.</summary>
-    public static string StepFolderName(long step) => "step-" + step.ToString("D9", CultureInfo.InvariantCulture);
+    /// <summary>The folder name for a step: step-000001200 (the trainer's one definition).</summary>
+    public static string StepFolderName(long step) => CheckpointFiles.StepFolderName(step);
 
     public string StepFolder(long step) => System.IO.Path.Combine(Root, CheckpointsFolder, StepFolderName(step));
 
@@ -70,9 +71,8 @@ public sealed partial class RunFolder
         var dir = Path(CheckpointsFolder);
         if (!Directory.Exists(dir)) return [];
         return Directory.EnumerateDirectories(dir)
-            .Select(d => StepPattern().Match(System.IO.Path.GetFileName(d)))
-            .Where(m => m.Success)
-            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Select(d => CheckpointFiles.TryParseStep(System.IO.Path.GetFileName(d), out var s) ? s : -1)
+            .Where(s => s >= 0)
             .Order()
             .ToList();
     }
@@ -94,27 +94,34 @@ public sealed partial class RunFolder
     }
 
     /// <summary>
-    /// The step to export: the one asked for, else the best by validation, else the last saved step.
+    /// The step to export before any checksum is checked: the one asked for, else the best by validation, else
+    /// the last saved step. <see cref="CandidateSteps"/> gives the order to fall back in.
     /// </summary>
-    public (long Step, double? ValLoss) ChooseStep(long? requested)
+    public (long Step, double? ValLoss) ChooseStep(long? requested) => CandidateSteps(requested)[0];
+
+    /// <summary>
+    /// The steps to try, in order: only the one asked for; else the best by validation, then every saved step
+    /// newest first (the exporter takes the first whose files match the trainer's manifest).
+    /// </summary>
+    public IReadOnlyList<(long Step, double? ValLoss)> CandidateSteps(long? requested)
     {
         var steps = Steps();
         if (steps.Count == 0)
             throw new InvalidOperationException($"{Path(CheckpointsFolder)}: no checkpoint folders (step-NNNNNNNNN) to export");
+        var best = Best();
+        double? LossOf(long step) => best?.Step == step ? best.ValLoss : null;
         if (requested is { } r)
         {
             if (!steps.Contains(r))
                 throw new ArgumentException($"step {r} has no checkpoint in {Path(CheckpointsFolder)}; saved steps: {string.Join(", ", steps)}");
-            var b = Best();
-            return (r, b?.Step == r ? b.ValLoss : null);
+            return [(r, LossOf(r))];
         }
-        if (Best() is { } best)
-        {
-            if (!steps.Contains(best.Step))
-                throw new InvalidDataException($"{System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile)}: points at step {best.Step}, which has no folder {StepFolderName(best.Step)}");
-            return (best.Step, best.ValLoss);
-        }
-        return (steps[^1], null);
+        if (best is not null && !steps.Contains(best.Step))
+            throw new InvalidDataException($"{System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile)}: points at step {best.Step}, which has no folder {StepFolderName(best.Step)}");
+        var order = new List<(long, double?)>();
+        if (best is not null) order.Add((best.Step, best.ValLoss));
+        order.AddRange(steps.AsEnumerable().Reverse().Where(s => s != best?.Step).Select(s => (s, (double?)null)));
+        return order;
     }
 
     /// <summary>What a file of a step folder is, by its name.</summary>
@@ -125,8 +132,6 @@ public sealed partial class RunFolder
         _ => CheckpointFileKind.InferenceWeights,
     };
 
-    [GeneratedRegex(@"^step-(\d{9})$")]
-    private static partial Regex StepPattern();
 }
 
 /// <summary>The three kinds of file in a checkpoint folder.</summary>

@@ -24,6 +24,7 @@ public sealed class CheckCommand : IKitCommand
             DatasetCheckReport report;
             try
             {
+                DatasetInput.RequireReadable(path);
                 report = await ClipProgress.Run("reading clips", progress => Task.Run(() => DatasetCheck.Run(path, new DatasetCheckOptions
                 {
                     SampleRate = pr.GetValue(sampleRate),

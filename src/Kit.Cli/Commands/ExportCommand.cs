@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Amazon.Runtime;
 using Kit.Export;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
@@ -30,7 +29,7 @@ public sealed class ExportCommand : IKitCommand
         connection.AddTo(command);
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            try
+            // Failures reach Program's FailureReport: one line, exit 1 (or 2 for an input that cannot be read).
             {
                 var runFolder = new RunFolder(pr.GetValue(run)!.FullName);
                 var state = ExportState.Load(runFolder.Path(RunFolder.ExportStateFile));
@@ -44,11 +43,6 @@ public sealed class ExportCommand : IKitCommand
                                       $"{result.Uploaded} uploaded ({Exporter.Size(result.BytesUploaded)}), {result.Skipped} already there");
                 Console.Out.WriteLine(result.Verification.ToString());
                 return result.Verification.Ok ? 0 : 2;
-            }
-            catch (Exception e) when (TransferConsole.IsExpected(e))
-            {
-                Console.Error.WriteLine($"kit export: {e.Message}");
-                return 1;
             }
         });
         return command;
@@ -108,10 +102,6 @@ internal sealed class ConnectionOptions
 internal static class TransferConsole
 {
     public static readonly IExportLog Log = new ActionLog(line => Console.Error.WriteLine(line));
-
-    public static bool IsExpected(Exception e) => e is IOException or InvalidOperationException or ArgumentException or
-        InvalidDataException or UnauthorizedAccessException or AmazonServiceException or AmazonClientException or
-        Google.GoogleApiException or FormatException or TimeoutException or HttpRequestException;
 
     public static async Task<T> Run<T>(Func<IProgress<TransferProgress>, Task<T>> work)
     {

@@ -59,7 +59,7 @@ public sealed class FinetuneCommand : IKitCommand
             return 2;
         }
         foreach (var w in options.Warnings()) Console.Error.WriteLine($"kit finetune: warning: {w}");
-        try
+        // Failures reach Program's FailureReport (one line, a documented exit code).
         {
             Console.WriteLine($"Checking {dataset} ...");
             var report = DatasetCheck.Run(dataset, new DatasetCheckOptions { Cancellation = ct });
@@ -78,12 +78,12 @@ public sealed class FinetuneCommand : IKitCommand
                 cancel: ct, stopSources: [new ConsoleSignalStopSource { Notice = Console.WriteLine }]);
             Console.WriteLine(result.ToString());
             Console.WriteLine($"The GPT's weights for tortoise-tts-fast (--ar-checkpoint) are each checkpoint's model.pth under {runDir}/checkpoints.");
+            if (result.UnsavedSteps > 0)
+            {
+                Console.Error.WriteLine($"kit finetune: {result.UnsavedSteps} trained steps are in no checkpoint ({result.SaveError})");
+                return Failures.ExitCodes.WorkNotSaved;
+            }
             return 0;
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or InvalidDataException or ParameterException or DatasetLoadException)
-        {
-            Console.Error.WriteLine($"kit finetune: {e.Message}");
-            return 1;
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class ImportCommand : IKitCommand
         connection.AddTo(command);
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            try
+            // Failures reach Program's FailureReport: one line, exit 1 (or 2 for an input that cannot be read).
             {
                 await using var from = await DestinationFactory.OpenAsync(pr.GetValue(source)!, ExportState.InMemory(), connection.Settings(pr), ct);
                 var target = pr.GetValue(to)!.FullName;
@@ -28,11 +28,6 @@ public sealed class ImportCommand : IKitCommand
                 Console.Out.WriteLine($"imported run '{manifest.Run}' step {manifest.Step} into {target}");
                 Console.Out.WriteLine(report.ToString());
                 return report.Ok ? 0 : 2;
-            }
-            catch (Exception e) when (TransferConsole.IsExpected(e))
-            {
-                Console.Error.WriteLine($"kit import: {e.Message}");
-                return 1;
             }
         });
         return command;

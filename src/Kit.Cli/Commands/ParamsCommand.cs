@@ -49,6 +49,7 @@ public sealed class ParamsCommand : IKitCommand
             DatasetCheckReport report;
             try
             {
+                if (path is not null) DatasetInput.RequireReadable(path);
                 report = json is not null
                     ? DatasetCheckReport.Load(json.FullName)
                     : await ClipProgress.Run("checking clips", progress => Task.Run(() =>

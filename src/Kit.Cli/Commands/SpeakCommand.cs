@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kit.Data.Audio;
 using Kit.Models.Synthesis;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Cli.Commands;
 
@@ -32,7 +33,9 @@ public sealed class SpeakCommand : IKitCommand
             var target = pr.GetValue(output)?.FullName ?? Path.GetFullPath("speech.wav");
             try
             {
-                using var synthesizer = Synthesizer.Load(pr.GetValue(spectrogram)!, pr.GetValue(signal));
+                var spectrogramPath = NewestIntact(pr.GetValue(spectrogram)!, "spectrogram model");
+                var signalPath = pr.GetValue(signal) is { } s ? NewestIntact(s, "signal model") : null;
+                using var synthesizer = Synthesizer.Load(spectrogramPath, signalPath);
                 Console.WriteLine($"vocoder: {synthesizer.Vocoder}");
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
@@ -56,5 +59,23 @@ public sealed class SpeakCommand : IKitCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// A run folder stands for its newest intact checkpoint: which step that is gets said, and every newer step
+    /// passed over (damaged) is named with why, so an older voice is never used in silence.
+    /// </summary>
+    private static string NewestIntact(string path, string what)
+    {
+        if (!Directory.Exists(path) || File.Exists(Path.Combine(path, CheckpointFiles.InferenceWeights))
+            || !Directory.Exists(Path.Combine(path, CheckpointFiles.CheckpointsFolder))) return path;
+        var store = new CheckpointStore(path);
+        var skipped = new List<string>();
+        var newest = store.FindNewestReadable(skipped.Add);
+        foreach (var line in skipped) Console.Error.WriteLine($"kit speak: {line}");
+        if (newest is null) return path; // the loader's message names the folder
+        Console.WriteLine($"{what}: checkpoint step {newest.Step} of {Path.GetFullPath(path)}" +
+                          (skipped.Count > 0 ? $" (the newest intact; {skipped.Count} newer {(skipped.Count == 1 ? "step is" : "steps are")} damaged, see above)" : ""));
+        return newest.Folder;
     }
 }

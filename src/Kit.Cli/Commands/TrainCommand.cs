@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kit.Aws.Checkpoints;
+using Kit.Cli.Failures;
 using Kit.Aws.Spot;
 using Kit.Export.S3;
 using Kit.Training.Checkpoints;
@@ -30,23 +31,24 @@ public sealed class TrainCommand : IKitCommand
         var spectrogram = new Option<string?>("--spectrogram-model-checkpoint")
             { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder, run folder, or an s3:// checkpoint address)" };
         var precision = PrecisionOption.Create();
+        var keepLast = new Option<int?>("--keep-last") { Description = "Checkpoints kept besides the best one (default: the config's keep_last_checkpoints, 3)" };
         var command = new Command("train", "Train a voice model; stop any time with Ctrl+C or a STOP file in the run folder (a checkpoint is saved).")
         {
-            config, resume, output, steps, patience, spectrogram, precision,
+            config, resume, output, steps, patience, spectrogram, precision, keepLast,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Train(
             pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience), pr.GetValue(spectrogram),
-            pr.GetValue(precision)));
+            pr.GetValue(precision), pr.GetValue(keepLast)));
         return command;
     }
 
     private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience,
-        string? spectrogramCheckpoint, string? precision)
+        string? spectrogramCheckpoint, string? precision, int? keepLast)
     {
         if ((configFile is null) == (resume is null))
         {
             Console.Error.WriteLine("kit train: give a run config (kit train config.yaml) or a run folder to resume (kit train --resume RUN_DIR)");
-            return 2;
+            return ExitCodes.BadInput;
         }
         var plain = Console.IsOutputRedirected;
         void Log(string line)
@@ -54,7 +56,6 @@ public sealed class TrainCommand : IKitCommand
             if (plain) Console.WriteLine(line);
             else AnsiConsole.MarkupLine(line.StartsWith("step ", StringComparison.Ordinal) ? Markup.Escape(line) : $"[bold]{Markup.Escape(line)}[/]");
         }
-        try
         {
             await using var spot = SpotTrainingGuard.FromEnvironment();
             async Task FetchFromStore(string runDir)
@@ -74,7 +75,7 @@ public sealed class TrainCommand : IKitCommand
             }
             else
             {
-                if (!configFile!.Exists) { Console.Error.WriteLine($"kit train: {configFile.FullName}: no such file"); return 2; }
+                if (!configFile!.Exists) { Console.Error.WriteLine($"kit train: {configFile.FullName}: no such file"); return ExitCodes.BadInput; }
                 config = RunConfigFile.Read(configFile.FullName);
                 runDir = output?.FullName ?? config.OutputFolder;
                 if (spectrogramCheckpoint is not null)
@@ -82,7 +83,7 @@ public sealed class TrainCommand : IKitCommand
                     if (!S3Address.IsS3(spectrogramCheckpoint) && !File.Exists(spectrogramCheckpoint) && !Directory.Exists(spectrogramCheckpoint))
                     {
                         Console.Error.WriteLine($"kit train: --spectrogram-model-checkpoint {Path.GetFullPath(spectrogramCheckpoint)}: no such checkpoint file or folder");
-                        return 2;
+                        return ExitCodes.BadInput;
                     }
                     config = config with
                     {
@@ -92,15 +93,16 @@ public sealed class TrainCommand : IKitCommand
                 await FetchFromStore(runDir);
             }
             if (precision is not null) config = config with { Precision = Precisions.Parse(precision) };
+            if (keepLast is not null) config = config with { KeepLastCheckpoints = keepLast.Value };
+            RunConfig? recorded = null;
             if (config.SpectrogramModelCheckpoint is { } remote && S3Address.IsS3(remote))
             {
                 // The run's config keeps the address, so a resume on a new VM fetches the checkpoint again.
-                var configPath = Path.Combine(runDir, CheckpointFiles.ConfigFile);
-                if (!File.Exists(configPath)) RunConfigFile.Write(config, configPath);
+                recorded = config;
                 if (await FetchSpectrogramCheckpoint(remote, runDir, Log) is not { } local)
                 {
                     Console.Error.WriteLine($"kit train: spectrogram model checkpoint {remote}: no complete checkpoint of that name in its store");
-                    return 2;
+                    return ExitCodes.BadInput;
                 }
                 config = config with { SpectrogramModelCheckpoint = local };
             }
@@ -108,6 +110,7 @@ public sealed class TrainCommand : IKitCommand
             {
                 MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps,
                 EarlyStoppingPatience = patience,
+                RecordedConfig = recorded,
             };
             // On a spot VM a restart continues the run in place rather than refusing a folder with checkpoints.
             var managedVm = spot.Store is not null || Environment.GetEnvironmentVariable("KIT_SPOT_WATCH") == "1";
@@ -122,12 +125,14 @@ public sealed class TrainCommand : IKitCommand
             if (spot.Store is not null && !await spot.FinishAsync(TimeSpan.FromSeconds(100)))
                 Log("Some checkpoint uploads did not finish in time; the newest complete one in the store is used on the next start.");
             if (result.LastCheckpointStep is not null) Log($"Continue later with: kit train --resume {runDir}");
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or ConfigFormatException)
-        {
-            Console.Error.WriteLine($"kit train: {e.Message}");
-            return 1;
+            if (result.UnsavedSteps > 0)
+            {
+                // Never a success: the person must hear that work was lost, and scripts must see it.
+                Console.Error.WriteLine($"kit train: {result.UnsavedSteps} trained steps are in no checkpoint ({result.SaveError}); " +
+                                        (result.LastCheckpointStep is { } kept ? $"kept: checkpoint step {kept}" : "no checkpoint was kept"));
+                return ExitCodes.WorkNotSaved;
+            }
+            return ExitCodes.Ok;
         }
     }
 

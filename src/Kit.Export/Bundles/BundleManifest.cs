@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Bundles;
 
@@ -17,6 +18,13 @@ public sealed record BundleManifest(
     IReadOnlyList<ManifestEntry> Files)
 {
     public const string FileName = "manifest.json";
+
+    /// <summary>
+    /// The trainer's manifest of the exported step (written when the step was saved): the export checked every
+    /// checkpoint file against it, and an import checks the weights against it again. Null in bundles from
+    /// kits that did not carry it.
+    /// </summary>
+    public CheckpointManifest? Checkpoint { get; init; }
 
     public static string CurrentKitVersion =>
         typeof(BundleManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

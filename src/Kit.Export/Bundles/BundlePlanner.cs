@@ -1,4 +1,5 @@
 using Kit.Display.Html;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Bundles;
 
@@ -29,6 +30,12 @@ public static class BundlePlanner
 
     public sealed record Plan(string Run, long Step, double? ValLoss, bool WithTrainingState, IReadOnlyList<BundleFile> Files)
     {
+        /// <summary>The trainer's manifest of the exported step, which every checkpoint file matched; it travels in the bundle's manifest.</summary>
+        public CheckpointManifest? Checkpoint { get; init; }
+
+        /// <summary>Steps passed over because their files did not match the trainer's manifest, each with why.</summary>
+        public IReadOnlyList<string> Skipped { get; init; } = [];
+
         public long TotalBytes => Files.Sum(f => f.Size);
 
         /// <summary>The bundle's files for people: path, size and where each comes from, with a total.</summary>
@@ -41,23 +48,28 @@ public static class BundlePlanner
 
         public BundleManifest Manifest(DateTimeOffset created) => new(
             BundleManifest.CurrentKitVersion, Run, Step, ValLoss, created, WithTrainingState,
-            Files.Select(f => new ManifestEntry(f.RelativePath, f.Size, f.Hashes.Sha256, f.Hashes.Md5)).ToList());
+            Files.Select(f => new ManifestEntry(f.RelativePath, f.Size, f.Hashes.Sha256, f.Hashes.Md5)).ToList())
+        {
+            Checkpoint = Checkpoint,
+        };
     }
 
     public static async Task<Plan> PlanAsync(RunFolder run, BundleOptions options, ExportState state,
-        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default, IExportLog? log = null)
     {
-        var (step, valLoss) = run.ChooseStep(options.Step);
+        var (step, valLoss, checkpoint, skipped) = await ChooseIntactStepAsync(run, options.Step, state, log, ct);
         var picked = new List<(string Relative, string Source)>();
 
         picked.Add((RunFolder.ConfigFile, run.Path(RunFolder.ConfigFile)));
         foreach (var optional in new[] { RunFolder.SettingsFile, RunFolder.MetricsFile })
             if (File.Exists(run.Path(optional))) picked.Add((optional, run.Path(optional)));
 
+        // Exactly the files the trainer's manifest lists (and checked against it): a file someone added to the
+        // step folder later is no part of the checkpoint.
         var stepDir = run.StepFolder(step);
-        foreach (var file in SortedFiles(stepDir))
+        foreach (var name in checkpoint.Files.Select(f => f.Name).Order(StringComparer.Ordinal))
         {
-            var name = Path.GetFileName(file);
+            var file = Path.Combine(stepDir, name);
             switch (RunFolder.KindOf(name))
             {
                 case CheckpointFileKind.InferenceWeights:
@@ -87,7 +99,53 @@ public static class BundlePlanner
             hashing.File = relative;
             files.Add(new BundleFile(relative, source, await state.HashAsync(source, hashing, ct)));
         }
-        return new Plan(run.Name, step, valLoss, options.WithTrainingState, files);
+        return new Plan(run.Name, step, valLoss, options.WithTrainingState, files) { Checkpoint = checkpoint, Skipped = skipped };
+    }
+
+    /// <summary>
+    /// The first candidate step (the one asked for; else the best, then newest first) whose files match the
+    /// trainer's manifest, written when the step was saved. A bundle's own manifest is made from the files it
+    /// ships, so it must never be the only check: a file damaged after the save would be shipped as verified.
+    /// The hashes go into the export state's cache, so the bundle reuses them.
+    /// </summary>
+    private static async Task<(long Step, double? ValLoss, CheckpointManifest Checkpoint, IReadOnlyList<string> Skipped)> ChooseIntactStepAsync(
+        RunFolder run, long? requested, ExportState state, IExportLog? log, CancellationToken ct)
+    {
+        var candidates = run.CandidateSteps(requested);
+        var skipped = new List<string>();
+        foreach (var (step, valLoss) in candidates)
+        {
+            var folder = run.StepFolder(step);
+            var problem = await ProblemAsync(folder, state, ct);
+            if (problem.Manifest is { } manifest)
+            {
+                if (skipped.Count > 0)
+                    log?.Info($"exporting step {step}, the newest intact checkpoint" + (valLoss is null && candidates[0].ValLoss is not null ? $" (the best, step {candidates[0].Step}, is damaged)" : ""));
+                return (step, valLoss, manifest, skipped);
+            }
+            var line = $"step {step}: {problem.Why}";
+            skipped.Add(line);
+            if (requested is not null)
+                throw new InvalidDataException($"checkpoint step {step} does not match the trainer's manifest, so it is not exported: {problem.Why}. " +
+                                               "Leave out --step to export the newest intact checkpoint.");
+            log?.Info($"skipping checkpoint {line}");
+        }
+        throw new InvalidDataException($"{run.Path(RunFolder.CheckpointsFolder)}: no checkpoint matches the trainer's manifest, so there is nothing intact to export ({string.Join("; ", skipped)})");
+    }
+
+    private static async Task<(CheckpointManifest? Manifest, string? Why)> ProblemAsync(string folder, ExportState state, CancellationToken ct)
+    {
+        var manifest = CheckpointManifest.Read(folder, out var problem);
+        if (manifest is null) return (null, problem);
+        foreach (var entry in manifest.Files)
+        {
+            var file = Path.Combine(folder, entry.Name);
+            if (!File.Exists(file)) return (null, $"{file} is missing");
+            if (new FileInfo(file).Length != entry.Bytes) return (null, CheckpointManifest.Mismatch(file, entry, new FileInfo(file).Length, ""));
+            var hashes = await state.HashAsync(file, null, ct);
+            if (CheckpointManifest.Mismatch(file, entry, hashes.Size, hashes.Sha256) is { } why) return (null, why);
+        }
+        return (manifest, null);
     }
 
     /// <summary>Samples of the exported step when the trainer named them so, else the latest ones by name.</summary>

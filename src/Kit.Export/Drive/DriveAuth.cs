@@ -38,7 +38,15 @@ public static class DriveAuth
         if (options.ServiceAccountFile is { } saFile)
         {
             RequireFile(saFile, "service account key");
-            return CredentialFactory.FromFile<ServiceAccountCredential>(saFile).ToGoogleCredential().CreateScoped(Scope);
+            try { return CredentialFactory.FromFile<ServiceAccountCredential>(saFile).ToGoogleCredential().CreateScoped(Scope); }
+            // The Google library throws whatever its JSON or ASN.1 reader meets (NotSupportedException "Tag '8'",
+            // JsonReaderException, FormatException, ...); any of them means this file is not a usable key. The
+            // reason is left out on purpose: it can quote parts of the key.
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"{saFile}: not a usable Google service account key (its JSON or private_key is malformed); " +
+                                               "download the key again from the Cloud console (IAM > Service accounts > Keys)", e);
+            }
         }
         if (options.ClientSecretsFile is not { } secretsFile)
             throw new InvalidOperationException(
@@ -46,8 +54,17 @@ public static class DriveAuth
                 "or --drive-service-account FILE (a service account key); see the README's export section.");
         RequireFile(secretsFile, "OAuth client");
         ClientSecrets secrets;
-        await using (var stream = File.OpenRead(secretsFile))
-            secrets = (await GoogleClientSecrets.FromStreamAsync(stream, ct)).Secrets;
+        try
+        {
+            await using var stream = File.OpenRead(secretsFile);
+            secrets = (await GoogleClientSecrets.FromStreamAsync(stream, ct)).Secrets
+                      ?? throw new InvalidDataException("no client in it");
+        }
+        // As for the service account key: the library's parse errors vary; each means the file is not an OAuth client.
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException and not IOException)
+        {
+            throw new InvalidDataException($"{secretsFile}: not a Google OAuth client JSON (expected the file the Cloud console downloads for a Desktop app client)", e);
+        }
         var store = new FileDataStore(options.TokenStore, fullPath: true);
         if (!options.Headless)
         {

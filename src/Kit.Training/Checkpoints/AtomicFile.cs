@@ -32,6 +32,7 @@ public static class AtomicFile
                 write(fs);
                 fs.Flush(flushToDisk: true);
             }
+            DiskLimit.EnsureWithin(temp);
             File.Move(temp, full, overwrite: true);
             SyncDirectory(dir);
         }

@@ -21,6 +21,7 @@ public sealed record CheckpointManifest(
 
     public long TotalBytes => Files.Sum(f => f.Bytes);
 
+    /// <summary>A file's size and SHA-256: the one hash the trainer, resume, export and the S3 sync compare.</summary>
     public static ManifestEntry Describe(string folder, string name)
     {
         var path = Path.Combine(folder, name);
@@ -28,8 +29,11 @@ public sealed record CheckpointManifest(
         return new ManifestEntry(name, fs.Length, Convert.ToHexStringLower(SHA256.HashData(fs)));
     }
 
-    /// <summary>Reads and checks a checkpoint folder; returns null with the reason when it cannot be trusted.</summary>
-    public static CheckpointManifest? Verify(string folder, out string? problem)
+    /// <summary>
+    /// Reads a checkpoint folder's manifest without hashing the files (export hashes them itself, once);
+    /// null with the reason when there is none or it cannot be read.
+    /// </summary>
+    public static CheckpointManifest? Read(string folder, out string? problem)
     {
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) { problem = "no manifest (the save did not finish)"; return null; }
@@ -40,11 +44,30 @@ public sealed record CheckpointManifest(
         if (manifest.Format > CurrentFormat) { problem = $"{path}: written by a newer kit (format {manifest.Format})"; return null; }
         foreach (var entry in manifest.Files)
         {
+            if (entry.Name is null || entry.Sha256 is null || entry.Name.Contains('/') || entry.Name.Contains('\\') || entry.Name is "." or "..")
+            { problem = $"{path}: not a checkpoint manifest (a file entry without a plain name or checksum)"; return null; }
+        }
+        problem = null;
+        return manifest;
+    }
+
+    /// <summary>Why a file's measured size and SHA-256 do not match its entry; null when they do.</summary>
+    public static string? Mismatch(string file, ManifestEntry entry, long bytes, string sha256) =>
+        bytes != entry.Bytes ? $"{file} has {bytes} bytes, the manifest says {entry.Bytes}"
+        : !string.Equals(sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase) ? $"{file} does not match its checksum (damaged)"
+        : null;
+
+    /// <summary>Reads and checks a checkpoint folder; returns null with the reason when it cannot be trusted.</summary>
+    public static CheckpointManifest? Verify(string folder, out string? problem)
+    {
+        var manifest = Read(folder, out problem);
+        if (manifest is null) return null;
+        foreach (var entry in manifest.Files)
+        {
             var file = Path.Combine(folder, entry.Name);
             if (!File.Exists(file)) { problem = $"{file} is missing"; return null; }
             var actual = Describe(folder, entry.Name);
-            if (actual.Bytes != entry.Bytes) { problem = $"{file} has {actual.Bytes} bytes, the manifest says {entry.Bytes}"; return null; }
-            if (actual.Sha256 != entry.Sha256) { problem = $"{file} does not match its checksum (damaged)"; return null; }
+            if (Mismatch(file, entry, actual.Bytes, actual.Sha256) is { } why) { problem = why; return null; }
         }
         problem = null;
         return manifest;

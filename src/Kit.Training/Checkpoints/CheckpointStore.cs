@@ -71,7 +71,7 @@ public sealed class CheckpointStore
             AtomicFile.SyncDirectory(partial);
 
             var final = PathOf(step);
-            if (Directory.Exists(final)) MoveAside(final); // a re-save of the same step (after a rollback) replaces it
+            if (Directory.Exists(final)) ReplaceOrKeepDamaged(final);
             AtomicFile.MoveDirectory(partial, final);
 
             var best = Best;
@@ -93,7 +93,13 @@ public sealed class CheckpointStore
     /// The newest checkpoint whose manifest and checksums hold, or null when none does. Damaged ones are
     /// reported through <paramref name="skipped"/> (and left on disk for a person to look at).
     /// </summary>
-    public LoadedCheckpoint? FindNewestReadable(Action<string>? skipped = null)
+    public LoadedCheckpoint? FindNewestReadable(Action<string>? skipped = null) => ReadableNewestFirst(skipped).FirstOrDefault();
+
+    /// <summary>
+    /// Every checkpoint whose manifest and checksums hold, newest first, checked one at a time as the caller
+    /// asks for the next: resume takes the first that also loads, and falls back past one that does not.
+    /// </summary>
+    public IEnumerable<LoadedCheckpoint> ReadableNewestFirst(Action<string>? skipped = null)
     {
         foreach (var step in Steps().Reverse())
         {
@@ -106,10 +112,9 @@ public sealed class CheckpointStore
                 catch (Exception e) when (e is JsonException or IOException) { problem = $"{folder}/{TrainingProgress.FileName}: {e.Message}"; }
                 if (progress is null && problem is null) problem = $"{folder}/{TrainingProgress.FileName} is missing or empty";
             }
-            if (manifest is not null && progress is not null) return new LoadedCheckpoint(step, folder, manifest, progress);
+            if (manifest is not null && progress is not null) { yield return new LoadedCheckpoint(step, folder, manifest, progress); continue; }
             skipped?.Invoke($"Skipping checkpoint {folder}: {problem}");
         }
-        return null;
     }
 
     /// <summary>Keeps the newest <see cref="KeepLast"/> and the best; removes the rest (renamed away first, so a kill mid-delete leaves no half folder under a real name).</summary>
@@ -121,6 +126,22 @@ public sealed class CheckpointStore
         foreach (var step in steps.Where(s => !keep.Contains(s))) MoveAside(PathOf(step));
         RemoveLeftovers();
     }
+
+    /// <summary>
+    /// A step saved again (after a rollback or a resume past damaged checkpoints): an intact folder of that
+    /// step is replaced, a damaged one is left for a person under another name (step-N.damaged-TIME), which no
+    /// resume, export or pruning takes for a checkpoint.
+    /// </summary>
+    private void ReplaceOrKeepDamaged(string folder)
+    {
+        if (CheckpointManifest.Verify(folder, out var problem) is not null) { MoveAside(folder); return; }
+        var kept = $"{folder}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmss}";
+        Directory.Move(folder, kept);
+        Damaged?.Invoke($"Kept the damaged checkpoint {Path.GetFileName(folder)} for a person as {kept} ({problem}); saving this step afresh");
+    }
+
+    /// <summary>Hears when a damaged checkpoint folder is set aside rather than overwritten.</summary>
+    public Action<string>? Damaged { get; set; }
 
     private void MoveAside(string folder)
     {

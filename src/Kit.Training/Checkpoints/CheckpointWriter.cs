@@ -30,6 +30,7 @@ public sealed class CheckpointWriter
             write(fs);
             fs.Flush(flushToDisk: true);
         }
+        DiskLimit.EnsureWithin(path);
     }
 
     /// <summary>For writers that want a path (the tensor engine's save): the file is synced after it returns.</summary>
@@ -38,8 +39,9 @@ public sealed class CheckpointWriter
         var path = Claim(name);
         write(path);
         if (!File.Exists(path)) throw new IOException($"the checkpoint writer for {name} did not create {path}");
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        fs.Flush(flushToDisk: true);
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+            fs.Flush(flushToDisk: true);
+        DiskLimit.EnsureWithin(path);
     }
 
     public void WriteJson<T>(string name, T value) =>

@@ -51,6 +51,14 @@ public sealed record RunConfig
     /// <summary>The forward's precision; auto is fp32 unless Fp16 asks for half precision on a GPU (see <see cref="Precisions.Resolve"/>).</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
+    /// <summary>Checkpoints kept besides the best one (run.yml's keep_last_checkpoints, `kit train --keep-last`).</summary>
+    public int KeepLastCheckpoints { get; init; } = DefaultKeepLastCheckpoints;
+
+    public const int DefaultKeepLastCheckpoints = 3;
+
+    /// <summary>The file (and key lines) this config was read from, for errors found later; null when made in code.</summary>
+    public RunConfigSource? Source { get; init; }
+
     public static RunConfig From(ParameterSet set, string outputFolder, string? modelRecipe = null) => new()
     {
         Profile = set.Profile,
@@ -72,7 +80,8 @@ public sealed record RunConfig
         && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)
-        && Overridden.SequenceEqual(other.Overridden) && Precision == other.Precision;
+        && Overridden.SequenceEqual(other.Overridden) && Precision == other.Precision
+        && KeepLastCheckpoints == other.KeepLastCheckpoints;
 
     public override int GetHashCode() => HashCode.Combine(Profile, TrainList, OutputFolder, Parameters);
 }

@@ -44,6 +44,7 @@ public static class RunConfigFile
              })
              .Str("output", Rel(config.OutputFolder))
              .Str("precision", Precisions.Name(config.Precision), "auto | fp32 | bf16 | fp16; auto: fp32, or half precision on a GPU when Fp16 is true")
+             .Int("keep_last_checkpoints", config.KeepLastCheckpoints, "checkpoints kept besides the best one; lower it when the disk is small")
              .Map("parameters", () =>
              {
                  foreach (var spec in ParameterCatalog.All)
@@ -70,8 +71,11 @@ public static class RunConfigFile
     public static RunConfig Read(string path)
     {
         var doc = YamlDocument.Load(path);
+        RunConfigValidation.CheckKeys(doc);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Abs(string p) => Path.GetFullPath(Path.Combine(dir, p));
+        // Dataset lists may have stayed where they were while the folder holding the config moved.
+        string Existing(string p) => RelativePaths.Resolve(dir, p);
         string Required(string key) => doc.Scalar(key) ?? throw doc.Error(doc.Get(key), $"'{key}' needs a value");
         int Int(string key) => int.TryParse(Required(key), out var v) ? v : throw doc.Error(doc.Get(key), $"'{key}' should be a whole number");
 
@@ -86,8 +90,7 @@ public static class RunConfigFile
         foreach (var (key, _) in parameters.Children)
         {
             var name = ((YamlDotNet.RepresentationModel.YamlScalarNode)key).Value!;
-            var spec = ParameterCatalog.All.FirstOrDefault(s => s.Matches(name))
-                       ?? throw doc.Error(key, $"unknown parameter '{name}'; known: {string.Join(", ", ParameterCatalog.All.Select(s => s.Name))}");
+            var spec = ParameterCatalog.All.First(s => s.Matches(name)); // RunConfigValidation.CheckKeys refused the others
             raw[name] = spec.Kind == ParameterKind.Milestones ? doc.Sequence($"parameters.{name}") : doc.Scalar($"parameters.{name}");
         }
         TrainingParameters values;
@@ -102,15 +105,15 @@ public static class RunConfigFile
         }
 
         var valList = doc.Scalar("dataset.val_list");
-        return new RunConfig
+        var config = new RunConfig
         {
             Version = version,
             Profile = Required("profile"),
             ModelRecipe = Required("model.recipe"),
             SpectrogramModelCheckpoint = doc.Find("model.spectrogram_checkpoint") is not null && doc.Scalar("model.spectrogram_checkpoint") is { Length: > 0 } spectrogram
                 ? spectrogram.Contains("://") ? spectrogram : Abs(spectrogram) : null, // an s3:// address stays one
-            TrainList = Abs(Required("dataset.train_list")),
-            ValList = valList is null ? null : Abs(valList),
+            TrainList = Existing(Required("dataset.train_list")),
+            ValList = valList is null ? null : Existing(valList),
             Validation = ParseSource(doc, Required("dataset.validation")),
             CarvedValidation = doc.Sequence("dataset.carved_validation"),
             TrainClips = Int("dataset.train_clips"),
@@ -119,7 +122,38 @@ public static class RunConfigFile
             Parameters = values,
             Overridden = doc.Sequence("overridden"),
             Precision = ParsePrecision(doc),
+            KeepLastCheckpoints = ParseKeepLast(doc),
+            Source = new RunConfigSource(Path.GetFullPath(path), Lines(doc)),
         };
+        // An edited TrainBS meets the rule `kit params` applies, against the clips the config counts (the trainer
+        // checks again against the clips it really reads).
+        RunConfigValidation.RequireBatchFits(config, config.TrainClips);
+        return config;
+    }
+
+    // Absent in run configs written before the setting existed: the default.
+    private static int ParseKeepLast(YamlDocument doc)
+    {
+        if (doc.Find("keep_last_checkpoints") is null) return RunConfig.DefaultKeepLastCheckpoints;
+        return int.TryParse(doc.Scalar("keep_last_checkpoints"), out var n) && n >= 1 ? n
+            : throw doc.Error(doc.Get("keep_last_checkpoints"), "'keep_last_checkpoints' should be a whole number of at least 1");
+    }
+
+    /// <summary>The line of every key, as "dataset.train_list" and "parameters.TrainBS".</summary>
+    private static Dictionary<string, int> Lines(YamlDocument doc)
+    {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Walk(YamlDotNet.RepresentationModel.YamlMappingNode map, string prefix)
+        {
+            foreach (var (key, value) in map.Children)
+            {
+                if (key is not YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } name }) continue;
+                lines[prefix + name] = (int)key.Start.Line;
+                if (value is YamlDotNet.RepresentationModel.YamlMappingNode child) Walk(child, prefix + name + ".");
+            }
+        }
+        Walk(doc.Root, "");
+        return lines;
     }
 
     private static string SourceName(ValidationSource source) => source switch

@@ -50,6 +50,7 @@ public sealed class MetricsLog : IDisposable
         line.Append('}');
         lock (_writer)
         {
+            Checkpoints.DiskLimit.EnsureFits(Path, line.Length + 1);
             _writer.Write(line.Append('\n').ToString());
             _writer.Flush();
         }

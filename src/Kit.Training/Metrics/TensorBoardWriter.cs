@@ -40,7 +40,9 @@ public sealed class TensorBoardWriter : IDisposable
             v.Write(f);
             WriteBytesField(summary, 1, v.ToArray());
         }
-        WriteEvent(Event(WallTime(), step, fileVersion: null, summary: summary.ToArray()));
+        var e = Event(WallTime(), step, fileVersion: null, summary: summary.ToArray());
+        Checkpoints.DiskLimit.EnsureFits(Path, e.Length + 16);
+        WriteEvent(e);
         _file.Flush();
     }
 

@@ -17,7 +17,7 @@ public static class Trainer
         TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
         IEnumerable<IStopSource>? stopSources = null, Action<SavedCheckpoint>? onCheckpointSaved = null)
     {
-        var (loop, stop, view) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
+        var (loop, stop, view, folderLock) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
         var completion = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         // A dedicated thread rather than the thread pool: training is hours of CPU work on one thread.
         var thread = new Thread(() =>
@@ -28,7 +28,11 @@ public static class Trainer
                 view.Update(loop.Status with { State = TrainingState.Failed, Error = e.Message });
                 completion.SetException(e);
             }
-            finally { stop.Dispose(); }
+            finally
+            {
+                stop.Dispose();
+                folderLock.Dispose();
+            }
         }) { IsBackground = true, Name = "kit-trainer" };
         thread.Start();
         return new TrainingRun(loop, stop, view, completion.Task);
@@ -42,7 +46,8 @@ public static class Trainer
         TrainerOptions? options = null, bool resume = false, Action<string>? log = null, CancellationToken cancel = default,
         IEnumerable<IStopSource>? stopSources = null, Action<SavedCheckpoint>? onCheckpointSaved = null)
     {
-        var (loop, stop, _) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
+        var (loop, stop, _, folderLock) = Prepare(config, recipe, runDirectory, options, resume, log, cancel, stopSources, onCheckpointSaved);
+        using (folderLock)
         using (stop) return loop.Run();
     }
 
@@ -54,23 +59,34 @@ public static class Trainer
         return RunConfigFile.Read(path);
     }
 
-    private static (TrainingLoop, StopSignal, TrainingView) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
+    private static (TrainingLoop, StopSignal, TrainingView, RunFolderLock) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
         TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources,
         Action<SavedCheckpoint>? onCheckpointSaved)
     {
         var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
         recipe ??= RecipeCatalog.Find(config.ModelRecipe);
         options ??= TrainerOptions.FromConfig(config);
-        var stop = new StopSignal();
-        var view = new TrainingView();
-        var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log ?? (_ => { }), view) { CheckpointSaved = onCheckpointSaved };
-        Directory.CreateDirectory(dir);
-        // A STOP file left from the run before would stop this one at once.
-        var stale = Path.Combine(dir, StopFileSource.FileName);
-        if (File.Exists(stale)) File.Delete(stale);
-        stop.Add(new StopFileSource(dir));
-        if (cancel.CanBeCanceled) stop.Add(new CancellationStopSource(cancel));
-        foreach (var source in stopSources ?? []) stop.Add(source);
-        return (loop, stop, view);
+        log ??= _ => { };
+        // Before anything in the folder is touched: a second run into it is refused, naming the first.
+        var folderLock = RunFolderLock.Acquire(dir, resume ? "kit train --resume" : "kit train", log);
+        try
+        {
+            DiskLimit.ApplyFromEnvironment(dir);
+            var stop = new StopSignal();
+            var view = new TrainingView();
+            var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log, view) { CheckpointSaved = onCheckpointSaved };
+            // A STOP file left from the run before would stop this one at once.
+            var stale = Path.Combine(dir, StopFileSource.FileName);
+            if (File.Exists(stale)) File.Delete(stale);
+            stop.Add(new StopFileSource(dir));
+            if (cancel.CanBeCanceled) stop.Add(new CancellationStopSource(cancel));
+            foreach (var source in stopSources ?? []) stop.Add(source);
+            return (loop, stop, view, folderLock);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
     }
 }

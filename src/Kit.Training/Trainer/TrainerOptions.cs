@@ -33,6 +33,13 @@ public sealed record TrainerOptions
     public double RollbackLearningRateFactor { get; init; } = 0.5;
     public bool WriteTensorBoard { get; init; } = true;
 
+    /// <summary>
+    /// The config written to the run folder's config.yaml when it is not the one trained with: `kit train` keeps
+    /// an s3:// spectrogram checkpoint address there (a resume on a new VM fetches it again) while it trains from
+    /// the downloaded copy. Null: the config trained with.
+    /// </summary>
+    public RunConfig? RecordedConfig { get; init; }
+
     public static TrainerOptions FromConfig(RunConfig config)
     {
         var p = config.Parameters;
@@ -49,6 +56,7 @@ public sealed record TrainerOptions
             AccumulationSteps = Math.Max(1, p.MegaBatchFactor),
             Seed = p.Seed,
             MaxSteps = p.TotalSteps > 0 ? p.TotalSteps : null,
+            KeepLastCheckpoints = config.KeepLastCheckpoints,
         };
     }
 
@@ -68,6 +76,7 @@ public sealed record TrainerOptions
         Positive(PrintFrequency, "PrintFreq");
         Positive(SaveFrequency, "SaveCheckpointFreq");
         Positive(AccumulationSteps, "the gradient accumulation (mega_batch_factor)");
+        Positive(KeepLastCheckpoints, "keep_last_checkpoints");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number (it is {LearningRate})");
     }
 }

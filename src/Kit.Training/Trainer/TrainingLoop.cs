@@ -29,7 +29,7 @@ internal sealed class TrainingLoop
     private RecipeContext _context = null!;
     private ITrainable _model = null!;
     private LengthBucketSampler _sampler = null!;
-    private MetricsLog _metrics = null!;
+    private MetricsLog? _metrics;
     private TensorBoardWriter? _tensorBoard;
 
     private long _step;
@@ -53,7 +53,7 @@ internal sealed class TrainingLoop
         _log = log;
         _view = view;
         RunDirectory = Path.GetFullPath(runDirectory);
-        _store = new CheckpointStore(RunDirectory, options.KeepLastCheckpoints);
+        _store = new CheckpointStore(RunDirectory, options.KeepLastCheckpoints) { Damaged = log };
         _nonFinite = new NonFiniteLossPolicy(options.MaxNonFiniteInARow, options.RollbackLearningRateFactor);
         _early = options.EarlyStoppingPatience is { } p ? new EarlyStopping(p) : null;
     }
@@ -72,32 +72,69 @@ internal sealed class TrainingLoop
     {
         Directory.CreateDirectory(RunDirectory);
         var configPath = Path.Combine(RunDirectory, CheckpointFiles.ConfigFile);
-        if (!File.Exists(configPath)) RunConfigFile.Write(_config, configPath);
+        var resume = _resume && _store.Steps().Count > 0;
+        if (_resume && !resume)
+            _log($"{RunDirectory} holds no checkpoint yet (the last start did not get to one): starting it from step 0 with its {CheckpointFiles.ConfigFile}");
+        if (!_resume && _store.Steps().Count > 0)
+            throw new InvalidOperationException($"{RunDirectory} already holds checkpoints: resume it (kit train --resume {RunDirectory}) or train into a new folder");
         var (train, validation) = TrainingData.Load(_config);
+        RunConfigValidation.RequireBatchFits(_config, train.Count);
         _context = new RecipeContext { Config = _config, Train = train, Validation = validation, RunDirectory = RunDirectory, Log = _log };
         _model = _recipe.Create(_context);
         try
         {
             _sampler = new LengthBucketSampler(_model.TrainLengths, _o.TrainBatchSize, _o.Seed);
-            if (_resume) RestoreNewest(rollback: false);
-            else if (_store.Steps().Count > 0)
-                throw new InvalidOperationException($"{RunDirectory} already holds checkpoints: resume it (kit train --resume {RunDirectory}) or train into a new folder");
-            _log(_resume
+            if (resume) RestoreNewest(rollback: false);
+            // Written once the start has got this far (data read, model built): a start that fails before leaves
+            // no config.yaml behind, and a fresh run replaces one left by such a start (it has no checkpoint).
+            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_o.RecordedConfig ?? _config, configPath);
+            _log(resume
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
             _log($"Precision: {_model.Precision}");
-            using (_metrics = new MetricsLog(RunDirectory, resumeStep: _step))
-            using (_tensorBoard = _o.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null)
+            _metrics = new MetricsLog(RunDirectory, resumeStep: _step);
+            _tensorBoard = _o.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null;
+            try
             {
                 // One record per session: a resumed run may train on another device, so in another precision.
-                _metrics.Append("precision", _step, _position.Epoch, [new(_model.Precision.Name, 1)]);
+                AppendMetrics("precision", _step, _position.Epoch, [new(_model.Precision.Name, 1)]);
                 return Loop();
+            }
+            finally
+            {
+                CloseQuietly(ref _metrics);
+                CloseQuietly(ref _tensorBoard);
             }
         }
         finally
         {
             _model.Dispose();
         }
+    }
+
+    /// <summary>
+    /// metrics.jsonl, TensorBoard and samples are records of the run, not the run: a write that fails (a full
+    /// disk) stops that record for the rest of the session, says so once, and training goes on. The
+    /// checkpoints keep the loss history, so the curves come back on resume.
+    /// </summary>
+    private void SideWrite<T>(ref T? writer, string what, Action<T> write) where T : class, IDisposable
+    {
+        if (writer is null) return;
+        try { write(writer); }
+        catch (IOException e)
+        {
+            _log($"Could not write {what} ({e.Message}): training goes on without it for the rest of this session; the checkpoints keep the weights and the loss history");
+            CloseQuietly(ref writer);
+        }
+    }
+
+    private void AppendMetrics(string kind, long step, int epoch, IEnumerable<KeyValuePair<string, double>> values) =>
+        SideWrite(ref _metrics, MetricsLog.FileName, m => m.Append(kind, step, epoch, values));
+
+    private static void CloseQuietly<T>(ref T? writer) where T : class, IDisposable
+    {
+        try { writer?.Dispose(); } catch (IOException) { } // the buffered bytes that did not fit are lost either way
+        writer = null;
     }
 
     private TrainingResult Loop()
@@ -128,7 +165,7 @@ internal sealed class TrainingLoop
             if (action == NonFiniteAction.SkipStep)
             {
                 _log($"step {_step + 1}: the loss is {losses[MetricNames.TotalLoss]}; skipped this batch ({_nonFinite.InARow} in a row, {_nonFinite.Total} in all)");
-                _metrics.Append("skipped", _step + 1, _position.Epoch, [new("nonfinite_total", _nonFinite.Total)]);
+                AppendMetrics("skipped", _step + 1, _position.Epoch, [new("nonfinite_total", _nonFinite.Total)]);
                 _stepSeconds += clock.Elapsed.TotalSeconds;
                 continue;
             }
@@ -143,7 +180,7 @@ internal sealed class TrainingLoop
             var seconds = clock.Elapsed.TotalSeconds;
             _trainingSeconds += seconds;
             window.Add(losses, clips.Length, seconds);
-            _metrics.Append("train", _step, position.Epoch, losses.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value)).Append(new(MetricNames.LearningRate, lr)));
+            AppendMetrics("train", _step, position.Epoch, losses.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value)).Append(new(MetricNames.LearningRate, lr)));
             Publish(TrainingState.Training, lr, window, losses);
 
             if (_step % _o.PrintFrequency == 0) Print(window, lr);
@@ -154,7 +191,9 @@ internal sealed class TrainingLoop
             if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
             _validationSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
-            if (_step % _o.SaveFrequency == 0) Save();
+            // A save the disk refused is retried every step until it goes through (the free-space check that
+            // comes first costs one statvfs), so the work at risk shrinks as soon as there is room again.
+            if (_step % _o.SaveFrequency == 0 || _saveFailedAt is not null) Save();
             _saveSeconds += clock.Elapsed.TotalSeconds;
         }
 
@@ -164,8 +203,12 @@ internal sealed class TrainingLoop
         if (_lastSaved != _step) Save();
         _saveSeconds += clock.Elapsed.TotalSeconds;
         Publish(TrainingState.Finished, 0, window, Status.LastTrainLosses, reason);
+        if (_lastSaved != _step)
+            _log($"Steps {(_lastSaved ?? 0) + 1} to {_step} are in no checkpoint: the save failed ({_saveError}). " +
+                 (_lastSaved is { } kept ? $"Kept: checkpoint step {kept}, from which --resume continues." : "No checkpoint was kept."));
         return new TrainingResult(_step, _position.Epoch, reason, _lastSaved, RunDirectory)
         {
+            SaveError = _lastSaved == _step ? null : _saveError,
             Timings = new TrainingTimings(_sessionSteps, _stepSeconds, _modelSeconds, _validationSeconds, _saveSeconds),
         };
     }
@@ -191,8 +234,8 @@ internal sealed class TrainingLoop
         var averages = window.Averages();
         var toSave = _o.SaveFrequency - _step % _o.SaveFrequency;
         _log(ProgressLine.Format(_step, _position.Epoch, averages, lr, window.StepsPerSecond, window.SamplesPerSecond, toSave));
-        _tensorBoard?.AddScalars(_step, averages.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value))
-            .Append(new(MetricNames.LearningRate, lr)).Append(new("train/steps_per_s", window.StepsPerSecond)));
+        SideWrite(ref _tensorBoard, "the TensorBoard events", t => t.AddScalars(_step, averages.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value))
+            .Append(new(MetricNames.LearningRate, lr)).Append(new("train/steps_per_s", window.StepsPerSecond))));
         _history.Add(new MetricPoint(MetricNames.Train(MetricNames.TotalLoss), _step, averages[MetricNames.TotalLoss]));
         _view.AddTrain(_step, averages[MetricNames.TotalLoss]);
         window.Reset();
@@ -203,8 +246,8 @@ internal sealed class TrainingLoop
         Publish(TrainingState.Validating, lr, window, Status.LastTrainLosses);
         var losses = _model.Validate(_o.ValidationBatchSize);
         var named = losses.ToDictionary(kv => MetricNames.Validation(kv.Key), kv => kv.Value);
-        _metrics.Append("validation", _step, _position.Epoch, named);
-        _tensorBoard?.AddScalars(_step, named);
+        AppendMetrics("validation", _step, _position.Epoch, named);
+        SideWrite(ref _tensorBoard, "the TensorBoard events", t => t.AddScalars(_step, named));
         var total = losses.GetValueOrDefault(MetricNames.TotalLoss, double.NaN);
         _validationSinceSave = total;
         _history.Add(new MetricPoint(MetricNames.Validation(MetricNames.TotalLoss), _step, total));
@@ -215,11 +258,20 @@ internal sealed class TrainingLoop
         foreach (var sample in _model.Samples(_step))
         {
             var path = Path.Combine(RunDirectory, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(_step)}-{sample.Name}");
-            AtomicFile.WriteAllBytes(path, sample.Content);
+            try { AtomicFile.WriteAllBytes(path, sample.Content); }
+            catch (IOException e)
+            {
+                _log($"Could not write the sample {path} ({e.Message}); training goes on");
+                continue;
+            }
             _view.AddSample(path);
         }
         Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
     }
+
+    /// <summary>The step whose save failed first, while no save has gone through since (null: nothing at risk).</summary>
+    private long? _saveFailedAt;
+    private string? _saveError;
 
     private void Save()
     {
@@ -252,15 +304,26 @@ internal sealed class TrainingLoop
             });
             _lastSaved = _step;
             _validationSinceSave = null;
-            _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}");
+            var retried = _saveFailedAt is { } failed ? $" (the save that failed at step {failed} went through)" : "";
+            _saveFailedAt = null;
+            _saveError = null;
+            _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
             Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
             _view.Update(Status);
             CheckpointSaved?.Invoke(saved);
         }
-        catch (InsufficientDiskSpaceException e)
+        catch (IOException e) when (e is not RunFolderInUseException)
         {
-            _log(e.Message);
+            // A full disk (refused before writing, or ENOSPC in the middle of a file) or any other failed write:
+            // the partial folder is gone, the checkpoints before are untouched, and training goes on.
             Volatile.Write(ref _status, previous);
+            var first = _saveFailedAt is null;
+            _saveFailedAt ??= _step;
+            _saveError = e.Message;
+            if (first)
+                _log($"Could not save checkpoint step {_step}: {e.Message} " +
+                     (_lastSaved is { } kept ? $"Kept: checkpoint step {kept} and the ones before it. " : "No checkpoint is kept yet. ") +
+                     "Training goes on and the save is retried every step until it goes through.");
         }
     }
 
@@ -285,19 +348,35 @@ internal sealed class TrainingLoop
         var message = $"{_o.MaxNonFiniteInARow} non-finite losses in a row at step {from}: rolled back to step {_step} " +
                       $"and lowered the learning rate to {_lrScale:0.###}× the schedule ({_o.LearningRateAt(_step) * _lrScale:0.0e+00})";
         _log(message);
-        _metrics.Append("rollback", _step, _position.Epoch, [new("from_step", from), new("lr_scale", _lrScale)]);
+        AppendMetrics("rollback", _step, _position.Epoch, [new("from_step", from), new("lr_scale", _lrScale)]);
     }
 
     private bool RestoreNewest(bool rollback)
     {
-        var checkpoint = _store.FindNewestReadable(_log);
+        LoadedCheckpoint? checkpoint = null;
+        foreach (var candidate in _store.ReadableNewestFirst(_log))
+        {
+            try
+            {
+                _model.Load(candidate);
+                checkpoint = candidate;
+                break;
+            }
+            catch (Exception e) when (IsUnloadable(e))
+            {
+                // Its files match the manifest, yet they do not load (written wrong, or by another kit): as
+                // damaged as a checksum mismatch, so the previous step is tried, with a model built afresh.
+                _log($"Skipping checkpoint {candidate.Folder}: its files match the manifest but do not load ({e.Message})");
+                _model.Dispose();
+                _model = _recipe.Create(_context);
+            }
+        }
         if (checkpoint is null)
         {
             if (rollback) return false;
             throw new InvalidOperationException($"{RunDirectory}: no readable checkpoint to resume from" +
                 (_store.Steps().Count > 0 ? " (every checkpoint is damaged or incomplete; see above)" : ""));
         }
-        _model.Load(checkpoint);
         var p = checkpoint.Progress;
         if (!rollback && p.Precision is { } saved && saved != _model.Precision.Name)
             _log($"the checkpoint trained in {saved}; this session trains in {_model.Precision.Name}");
@@ -320,6 +399,10 @@ internal sealed class TrainingLoop
         Volatile.Write(ref _status, Status with { Step = _step, Epoch = _position.Epoch, LastCheckpointStep = p.Step, LastCheckpointUtc = checkpoint.Manifest.CreatedUtc });
         return true;
     }
+
+    private static bool IsUnloadable(Exception e) =>
+        e is IOException or InvalidDataException or FormatException or ArgumentException or InvalidOperationException
+            or NotSupportedException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException;
 
     private void Publish(TrainingState state, double lr, ProgressWindow window, IReadOnlyDictionary<string, double> losses, string? reason = null)
     {

@@ -26,9 +26,18 @@ public sealed record TrainingResult(long Step, int Epoch, string StopReason, lon
     /// <summary>Where this session's time went (the benchmark's figures).</summary>
     public TrainingTimings Timings { get; init; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>Why the last steps are in no checkpoint (the final save failed: a full disk); null when the stop step was saved.</summary>
+    public string? SaveError { get; init; }
+
+    /// <summary>Steps trained that no checkpoint holds: 0 unless the final save failed. A caller must not report success when it is not 0.</summary>
+    public long UnsavedSteps => Step - (LastCheckpointStep ?? 0);
+
     public override string ToString() =>
         $"Stopped at step {Step} (epoch {Epoch}): {StopReason}. " +
-        (LastCheckpointStep is { } s ? $"Checkpoint step {s} saved in {RunDirectory}." : "No checkpoint saved.");
+        (UnsavedSteps > 0
+            ? $"{UnsavedSteps} steps are in no checkpoint ({SaveError}); " +
+              (LastCheckpointStep is { } kept ? $"the newest checkpoint is step {kept} in {RunDirectory}." : "no checkpoint was saved.")
+            : $"Checkpoint step {LastCheckpointStep} saved in {RunDirectory}.");
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Kit.Training.Checkpoints;
 using Kit.Export;
 
 namespace Kit.Export.Tests.Fixtures;
@@ -23,6 +25,7 @@ public static class SyntheticRun
             File.WriteAllBytes(Path.Combine(dir, "model.safetensors"), Bytes(rng, weightBytes));
             File.WriteAllBytes(Path.Combine(dir, "model.pth"), Bytes(rng, weightBytes / 3));
             File.WriteAllBytes(Path.Combine(dir, RunFolder.TrainingStateFile), Bytes(rng, stateBytes));
+            WriteTrainerManifest(dir, step);
         }
         File.WriteAllText(Path.Combine(root, RunFolder.CheckpointsFolder, RunFolder.BestPointerFile),
             $"{{\"step\": {bestStep}, \"val_loss\": 0.015}}");
@@ -33,6 +36,15 @@ public static class SyntheticRun
         Directory.CreateDirectory(Path.Combine(root, RunFolder.PlotsFolder));
         File.WriteAllText(Path.Combine(root, RunFolder.PlotsFolder, "loss.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         return new RunFolder(root);
+    }
+
+    /// <summary>The trainer's manifest.json of a step folder, as CheckpointStore writes it last in every save.</summary>
+    public static void WriteTrainerManifest(string stepDir, long step)
+    {
+        var files = Directory.GetFiles(stepDir).Select(Path.GetFileName).Where(n => n != CheckpointManifest.FileName).Order(StringComparer.Ordinal)
+            .Select(n => CheckpointManifest.Describe(stepDir, n!)).ToList();
+        File.WriteAllText(Path.Combine(stepDir, CheckpointManifest.FileName),
+            JsonSerializer.Serialize(new CheckpointManifest(CheckpointManifest.CurrentFormat, step, DateTime.UtcNow, files)));
     }
 
     public static byte[] Bytes(Random rng, int n)
