@@ -20,12 +20,12 @@ public sealed class BrowserTests : IDisposable
     public async Task A_chart_output_renders_as_a_plotly_plot_in_chromium_and_the_check_fails_without_plotly()
     {
         var path = NotebookFile.Write(_dir["charts.ipynb"],
-            "#r \"nuget: Kit.Display\"\nusing Kit.Display.Charts;",
+            ReplRunnerTests.Ref("Kit.Display") + "\nusing Kit.Display.Charts;",
             "var steps = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();\n" +
             "display(new LineChart(\"Training loss\", \"step\", \"loss\").Add(\"train\", steps, steps.Select(s => 2 / (1 + s / 5)).ToArray()));",
             "display(new LineChart(\"Second\").Add(\"train\", new[] { 1.0, 2, 3 }));");
-        var result = await NotebookRunner.RunAsync(path, new RunOptions { KitDirectory = RepoPaths.KitBuild });
-        Assert.True(result.Succeeded, result.Error);
+        var result = await NotebookRunner.RunAsync(path, new RunOptions());
+        Assert.True(result.Succeeded, string.Join("\n", result.Failures));
         var nb = NotebookFile.Read(path);
 
         await using var browser = await Browser.LaunchAsync();

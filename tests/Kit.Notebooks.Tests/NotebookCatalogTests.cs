@@ -1,14 +1,15 @@
+using System.Text.RegularExpressions;
 using Kit.TestSupport;
 
 namespace Kit.Notebooks.Tests;
 
 /// <summary>
-/// Every notebook in notebooks/ runs headless, in order, with its parameters' defaults, which point at the
-/// built-in sample dataset in build/main-job/dataset (made here as the main job makes it, when missing);
-/// the executed copies land in build/notebooks/, which CI keeps as an artifact.
+/// Every notebook in notebooks/ (sub-folders too) runs on dotnet-repl, as `kit run` runs it, in order, with
+/// its parameters' defaults, which point at the built-in sample dataset in build/main-job/dataset (made here
+/// as the main job makes it, when missing). The executed copies land in build/notebooks/ (a CI artifact).
 /// </summary>
 [TestCaseOrderer(ByNameOrderer.TypeName, ByNameOrderer.AssemblyName)]
-public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.SampleDataset>
+public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.SampleDataset>, IDisposable
 {
     /// <summary>The notebooks' default dataset: `kit sample-dataset build/main-job/dataset --clips 24`.</summary>
     public sealed class SampleDataset
@@ -22,7 +23,14 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         }
     }
 
+    private readonly TempDir _dir = new("kit-catalog");
+
+    public void Dispose() => _dir.Dispose();
+
     public static string NotebooksFolder => Path.Combine(RepoPaths.Root, "notebooks");
+
+    /// <summary>An executed notebook stays small enough to open, share and keep as an artifact.</summary>
+    public const long MaxExecutedBytes = 6L * 1024 * 1024;
 
     public static TheoryData<string> Notebooks()
     {
@@ -46,15 +54,41 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_runs_headless(string name)
+    public void Notebook_runs_on_dotnet_repl(string name) =>
+        AssertRuns(Path.Combine(NotebooksFolder, name), Path.Combine(RepoPaths.Root, "build", "notebooks", name));
+
+    /// <summary>The test of the test: a notebook with a failing cell fails the check, which names notebook, cell and message.</summary>
+    [Fact]
+    public void The_check_fails_on_a_notebook_with_a_failing_cell_naming_notebook_cell_and_message()
     {
-        // One `kit run` process per notebook, as CI and users run them. In one shared process, a later
-        // notebook's cells could bind to another copy of a Kit assembly an earlier notebook loaded, and fail
-        // with MissingFieldException on a field of an earlier cell's submission.
-        var output = Path.Combine(RepoPaths.Root, "build", "notebooks", name);
-        var (code, stdout, stderr) = CliTests.KitWithin(TimeSpan.FromMinutes(10),
-            "run", Path.Combine(NotebooksFolder, name), "--output", output);
-        Assert.True(code == 0, $"kit run {name} exited {code}\n(executed copy: {output})\n{stderr}\n{stdout}");
-        Assert.True(File.Exists(output));
+        var path = NotebookFile.Write(_dir["broken.ipynb"],
+            "var before = 1;",
+            "md:# text",
+            "before += 1;\nthrow new InvalidOperationException(\"broken on purpose\");",
+            "var after = before + 1;\nafter");
+
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertRuns(path, _dir["out/broken.ipynb"]));
+
+        Assert.Contains("broken.ipynb: cell 3 (before += 1;): System.InvalidOperationException: broken on purpose", e.Message);
+        // dotnet-repl runs the cells after a failure too; the executed copy is kept for a person to read.
+        var nb = NotebookFile.Read(_dir["out/broken.ipynb"]);
+        Assert.Equal("3", NotebookFile.Text(NotebookFile.Outputs(nb, 4)[0]!["data"]!["text/plain"]));
     }
+
+    /// <summary>`kit run NOTEBOOK --output COPY` in a child process must exit 0, leave a copy under 6 MB with at most one plotly.js.</summary>
+    public static void AssertRuns(string notebook, string output)
+    {
+        var (code, stdout, stderr) = CliTests.KitWithin(TimeSpan.FromMinutes(10), "run", notebook, "--output", output);
+        var failures = string.Join("\n", stderr.Split('\n').Where(l => l.StartsWith("kit run: ", StringComparison.Ordinal)));
+        Assert.True(code == 0, $"kit run {notebook} exited {code} (executed copy: {output})\n{failures}\n{Tail(stderr)}\n{Tail(stdout)}");
+        var size = new FileInfo(output).Length;
+        Assert.True(size < MaxExecutedBytes, $"{output} is {size / 1e6:F1} MB (at most {MaxExecutedBytes / 1e6:F1} MB)");
+        var plotlyCopies = PlotlyCopies(File.ReadAllText(output));
+        Assert.True(plotlyCopies <= 1, $"{output} holds plotly.js {plotlyCopies} times (at most once)");
+    }
+
+    /// <summary>Copies of plotly.js in a notebook's text: its banner, once per copy.</summary>
+    public static int PlotlyCopies(string text) => Regex.Matches(text, @"\* plotly\.js v\d").Count;
+
+    private static string Tail(string s) => s.Length > 3000 ? "…" + s[^3000..] : s;
 }
