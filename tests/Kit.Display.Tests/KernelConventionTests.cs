@@ -23,7 +23,7 @@ public sealed class KernelConventionTests
         return data;
     }
 
-    private static IRenderable Sample(Type t) => t.Name switch
+    public static IRenderable Sample(Type t) => t.Name switch
     {
         nameof(LineChart) => new LineChart("loss").Add("train", [1.0, 0.5, 0.25]),
         nameof(Histogram) => new Histogram([1.0, 2, 2, 3], 3, "durations"),

@@ -27,6 +27,12 @@ public sealed class BrowserTests : IDisposable
         var result = await NotebookRunner.RunAsync(path, new RunOptions());
         Assert.True(result.Succeeded, string.Join("\n", result.Failures));
         var nb = NotebookFile.Read(path);
+        // The display convention through the real kernel: one output per chart with the kit's preferred MIME
+        // types, plotly.js in the session's first chart only.
+        var data = (System.Text.Json.Nodes.JsonObject)NotebookFile.Outputs(nb, 2)[0]!["data"]!;
+        Assert.Equal(["image/png", "image/svg+xml", "text/html", "text/plain"], data.Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray());
+        Assert.StartsWith("Training loss\n  train: 50 points", NotebookFile.Text(data["text/plain"]));
+        Assert.Equal(1, NotebookCatalogTests.PlotlyCopies(File.ReadAllText(path)));
 
         await using var browser = await Browser.LaunchAsync();
         var first = Page("first.html", NotebookFile.Text(NotebookFile.Outputs(nb, 2)[0]!["data"]!["text/html"]));

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using Kit.TestSupport;
 
 namespace Kit.Notebooks.Tests;
@@ -65,14 +67,101 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
             "var before = 1;",
             "md:# text",
             "before += 1;\nthrow new InvalidOperationException(\"broken on purpose\");",
-            "var after = before + 1;\nafter");
+            "Console.WriteLine($\"after {before + 1}\");");
 
         var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertRuns(path, _dir["out/broken.ipynb"]));
 
         Assert.Contains("broken.ipynb: cell 3 (before += 1;): System.InvalidOperationException: broken on purpose", e.Message);
         // dotnet-repl runs the cells after a failure too; the executed copy is kept for a person to read.
         var nb = NotebookFile.Read(_dir["out/broken.ipynb"]);
-        Assert.Equal("3", NotebookFile.Text(NotebookFile.Outputs(nb, 4)[0]!["data"]!["text/plain"]));
+        Assert.Equal("after 3\n", NotebookFile.Text(NotebookFile.Outputs(nb, 4)[0]!["text"]));
+    }
+
+    private const string TraceLine = "svg.main-svg .scatterlayer .trace path.js-line";
+
+    /// <summary>
+    /// After the notebooks ran (this class runs its tests by name): headless Chromium shows the training
+    /// view's first frame (which brought plotly.js), then swaps in the Stop cell's redraw as VS Code replaces
+    /// an updated output: the redraw has no plotly.js yet draws its loss curve. Screenshots of it, the
+    /// dataset check and the parameters table go to build/notebooks/screenshots/ (scripts/static-pictures.sh
+    /// copies them to static/ for the README).
+    /// </summary>
+    [Fact]
+    public async Task Then_chromium_draws_a_training_view_redraw_without_plotly_js_and_screenshots_the_notebooks()
+    {
+        var copies = Path.Combine(RepoPaths.Root, "build", "notebooks");
+        foreach (var name in new[] { "01-check-dataset.ipynb", "02-calculate-parameters.ipynb", "03-train.ipynb" })
+            if (!File.Exists(Path.Combine(copies, name))) AssertRuns(Path.Combine(NotebooksFolder, name), Path.Combine(copies, name));
+        var shots = Path.Combine(copies, "screenshots");
+        Directory.CreateDirectory(shots);
+
+        var train = NotebookFile.Read(Path.Combine(copies, "03-train.ipynb"));
+        var first = Htmls(train, "Trainer.Start(")[0];
+        var redraw = Htmls(train, "run.Stop()")[^1];
+        Assert.True(PlotlyCopies(first) == 1, "the training view's first frame should bring plotly.js (the notebook's first chart)");
+        Assert.Equal(0, PlotlyCopies(redraw));
+        Assert.True(redraw.Length < 100_000, $"a redraw is {redraw.Length / 1000} KB (goal: under 100 KB)");
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(Page("training.html", first), 900, 700);
+        try
+        {
+            await page.EvaluateAsync(SwapScript, redraw);
+            Assert.True(await Browser.WaitForAsync(page, TraceLine, TimeSpan.FromSeconds(30)), "the redraw drew no plotly trace");
+            var pathLength = await page.EvaluateAsync<int>($"() => (document.querySelector('{TraceLine}').getAttribute('d') || '').length");
+            Assert.True(pathLength > 20, $"the loss curve's path has {pathLength} characters");
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => document.querySelectorAll('.kit-chart-static:not([style*=\"none\"])').length"));
+            await Screenshot(page, Path.Combine(shots, "training-view.png"));
+        }
+        finally { await page.CloseAsync(); }
+
+        var check = NotebookFile.Read(Path.Combine(copies, "01-check-dataset.ipynb"));
+        await ScreenshotPage(browser, Page("check.html", Htmls(check, "DatasetCheck.Run(")[0] + Htmls(check, "new Histogram(")[0]), Path.Combine(shots, "dataset-check.png"));
+        var parameters = NotebookFile.Read(Path.Combine(copies, "02-calculate-parameters.ipynb"));
+        await ScreenshotPage(browser, Page("parameters.html", Htmls(parameters, "ParameterCalculator.Calculate(")[0]), Path.Combine(shots, "parameters-table.png"));
+    }
+
+    /// <summary>Replaces the output's content with new HTML and runs its scripts, as a notebook front end does on an update.</summary>
+    private const string SwapScript = """
+        html => {
+          const out = document.getElementById('output');
+          out.innerHTML = html;
+          for (const old of out.querySelectorAll('script')) { const s = document.createElement('script'); s.text = old.text; old.replaceWith(s); }
+        }
+        """;
+
+    private static async Task ScreenshotPage(Browser browser, string file, string to)
+    {
+        var page = await browser.NewPageAsync(file, 900, 700);
+        try
+        {
+            if (File.ReadAllText(file).Contains("kit-chart", StringComparison.Ordinal))
+                Assert.True(await Browser.WaitForAsync(page, TraceLine + ", svg.main-svg .barlayer", TimeSpan.FromSeconds(30)), $"{file}: plotly drew nothing");
+            await Screenshot(page, to);
+        }
+        finally { await page.CloseAsync(); }
+    }
+
+    /// <summary>The page's top 900×700 (the README pictures stay small).</summary>
+    private static async Task Screenshot(IPage page, string to)
+    {
+        await page.WaitForTimeoutAsync(300); // plotly's transitions
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = to, Clip = new Clip { X = 0, Y = 0, Width = 900, Height = 700 } });
+    }
+
+    /// <summary>The text/html of every output of the first cell whose source contains <paramref name="source"/>.</summary>
+    private static List<string> Htmls(JsonObject nb, string source)
+    {
+        var cell = ((JsonArray)nb["cells"]!).OfType<JsonObject>().First(c => NotebookFile.Text(c["source"]).Contains(source, StringComparison.Ordinal));
+        return ((JsonArray)cell["outputs"]!).OfType<JsonObject>().Select(o => o["data"]?["text/html"]).Where(h => h is not null).Select(NotebookFile.Text).ToList();
+    }
+
+    private string Page(string name, string body)
+    {
+        var file = _dir[name];
+        File.WriteAllText(file, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>" +
+                                $"<body style=\"margin:8px;background:#fff;font-family:sans-serif;font-size:13px\"><div id=\"output\">{body}</div></body></html>");
+        return file;
     }
 
     /// <summary>`kit run NOTEBOOK --output COPY` in a child process must exit 0, leave a copy under 6 MB with at most one plotly.js.</summary>
