@@ -149,10 +149,11 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = to, Clip = new Clip { X = 0, Y = 0, Width = 900, Height = 700 } });
     }
 
-    /// <summary>The text/html of every output of the first cell whose source contains <paramref name="source"/>.</summary>
+    /// <summary>The text/html of every output of the first code cell whose source contains <paramref name="source"/>.</summary>
     private static List<string> Htmls(JsonObject nb, string source)
     {
-        var cell = ((JsonArray)nb["cells"]!).OfType<JsonObject>().First(c => NotebookFile.Text(c["source"]).Contains(source, StringComparison.Ordinal));
+        var cell = ((JsonArray)nb["cells"]!).OfType<JsonObject>()
+            .First(c => c["cell_type"]?.GetValue<string>() == "code" && NotebookFile.Text(c["source"]).Contains(source, StringComparison.Ordinal));
         return ((JsonArray)cell["outputs"]!).OfType<JsonObject>().Select(o => o["data"]?["text/html"]).Where(h => h is not null).Select(NotebookFile.Text).ToList();
     }
 
