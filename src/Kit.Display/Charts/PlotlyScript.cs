@@ -12,7 +12,7 @@ public static class PlotlyScript
     private static int _embedded;
     private static readonly Lazy<string?> Source = new(() => Locate() is { } path ? File.ReadAllText(path) : null);
 
-    /// <summary>A new page: the next chart embeds plotly.js again (the runner calls this per notebook).</summary>
+    /// <summary>A new page: the next chart embeds plotly.js again (a kernel session is one page; tests start fresh pages).</summary>
     public static void StartPage() => Interlocked.Exchange(ref _embedded, 0);
 
     /// <summary>True when plotly.js was found on this machine.</summary>
