@@ -1,9 +1,9 @@
 namespace Kit.Display;
 
 /// <summary>
-/// A value the kit shows: a report, a table, a chart, an audio player. It renders itself, so the real
-/// Polyglot kernel, the kit's headless runner and the command line all show the same thing without the
-/// library referencing dotnet-interactive.
+/// A value the kit shows: a report, a table, a chart, an audio player. It renders itself, so the Polyglot
+/// kernel (in VS Code and in dotnet-repl) and the command line show the same thing without the library
+/// referencing dotnet-interactive.
 /// </summary>
 public interface IRenderable
 {

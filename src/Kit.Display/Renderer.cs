@@ -5,7 +5,7 @@ using Kit.Display.Html;
 namespace Kit.Display;
 
 /// <summary>
-/// Turns any value into renderings, the way the kit's runner and command line show it: an
+/// Turns any value into renderings, the way the kit's command line shows it: an
 /// <see cref="IRenderable"/> renders itself; a string is text; a sequence of records becomes a table;
 /// anything else is its ToString() as text.
 /// </summary>
@@ -33,8 +33,8 @@ public static class Renderer
         Render(value).FirstOrDefault(r => r.MimeType == Rendering.Text)?.Content ?? value?.ToString() ?? "null";
 
     /// <summary>
-    /// A Kit.Display.IRenderable from another load of Kit.Display (a script that loaded its own copy) is
-    /// not this IRenderable; call it by name so the runner still shows it.
+    /// A Kit.Display.IRenderable from another load of Kit.Display (a plug-in that loaded its own copy) is
+    /// not this IRenderable; call it by name so it still shows.
     /// </summary>
     private static IReadOnlyList<Rendering>? RenderByName(object value)
     {

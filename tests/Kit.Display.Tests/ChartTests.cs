@@ -102,3 +102,25 @@ public sealed class ChartTests
         Assert.NotNull(JsonNode.Parse(json[..json.IndexOf(";\n", StringComparison.Ordinal)]));
     }
 }
+
+public sealed class LiveRedrawTests
+{
+    [Fact]
+    public void A_live_chart_redraw_is_data_only_and_small_even_with_long_curves()
+    {
+        // The first render of the page (this one, or another test's running alongside) takes plotly.js.
+        var live = new Kit.Display.Live.LiveChart("loss");
+        live.Append("train", 0, 2.0);
+        live.Render();
+        for (var step = 1; step <= 2000; step++)
+        {
+            live.Append("train", step, 2.0 / (1 + step / 50.0));
+            if (step % 10 == 0) live.Append("validation", step, 2.1 / (1 + step / 60.0));
+        }
+        var redraw = live.Render().Single(r => r.MimeType == Rendering.Html).Content;
+
+        Assert.DoesNotContain("plotly.js v", redraw);
+        Assert.Contains("window.Plotly.react", redraw);
+        Assert.True(redraw.Length < 100_000, $"a redraw of 2,200 points is {redraw.Length / 1000} KB (goal: under 100 KB)");
+    }
+}

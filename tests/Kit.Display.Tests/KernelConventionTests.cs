@@ -23,7 +23,7 @@ public sealed class KernelConventionTests
         return data;
     }
 
-    private static IRenderable Sample(Type t) => t.Name switch
+    public static IRenderable Sample(Type t) => t.Name switch
     {
         nameof(LineChart) => new LineChart("loss").Add("train", [1.0, 0.5, 0.25]),
         nameof(Histogram) => new Histogram([1.0, 2, 2, 3], 3, "durations"),
@@ -65,7 +65,8 @@ public sealed class KernelConventionTests
         {
             var writer = new StringWriter();
             Assert.True(byMime[mime](value, writer), $"{type.Name}: no {mime} output");
-            Assert.Equal(renderings.Single(r => r.MimeType == mime).Content.Length, writer.ToString().Length);
+            // plotly.js rides only with the first chart HTML of the page, whichever render that was.
+            Assert.Equal(RealFormatterTests.WithoutPlotly(renderings.Single(r => r.MimeType == mime).Content).Length, RealFormatterTests.WithoutPlotly(writer.ToString()).Length);
         }
         Assert.Contains(Rendering.Text, preferred);
         Assert.False(byMime[Rendering.Html]("not a renderable", new StringWriter()));

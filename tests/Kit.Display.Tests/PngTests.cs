@@ -55,3 +55,40 @@ public sealed class PngTests
         Assert.Equal(img.Pixels, back.Pixels);
     }
 }
+
+public sealed class ChartPngTextTests
+{
+    /// <summary>Dark (text-coloured) pixels in a region: labels are drawn in dark grey, the data in colour.</summary>
+    private static int Ink(RgbaImage img, int x0, int y0, int x1, int y1)
+    {
+        var n = 0;
+        for (var y = y0; y < y1; y++)
+            for (var x = x0; x < x1; x++)
+                if (img[x, y] is { R: < 160, G: < 160, B: < 160 }) n++;
+        return n;
+    }
+
+    private static RgbaImage Png(Kit.Display.Charts.Chart chart) =>
+        PngDecoder.Decode(Convert.FromBase64String(chart.Render().Single(r => r.MimeType == Rendering.Png).Content));
+
+    [Fact]
+    public void A_chart_png_carries_its_title_axis_labels_and_tick_values_as_the_svg_does()
+    {
+        Assert.True(Kit.Display.Charts.ChartFont.Typeface is not null,
+            $"no font for chart PNGs: install fonts-dejavu-core (setup.sh does); looked for {string.Join(", ", Kit.Display.Charts.ChartFont.Candidates)}");
+        var values = new[] { 3.0, 2, 1.5, 1.2 };
+        var labelled = Png(new Kit.Display.Charts.LineChart("Training loss", "step", "loss").Add("train", values));
+        var bare = Png(new Kit.Display.Charts.LineChart(null, null, null).Add("train", values));
+        var (w, h) = (labelled.Width, labelled.Height);
+
+        Assert.True(Ink(labelled, 0, 0, w, 34) > 150, $"title: {Ink(labelled, 0, 0, w, 34)} text pixels");
+        Assert.Equal(0, Ink(bare, 0, 0, w, 34));
+        Assert.True(Ink(labelled, 0, h - 24, w, h) > 40, "x-axis label");
+        Assert.Equal(0, Ink(bare, 0, h - 24, w, h));
+        Assert.True(Ink(labelled, 0, 60, 24, h - 60) > 30, "y-axis label");
+        Assert.Equal(0, Ink(bare, 0, 60, 24, h - 60));
+        // Tick values: left of the plot area and under it, on both charts.
+        Assert.True(Ink(bare, 26, 40, 60, h - 52) > 100, "y tick values");
+        Assert.True(Ink(bare, 64, h - 46, w, h - 28) > 100, "x tick values");
+    }
+}

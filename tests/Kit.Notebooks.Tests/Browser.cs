@@ -33,21 +33,32 @@ internal sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
+    /// <summary>A page showing a local file, for a test to drive; the caller closes it.</summary>
+    public async Task<IPage> NewPageAsync(string htmlFile, int width = 800, int height = 600)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        await page.GotoAsync(new Uri(htmlFile).AbsoluteUri);
+        return page;
+    }
+
     /// <summary>Opens a local page, waits up to <paramref name="wait"/> for a selector, and screenshots it.</summary>
     public async Task<(bool Found, string Detail, RgbaImage Screenshot)> OpenAsync(string htmlFile, string selector, string detailScript, TimeSpan wait)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 800, Height = 600 } });
+        var page = await NewPageAsync(htmlFile);
         try
         {
-            await page.GotoAsync(new Uri(htmlFile).AbsoluteUri);
-            var found = true;
-            try { await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)wait.TotalMilliseconds }); }
-            catch (TimeoutException) { found = false; }
+            var found = await WaitForAsync(page, selector, wait);
             var detail = await page.EvaluateAsync<string>(detailScript);
             var png = await page.ScreenshotAsync();
             return (found, detail, PngDecoder.Decode(png));
         }
         finally { await page.CloseAsync(); }
+    }
+
+    public static async Task<bool> WaitForAsync(IPage page, string selector, TimeSpan wait)
+    {
+        try { await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)wait.TotalMilliseconds }); return true; }
+        catch (TimeoutException) { return false; }
     }
 
     public async ValueTask DisposeAsync()

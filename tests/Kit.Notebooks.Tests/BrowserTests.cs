@@ -20,13 +20,19 @@ public sealed class BrowserTests : IDisposable
     public async Task A_chart_output_renders_as_a_plotly_plot_in_chromium_and_the_check_fails_without_plotly()
     {
         var path = NotebookFile.Write(_dir["charts.ipynb"],
-            "#r \"nuget: Kit.Display\"\nusing Kit.Display.Charts;",
+            ReplRunnerTests.Ref("Kit.Display") + "\nusing Kit.Display.Charts;",
             "var steps = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();\n" +
             "display(new LineChart(\"Training loss\", \"step\", \"loss\").Add(\"train\", steps, steps.Select(s => 2 / (1 + s / 5)).ToArray()));",
             "display(new LineChart(\"Second\").Add(\"train\", new[] { 1.0, 2, 3 }));");
-        var result = await NotebookRunner.RunAsync(path, new RunOptions { KitDirectory = RepoPaths.KitBuild });
-        Assert.True(result.Succeeded, result.Error);
+        var result = await NotebookRunner.RunAsync(path, new RunOptions());
+        Assert.True(result.Succeeded, string.Join("\n", result.Failures));
         var nb = NotebookFile.Read(path);
+        // The display convention through the real kernel: one output per chart with the kit's preferred MIME
+        // types, plotly.js in the session's first chart only.
+        var data = (System.Text.Json.Nodes.JsonObject)NotebookFile.Outputs(nb, 2)[0]!["data"]!;
+        Assert.Equal(["image/png", "image/svg+xml", "text/html", "text/plain"], data.Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray());
+        Assert.StartsWith("Training loss\n  train: 50 points", NotebookFile.Text(data["text/plain"]));
+        Assert.Equal(1, NotebookCatalogTests.PlotlyCopies(File.ReadAllText(path)));
 
         await using var browser = await Browser.LaunchAsync();
         var first = Page("first.html", NotebookFile.Text(NotebookFile.Outputs(nb, 2)[0]!["data"]!["text/html"]));

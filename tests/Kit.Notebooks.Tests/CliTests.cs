@@ -27,30 +27,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Kit_run_exits_zero_when_every_cell_ran_and_one_on_the_first_failure()
+    public void Kit_run_refuses_a_missing_notebook_and_a_bad_set_with_exit_2_before_starting_the_kernel()
     {
-        var good = NotebookFile.Write(_dir["good.ipynb"], "var who = \"world\";\nint times = 1;", "string.Concat(Enumerable.Repeat(who, times))");
-        var (code, _, err) = Kit("run", good, "--set", "who=kit", "--set", "times=2", "--output", _dir["out/good.ipynb"]);
-        Assert.True(code == 0, err);
-        var nb = NotebookFile.Read(_dir["out/good.ipynb"]);
-        Assert.Equal("kitkit", NotebookFile.Text(NotebookFile.Outputs(nb, 2)[0]!["data"]!["text/plain"]));
+        var (code, _, err) = Kit("run", _dir["missing.ipynb"]);
+        Assert.Equal(2, code);
+        Assert.Contains("missing.ipynb does not exist", err);
 
-        var bad = NotebookFile.Write(_dir["bad.ipynb"], "var a = 1;", "a +\n  \"x\" *;");
-        (code, _, err) = Kit("run", bad);
-        Assert.Equal(1, code);
-        Assert.Contains("cell 2, line 2", err);
-        Assert.Equal("error", NotebookFile.Outputs(NotebookFile.Read(bad), 2)[0]!["output_type"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public void Kit_run_runs_a_script_and_prints_its_output()
-    {
-        File.WriteAllText(_dir["hello.csx"], "Console.WriteLine(\"from script \" + (6 * 7));\n");
-        var (code, stdout, err) = Kit("run", _dir["hello.csx"]);
-        Assert.True(code == 0, err);
-        Assert.Contains("from script 42", stdout);
-
-        var (badCode, _, _) = Kit("run", _dir["missing.ipynb"]);
-        Assert.Equal(2, badCode);
+        var nb = NotebookFile.Write(_dir["nb.ipynb"], ReplRunnerTests.ParametersHeader + "var steps = Parameter(\"steps\", 40);", "steps");
+        (code, _, err) = Kit("run", nb, "--set", "stpes=3");
+        Assert.Equal(2, code);
+        Assert.Contains("kit run: --set stpes: the parameters cell (the first code cell) declares no parameter 'stpes' (it declares: steps)", err);
+        Assert.Empty(NotebookFile.Outputs(NotebookFile.Read(nb), 2));
     }
 }

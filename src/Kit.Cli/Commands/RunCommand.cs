@@ -4,41 +4,42 @@ using Kit.Notebooks.Running;
 
 namespace Kit.Cli.Commands;
 
-/// <summary>`kit run NOTEBOOK.ipynb | SCRIPT.csx`: runs a notebook headless, as the Polyglot kernel would.</summary>
+/// <summary>`kit run NOTEBOOK`: a thin front for dotnet-repl, the real C# kernel, with the parameters as KIT_PARAM_* variables.</summary>
 public sealed class RunCommand : IKitCommand
 {
     public Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A notebook (.ipynb) or C# script (.csx)." };
+        var file = new Argument<FileInfo>("notebook") { Description = "A notebook (.ipynb or .dib)." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the executed notebook here instead of in place." };
         var set = new Option<string[]>("--set")
         {
-            Description = "Override a parameter of the notebook's first code cell: --set name=value (repeatable).",
+            Description = "Set a parameter of the notebook's first code cell: --set name=value (repeatable; the kernel sees KIT_PARAM_name).",
             DefaultValueFactory = _ => [],
         };
-        var cmd = new Command("run", "Run a notebook's C# cells in order (or a .csx script) and write the outputs back.") { file, output, set };
+        var cmd = new Command("run", "Run every cell of a notebook with dotnet-repl and write the outputs back (exit 1 if a cell failed).") { file, output, set };
         cmd.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var path = pr.GetValue(file)!;
             if (!path.Exists) { Console.Error.WriteLine($"kit run: {path.FullName} does not exist"); return 2; }
-            IReadOnlyDictionary<string, string> parameters;
-            try { parameters = ParameterOverrides.Parse(pr.GetValue(set) ?? []); }
-            catch (ParameterException e) { Console.Error.WriteLine($"kit run: {e.Message}"); return 2; }
-            var isScript = path.Extension.Equals(".csx", StringComparison.OrdinalIgnoreCase);
-            var result = await NotebookRunner.RunAsync(path.FullName, new RunOptions
+            RunResult result;
+            try
             {
-                OutputPath = pr.GetValue(output)?.FullName,
-                Parameters = parameters,
-                Progress = Console.Error,
-                EchoConsole = isScript,
-            }, ct);
-            if (result.WrittenTo is not null) Console.Error.WriteLine($"kit run: wrote {result.WrittenTo}");
-            if (result.Succeeded)
-            {
-                Console.Error.WriteLine($"kit run: {result.CellsRun} cell(s) ran");
-                return 0;
+                result = await NotebookRunner.RunAsync(path.FullName, new RunOptions
+                {
+                    OutputPath = pr.GetValue(output)?.FullName,
+                    Set = pr.GetValue(set) ?? [],
+                    Log = Console.Error,
+                }, ct);
             }
-            Console.Error.WriteLine($"kit run: {result.Error}");
+            catch (Exception e) when (e is ParameterException or NotebookRunException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"kit run: {e.Message}");
+                return 2;
+            }
+            Console.Error.WriteLine($"kit run: wrote {result.WrittenTo}");
+            foreach (var f in result.Failures) Console.Error.WriteLine($"kit run: {path.Name}: {f}");
+            if (result.Succeeded) return 0;
+            if (result.Failures.Count == 0) Console.Error.WriteLine($"kit run: {path.Name}: dotnet-repl exited {result.ReplExitCode}");
             return 1;
         });
         return cmd;

@@ -15,8 +15,6 @@ namespace Kit.Display.Charts;
 public abstract class Chart : IRenderable
 {
     private readonly string _id = "kit-chart-" + Guid.NewGuid().ToString("N")[..12];
-    private string? _plotly;
-    private bool _plotlyDecided;
 
     public string? Title { get; set; }
     public string? XLabel { get; set; }
@@ -105,24 +103,27 @@ public abstract class Chart : IRenderable
     /// <summary>
     /// The static SVG, then a div and the script that draws the interactive plot into it once plotly.js is
     /// on the page and hides the SVG. Where scripts are stripped (GitHub's viewer, nbconvert's HTML
-    /// preference) the SVG stays. This chart instance decides once whether it carries plotly.js, so its
-    /// later re-renders (live updates) keep carrying it.
+    /// preference) the SVG stays. Only the first chart HTML of a page (a kernel session) carries plotly.js;
+    /// every later one, live redraws included, is data only, so a redraw stays small and a headless run,
+    /// which keeps every redraw, holds plotly.js once.
     /// </summary>
     public string ToHtml()
     {
-        if (!_plotlyDecided) { _plotly = PlotlyScript.TakeForNewChart(); _plotlyDecided = true; }
+        var plotly = PlotlyScript.TakeForNewChart();
         var svg = SvgWriter.Write(DrawScene());
         if (!PlotlyScript.Available)
             return "<!-- plotly.js not found (run ./setup.sh to install node_modules); static chart only -->" + svg;
         var figure = PlotlyFigure().ToJsonString(JsonOptions).Replace("</", "<\\/");
         var sb = new StringBuilder();
-        sb.Append(_plotly);
+        sb.Append(plotly);
         sb.Append($"<div id=\"{_id}-static\" class=\"kit-chart-static\">{svg}</div>");
         sb.Append($"<div id=\"{_id}\" class=\"kit-chart\" style=\"display:none;width:{Width}px;max-width:100%;height:{Height}px\" title=\"{WebUtility.HtmlEncode(Title ?? "")}\"></div>");
-        sb.Append("<script type=\"text/javascript\">(function () {\n");
+        sb.Append("<script type=\"text/javascript\">(function () {\n  var tries = 0;\n");
         sb.Append($"  var figure = {figure};\n");
         sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\"), fallback = document.getElementById(\"{_id}-static\");\n    if (!el) return;\n");
-        sb.Append("    if (!window.Plotly) { setTimeout(draw, 50); return; }\n");
+        // A page without plotly.js (a saved notebook reopened: its first chart output was redrawn without it)
+        // keeps the static SVG; stop asking after 30 s.
+        sb.Append("    if (!window.Plotly) { if (++tries < 600) setTimeout(draw, 50); return; }\n");
         sb.Append("    el.style.display = \"\"; if (fallback) fallback.style.display = \"none\";\n");
         sb.Append("    window.Plotly.react(el, figure.data, figure.layout, figure.config);\n  }\n  draw();\n})();</script>");
         return sb.ToString();

@@ -1,8 +1,14 @@
+using System.Runtime.InteropServices;
 using Kit.Display.Imaging;
+using SkiaSharp;
 
 namespace Kit.Display.Charts;
 
-/// <summary>Draws a <see cref="Scene"/> into pixels (labels are left to the SVG and HTML renderings).</summary>
+/// <summary>
+/// Draws a <see cref="Scene"/> into pixels, text included, so the PNG (what GitHub, email and terminals show)
+/// carries the title, axis labels and tick values the SVG has. Lines, rectangles and pictures keep the kit's
+/// own rasterizer; text is drawn by SkiaSharp (glyph shaping and anti-aliasing are not worth writing).
+/// </summary>
 public static class PngRasterizer
 {
     public static RgbaImage Rasterize(Scene scene)
@@ -24,8 +30,35 @@ public static class PngRasterizer
                     break;
             }
         }
+        DrawLabels(image, scene.Shapes.OfType<Label>().ToList());
         return image;
     }
 
     public static string ToBase64Png(Scene scene) => Convert.ToBase64String(PngEncoder.Encode(Rasterize(scene)));
+
+    /// <summary>Draws the labels straight into the image's pixels (opaque, so premultiplied equals straight RGBA).</summary>
+    private static void DrawLabels(RgbaImage image, IReadOnlyList<Label> labels)
+    {
+        if (labels.Count == 0 || ChartFont.Typeface is not { } typeface) return;
+        var pin = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
+        try
+        {
+            using var bitmap = new SKBitmap();
+            bitmap.InstallPixels(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Premul), pin.AddrOfPinnedObject(), image.Width * 4);
+            using var canvas = new SKCanvas(bitmap);
+            using var paint = new SKPaint { Color = new SKColor(Color.DarkGrey.R, Color.DarkGrey.G, Color.DarkGrey.B), IsAntialias = true };
+            foreach (var l in labels)
+            {
+                using var font = new SKFont(typeface, (float)l.Size) { Subpixel = true, Edging = SKFontEdging.Antialias };
+                var align = l.Anchor switch { TextAnchor.Start => SKTextAlign.Left, TextAnchor.End => SKTextAlign.Right, _ => SKTextAlign.Center };
+                canvas.Save();
+                canvas.Translate((float)l.X, (float)l.Y);
+                if (l.Vertical) canvas.RotateDegrees(-90);
+                canvas.DrawText(l.Text, 0, 0, align, font, paint);
+                canvas.Restore();
+            }
+            canvas.Flush();
+        }
+        finally { pin.Free(); }
+    }
 }

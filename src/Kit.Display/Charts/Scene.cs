@@ -22,7 +22,7 @@ public sealed record Polyline(IReadOnlyList<(double X, double Y)> Points, Color 
 
 public sealed record Rect(double X, double Y, double W, double H, Color Fill) : Shape;
 
-/// <summary>Text: SVG only (the PNG shows the plot itself; its labels live in the SVG and HTML).</summary>
+/// <summary>Text: a title, an axis label or a tick value (the SVG writes it; the PNG draws it with SkiaSharp).</summary>
 public sealed record Label(double X, double Y, string Text, double Size, TextAnchor Anchor = TextAnchor.Middle, bool Vertical = false) : Shape;
 
 /// <summary>A raster stretched over a rectangle (heatmap cells).</summary>

@@ -7,8 +7,8 @@ namespace Kit.Display.Live;
 /// <summary>
 /// A value that redraws itself in place while work runs (a progress bar, a loss chart). Show it with
 /// <c>var live = new ProgressDisplay("training", steps); live.Bind(display(live));</c>: the handle display(...)
-/// returns has an Update(object) method in both the Polyglot kernel (DisplayedValue) and the kit's runner,
-/// and is called by name, so the library needs neither. Updates are throttled to <see cref="MinInterval"/>;
+/// returns (the Polyglot kernel's DisplayedValue) has an Update(object) method, called by name, so the
+/// library needs no reference to the kernel. Updates are throttled to <see cref="MinInterval"/>;
 /// <see cref="Complete"/> pushes the final state. Subclasses inherit the kernel attribute (HTML and text);
 /// one that also renders images (LiveChart) declares its own, which replaces this one.
 /// </summary>

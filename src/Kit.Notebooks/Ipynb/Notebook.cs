@@ -31,13 +31,6 @@ public sealed class Notebook
         return new Notebook(path, root);
     }
 
-    /// <summary>A one-cell notebook around a .csx script, so scripts run through the same machinery.</summary>
-    public static Notebook FromScript(string path)
-    {
-        var cell = new JsonObject { ["cell_type"] = "code", ["source"] = File.ReadAllText(path), ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray() };
-        return new Notebook(path, new JsonObject { ["cells"] = new JsonArray(cell), ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 });
-    }
-
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
         WriteIndented = true,

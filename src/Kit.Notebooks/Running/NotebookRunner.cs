@@ -1,207 +1,156 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Kit.Display;
-using Kit.Display.Charts;
 using Kit.Notebooks.Ipynb;
 using Kit.Notebooks.Parameters;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Scripting;
 
 namespace Kit.Notebooks.Running;
 
-/// <summary>What to run and where the results go.</summary>
+/// <summary>What to run and where the executed copy goes.</summary>
 public sealed record RunOptions
 {
-    /// <summary>Where the executed notebook is written; null writes it back in place. Ignored for .csx.</summary>
+    /// <summary>Where the executed notebook is written; null writes it back in place.</summary>
     public string? OutputPath { get; init; }
 
-    /// <summary>Overrides for the parameters cell (name → value as typed on the command line).</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>name=value assignments for the notebook's parameters cell (see <see cref="NotebookParameters"/>).</summary>
+    public IReadOnlyList<string> Set { get; init; } = [];
 
-    /// <summary>build/kit, where #r "nuget: Kit.X" resolves; null finds it.</summary>
-    public string? KitDirectory { get; init; }
-
-    /// <summary>Progress lines (cell started/finished, live display updates); the CLI passes stderr.</summary>
-    public TextWriter? Progress { get; init; }
-
-    /// <summary>Also copy cell stdout to the real console (scripts do; notebooks keep it in the file).</summary>
-    public bool EchoConsole { get; init; }
+    /// <summary>Where dotnet-repl's own console output goes (the CLI passes stderr); null discards it.</summary>
+    public TextWriter? Log { get; init; }
 }
 
-/// <summary>The outcome: success, or the first failing cell with a message naming cell and line.</summary>
-public sealed record RunResult(bool Succeeded, int CellsRun, int? FailedCell, string? Error, string? WrittenTo);
+/// <summary>A cell that ended with an error: its 1-based number among all cells, its first line and the error's first line.</summary>
+public sealed record CellFailure(int Cell, string FirstLine, string Message)
+{
+    public override string ToString() => $"cell {Cell} ({FirstLine}): {Message}";
+}
+
+/// <summary>The outcome: the executed copy and every failing cell (dotnet-repl runs all cells even after a failure).</summary>
+public sealed record RunResult(string WrittenTo, IReadOnlyList<CellFailure> Failures, int ReplExitCode)
+{
+    public bool Succeeded => Failures.Count == 0 && ReplExitCode == 0;
+}
 
 /// <summary>
-/// Runs a notebook's C# cells in order in one script state, as the Polyglot kernel would, from the
-/// notebook's folder; stops at the first error; writes the notebook back with outputs, execution counts
-/// and timings.
+/// Runs a notebook headless on the real C# kernel: dotnet-repl (the version in .config/dotnet-tools.json),
+/// from the notebook's folder as VS Code runs it, with the parameters as KIT_PARAM_* environment variables.
+/// The kit has no engine of its own: what passes here passes in VS Code.
 /// </summary>
 public static class NotebookRunner
 {
+    public const string Tool = "dotnet-repl";
+
     public static async Task<RunResult> RunAsync(string path, RunOptions options, CancellationToken ct = default)
     {
         path = Path.GetFullPath(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist", path);
-        var isScript = path.EndsWith(".csx", StringComparison.OrdinalIgnoreCase);
-        var notebook = isScript ? Notebook.FromScript(path) : Notebook.Load(path);
+        if (!path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".dib", StringComparison.OrdinalIgnoreCase))
+            throw new NotebookRunException($"{path}: not a notebook (.ipynb or .dib)");
+        var environment = path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)
+            ? ParametersCell.Of(Notebook.Load(path)).Environment(options.Set)
+            : new Dictionary<string, string>();
         var folder = Path.GetDirectoryName(path)!;
-        var kit = new KitReferences(options.KitDirectory ?? KitReferences.FindKitDirectory(folder));
-        var progress = options.Progress;
-        var name = Path.GetFileName(path);
+        var output = Path.GetFullPath(options.OutputPath ?? path);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        // dotnet-repl writes the executed notebook only at the end: a stale copy must not pass for this run's.
+        var written = output + ".running";
+        File.Delete(written);
 
-        var session = new NotebookSession(progress is null ? null : text => WriteProgress(progress, $"{name}: {text}"));
-        var stdout = new ConsoleRouter("stdout", options.EchoConsole ? Console.Out : null);
-        var stderr = new ConsoleRouter("stderr", options.EchoConsole ? Console.Error : null);
-        var (oldOut, oldErr, oldDir) = (Console.Out, Console.Error, Environment.CurrentDirectory);
-        PlotlyScript.StartPage();
-
-        var cells = notebook.Cells.OfType<JsonObject>().ToList();
-        // Outputs of an earlier run would be mistaken for this run's once a cell fails: start clean.
-        foreach (var cell in cells.Where(c => c["cell_type"]?.GetValue<string>() == "code"))
+        // The kernel resolves #r paths from the current directory (not from --working-dir): start it in the
+        // notebook's folder, as VS Code does.
+        var psi = new ProcessStartInfo("dotnet")
         {
-            cell["outputs"] = new JsonArray();
-            cell["execution_count"] = null;
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var a in ReplCommand(folder).Concat(["--run", path, "--exit-after-run", "--output-path", written, "--working-dir", folder]))
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        // The kernel's console is not a terminal: keep dotnet-repl from drawing an interactive prompt.
+        psi.Environment["TERM"] = "dumb";
+        psi.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        using var process = Process.Start(psi) ?? throw new NotebookRunException("could not start `dotnet tool run dotnet-repl`");
+        process.StandardInput.Close();
+        var log = options.Log ?? TextWriter.Null;
+        var pumps = new[] { Pump(process.StandardOutput, log), Pump(process.StandardError, log) };
+        try { await process.WaitForExitAsync(ct); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
         }
-        var parametersCell = cells.FindIndex(c => CellKinds.Of(c).Kind == CellKind.CSharp);
-        int executionCount = 0, ran = 0;
-        RunResult? failure = null;
-        try
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            Environment.CurrentDirectory = folder; // the kernel's working directory is the notebook's folder
-            for (var i = 0; i < cells.Count && failure is null; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var cell = cells[i];
-                var number = i + 1;
-                var (kind, kernel) = CellKinds.Of(cell);
-                if (kind == CellKind.Markdown) continue;
-                var outputs = new CellOutputs(new JsonArray());
-                cell["outputs"] = outputs.Outputs;
-                var source = Notebook.SourceOf(cell);
-                if (kind == CellKind.Other)
-                {
-                    failure = Fail(outputs, path, number, 1, "UnsupportedKernel", $"this cell runs in the '{kernel}' kernel; the headless runner runs C# only");
-                    break;
-                }
-                if (i == parametersCell && options.Parameters.Count > 0)
-                {
-                    try { source = ParameterOverrides.Apply(source, options.Parameters); }
-                    catch (ParameterException e) { failure = Fail(outputs, path, number, 1, "ParameterError", e.Message); break; }
-                    Metadata(cell)["kit"] = new JsonObject { ["parameters"] = new JsonObject(options.Parameters.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
-                }
-                CellDirectives directives;
-                try { directives = CellDirectives.Parse(source, folder, kit); }
-                catch (DirectiveException e) { failure = Fail(outputs, path, number, e.Line, "DirectiveError", e.Message); break; }
-                if (directives.IsMarkdown) continue;
+        await Task.WhenAll(pumps);
 
-                session.AddReferences(directives.References);
-                cell["execution_count"] = ++executionCount;
-                if (progress is not null) WriteProgress(progress, $"{name}: cell {number} running");
-                var started = DateTimeOffset.UtcNow;
-                var clock = Stopwatch.StartNew();
-                session.Current = outputs;
-                stdout.Target = stderr.Target = outputs;
-                var cellFile = isScript ? path : $"{path}#cell{number}";
-                try
-                {
-                    var value = await session.RunAsync(directives.Code, cellFile, ct);
-                    if (EndsWithExpression(directives.Code) && value is not null)
-                        outputs.AddDisplay(Renderer.Render(value));
-                    ran++;
-                }
-                catch (CompilationErrorException e)
-                {
-                    var errors = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-                    var line = errors.Count > 0 ? errors[0].Location.GetLineSpan().StartLinePosition.Line + 1 : 1;
-                    var text = errors.Select(d => $"({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}");
-                    failure = Fail(outputs, path, number, line, "CompilationError", string.Join("\n", text));
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
-                    failure = Fail(outputs, path, number, LineOf(inner, cellFile), inner.GetType().Name, inner.Message, inner.ToString().Split('\n').Select(l => l.TrimEnd('\r')));
-                }
-                finally
-                {
-                    clock.Stop();
-                    stdout.Target = stderr.Target = null;
-                    Timing(cell, started, clock.Elapsed);
-                    if (progress is not null && failure is null) WriteProgress(progress, $"{name}: cell {number} done in {clock.Elapsed.TotalSeconds:F1} s");
-                }
+        if (!File.Exists(written))
+            throw new NotebookRunException(process.ExitCode == 0
+                ? $"dotnet-repl wrote no notebook ({written})"
+                : $"dotnet-repl exited {process.ExitCode} without writing the notebook: is it installed? Run `dotnet tool restore` in the repository (setup.sh does)");
+        File.Move(written, output, overwrite: true);
+        return new RunResult(output, Failures(Notebook.Load(output)), process.ExitCode);
+    }
+
+    /// <summary>Every cell with an error output, named by its number, first line and the error's message.</summary>
+    public static IReadOnlyList<CellFailure> Failures(Notebook notebook)
+    {
+        var failures = new List<CellFailure>();
+        var number = 0;
+        foreach (var cell in notebook.Cells.OfType<JsonObject>())
+        {
+            number++;
+            foreach (var output in (cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (output["output_type"]?.GetValue<string>() != "error") continue;
+                var first = Notebook.SourceOf(cell).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+                if (first.Length > 60) first = first[..57] + "...";
+                // The kernel writes ename "Error" and the exception (type, message, stack) as evalue: keep its first line.
+                var ename = output["ename"]?.GetValue<string>() ?? "Error";
+                var message = (output["evalue"]?.GetValue<string>() ?? "").Trim().Split('\n')[0].TrimEnd('\r');
+                failures.Add(new CellFailure(number, first, ename is "Error" or "" ? message : $"{ename}: {message}"));
             }
         }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-            Environment.CurrentDirectory = oldDir;
-        }
-
-        string? written = null;
-        if (isScript)
-            PrintScriptOutputs(notebook, failure);
-        else
-        {
-            written = options.OutputPath is null ? path : Path.GetFullPath(options.OutputPath);
-            notebook.Save(written);
-        }
-        return failure is null ? new RunResult(true, ran, null, null, written) : failure with { CellsRun = ran, WrittenTo = written };
+        return failures;
     }
 
-    private static RunResult Fail(CellOutputs outputs, string path, int cell, int line, string ename, string message, IEnumerable<string>? traceback = null)
+    /// <summary>
+    /// How to start the repository's dotnet-repl: `dotnet tool run` where the notebook's folder is inside the
+    /// repository (the tool manifest is found above it); else, for a notebook elsewhere, the restored tool
+    /// itself, at the version the manifest above the kit's build folder names.
+    /// </summary>
+    private static string[] ReplCommand(string notebookFolder)
     {
-        var where = $"{Path.GetFileName(path)}: cell {cell}, line {line}";
-        outputs.AddError(ename, message, traceback ?? [$"{where}: {ename}", .. message.Split('\n')]);
-        return new RunResult(false, 0, cell, $"{where}: {ename}: {message}", null);
+        if (ManifestAbove(notebookFolder) is not null) return ["tool", "run", Tool, "--"];
+        var manifest = ManifestAbove(Path.GetDirectoryName(typeof(NotebookRunner).Assembly.Location) ?? "")
+                       ?? throw new NotebookRunException($"no .config/dotnet-tools.json above {notebookFolder} or the kit's build folder: run the notebook from a clone of the kit");
+        var version = (JsonNode.Parse(File.ReadAllText(manifest))?["tools"]?[Tool]?["version"]?.GetValue<string>())
+                      ?? throw new NotebookRunException($"{manifest} names no {Tool}");
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var tools = Path.Combine(packages, Tool, version, "tools");
+        var dll = Directory.Exists(tools) ? Directory.GetFiles(tools, Tool + ".dll", SearchOption.AllDirectories).FirstOrDefault() : null;
+        return dll is null
+            ? throw new NotebookRunException($"{Tool} {version} is not restored: run `dotnet tool restore` in the repository (setup.sh does)")
+            : [dll];
     }
 
-    /// <summary>The line in the cell from the exception's stack trace (debug info is emitted per cell).</summary>
-    private static int LineOf(Exception e, string cellFile) =>
-        new StackTrace(e, fNeedFileInfo: true).GetFrames()
-            .FirstOrDefault(f => string.Equals(f.GetFileName(), cellFile, StringComparison.Ordinal) && f.GetFileLineNumber() > 0)
-            ?.GetFileLineNumber() ?? 1;
-
-    /// <summary>A cell whose last statement is an expression without a semicolon shows its value (as the kernel does).</summary>
-    private static bool EndsWithExpression(string code)
+    private static string? ManifestAbove(string start)
     {
-        var root = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(kind: SourceCodeKind.Script)).GetRoot() as CompilationUnitSyntax;
-        return root?.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } };
+        for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, ".config", "dotnet-tools.json"), Path.Combine(dir.FullName, "dotnet-tools.json") })
+                if (File.Exists(candidate)) return candidate;
+        return null;
     }
 
-    private static JsonObject Metadata(JsonObject cell)
+    private static async Task Pump(StreamReader reader, TextWriter log)
     {
-        if (cell["metadata"] is not JsonObject meta) cell["metadata"] = meta = new JsonObject();
-        return meta;
-    }
-
-    /// <summary>Per-cell timing in the keys JupyterLab's execution-time extension reads, plus the duration.</summary>
-    private static void Timing(JsonObject cell, DateTimeOffset started, TimeSpan elapsed)
-    {
-        var meta = Metadata(cell);
-        meta["execution"] = new JsonObject
-        {
-            ["iopub.execute_input"] = started.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["shell.execute_reply"] = (started + elapsed).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["kit.duration_ms"] = Math.Round(elapsed.TotalMilliseconds, 1),
-        };
-    }
-
-    private static void PrintScriptOutputs(Notebook notebook, RunResult? failure)
-    {
-        foreach (var output in notebook.Cells.OfType<JsonObject>().SelectMany(c => (c["outputs"] as JsonArray ?? []).OfType<JsonObject>()))
-            if (output["output_type"]?.GetValue<string>() == "display_data" && output["data"]?[Rendering.Text] is JsonArray text)
-                Console.Out.WriteLine(string.Concat(text.Select(l => l!.GetValue<string>())));
-    }
-
-    private static readonly object ProgressGate = new();
-
-    private static void WriteProgress(TextWriter progress, string line)
-    {
-        lock (ProgressGate) { progress.WriteLine(line); progress.Flush(); }
+        var buffer = new char[4096];
+        int n;
+        while ((n = await reader.ReadAsync(buffer)) > 0)
+            lock (log) { log.Write(buffer, 0, n); log.Flush(); }
     }
 }
+
+/// <summary>The notebook could not be run at all (not a notebook, dotnet-repl missing); the message says why.</summary>
+public sealed class NotebookRunException(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.Loader;
 
 namespace Kit.Training.Recipes;
 
@@ -30,16 +31,24 @@ public static class RecipeCatalog
         catch (ReflectionTypeLoadException e) { return e.Types.OfType<Type>(); }
     }
 
+    /// <summary>
+    /// Loads the Kit assemblies beside this one into this assembly's own load context. Assembly.LoadFrom
+    /// would put them in the default context, where their reference to Kit.Training binds a second copy of
+    /// it whenever this copy lives elsewhere, as in the Polyglot kernel (each #r'd assembly has a context of
+    /// its own): a later cell then fails with MissingFieldException on an earlier cell's TrainingRun field.
+    /// </summary>
     private static void LoadKitAssemblies()
     {
-        var dir = Path.GetDirectoryName(typeof(RecipeCatalog).Assembly.Location);
-        if (dir is null) return;
+        var self = typeof(RecipeCatalog).Assembly;
+        var dir = Path.GetDirectoryName(self.Location);
+        if (string.IsNullOrEmpty(dir)) return;
+        var context = AssemblyLoadContext.GetLoadContext(self) ?? AssemblyLoadContext.Default;
         var loaded = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).ToHashSet();
         foreach (var dll in Directory.EnumerateFiles(dir, "Kit.*.dll"))
         {
             var name = Path.GetFileNameWithoutExtension(dll);
             if (loaded.Contains(name) || name.EndsWith(".Tests", StringComparison.Ordinal)) continue;
-            try { Assembly.LoadFrom(dll); } catch (BadImageFormatException) { } catch (FileLoadException) { }
+            try { context.LoadFromAssemblyPath(dll); } catch (BadImageFormatException) { } catch (FileLoadException) { }
         }
     }
 }
