@@ -20,11 +20,13 @@ sudo=""
 # libtorch is the tensor engine; OpenBLAS makes its matmul ~20x faster than reference BLAS.
 # python3-torch(audio) is the same libtorch from Python: the reference the tests compare against.
 # espeak-ng speaks the sample dataset; sox and lame make the tests' FLAC/OGG and MP3 clips (Debian's sox writes no MP3).
+# DejaVu Sans is the font chart PNGs are drawn with (SkiaSharp without fontconfig loads it by path).
 apt_packages=(
   build-essential cmake pkg-config
   libtorch-dev libopenblas0-pthread
   python3 python3-torch python3-torchaudio
   espeak-ng sox lame
+  fonts-dejavu-core
   chromium
 )
 # Node from another source (NodeSource, the dev container's feature) brings its own npm, and Debian's
@@ -50,6 +52,9 @@ fi
 
 echo "==> npm packages (plotly.js for charts, s3rver for the S3 tests)"
 npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> dotnet tools (dotnet-repl runs the notebooks headless)"
+dotnet tool restore >/dev/null
 
 # The tensor engine's native package, read by Directory.Build.props: TorchSharp's CUDA build where an
 # NVIDIA GPU answers, else the CPU build. `dotnet build -p:KitTorchBackend=cuda` overrides it once.
