@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models;
 
@@ -21,7 +22,7 @@ public static class ModelConfig
     {
         if (!stateDict.TryGetValue(Key, out var t))
             throw new InvalidDataException($"{path}: no {Key} entry; is this a checkpoint of a kit model (inference.pth / weights)?");
-        return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(t.data<byte>()))
+        return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(t.data<byte>().ToArray()))
                ?? throw new InvalidDataException($"{path}: empty {Key}");
     }
 
@@ -35,7 +36,7 @@ public static class ModelConfig
         string path, string kind, Func<TConfig, TModel> build, Device? device) where TModel : nn.Module
     {
         var file = CheckpointPaths.Weights(path);
-        var weights = load(file);
+        var weights = TensorFiles.load(file);
         try
         {
             var config = Read<TConfig>(weights, file);

@@ -1,7 +1,9 @@
 using Kit.TestSupport;
 using Kit.Tortoise.Audio;
 using Kit.Tortoise.Dvae;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Tests;
 
@@ -50,7 +52,7 @@ public sealed class DvaeTests
         Assert.Contains("codebook.embed", sd.Keys);
         using var decoder = randn(80, 16, 1);
         sd["decoder.5.weight"] = decoder;
-        save(sd, dir["dvae.pth"]);
+        TensorFiles.save(sd, dir["dvae.pth"]);
         manual_seed(2);
         using var loaded = new DiscreteVae(DiscreteVaeConfig.Tiny);
         loaded.LoadFile(dir["dvae.pth"]);

@@ -1,7 +1,9 @@
 using Kit.TestSupport;
 using Kit.Tortoise.Audio;
 using Kit.Tortoise.Training;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Tests;
 

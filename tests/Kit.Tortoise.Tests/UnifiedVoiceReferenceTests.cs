@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Kit.TestSupport;
 using Kit.Tortoise.Model;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Tests;
 
@@ -27,10 +29,10 @@ public sealed class UnifiedVoiceReferenceTests
         RunReference("make", ConfigJson(config), dir["weights.pth"], dir["inputs.pth"], dir["outputs.pth"]);
 
         using var model = new UnifiedVoice(config);
-        model.load(dir["weights.pth"], strict: true);
+        model.load_weights(dir["weights.pth"], strict: true);
         model.eval();
-        var inputs = load(dir["inputs.pth"]);
-        var expected = load(dir["outputs.pth"]);
+        var inputs = TensorFiles.load(dir["inputs.pth"]);
+        var expected = TensorFiles.load(dir["outputs.pth"]);
         using (no_grad())
         using (var output = model.forward(inputs["cond"], inputs["text"], inputs["text_lengths"], inputs["mel"], inputs["wav_lengths"]))
         {
@@ -49,8 +51,8 @@ public sealed class UnifiedVoiceReferenceTests
         var config = UnifiedVoiceConfig.Tiny;
         RunReference("make", ConfigJson(config), dir["weights.pth"], dir["inputs.pth"], dir["outputs.pth"]);
         using var model = new UnifiedVoice(config);
-        model.load(dir["weights.pth"], strict: true);
-        model.save(dir["saved.pth"]);
+        model.load_weights(dir["weights.pth"], strict: true);
+        model.save_weights(dir["saved.pth"]);
 
         var result = RunReference("check", ConfigJson(config), dir["weights.pth"], dir["saved.pth"]);
         Assert.StartsWith("ok", result.Trim());

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Kit.Data.Audio;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Features;
 
@@ -40,10 +41,10 @@ public sealed class FeatureCache : IDisposable
         {
             try
             {
-                var stored = load(entry);
+                var stored = TensorFiles.load(entry);
                 return (stored["mel"], stored["signal"]);
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Native.TorchException)
+            catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Formats.TorchFormatException or System.Runtime.InteropServices.ExternalException)
             {
                 File.Delete(entry); // damaged: computed again below
             }
@@ -55,7 +56,7 @@ public sealed class FeatureCache : IDisposable
         if (entry is not null)
         {
             var temp = entry + $".{Environment.ProcessId}.tmp.safetensors"; // save picks the format by the extension
-            save(new Dictionary<string, Tensor> { ["mel"] = mel, ["signal"] = signal }, temp);
+            TensorFiles.save(new Dictionary<string, Tensor> { ["mel"] = mel, ["signal"] = signal }, temp);
             File.Move(temp, entry, overwrite: true);
         }
         return (mel, signal);

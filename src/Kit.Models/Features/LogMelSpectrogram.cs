@@ -1,6 +1,7 @@
 using Kit.Data.Audio;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Features;
 
@@ -32,7 +33,7 @@ public sealed class LogMelSpectrogram : IDisposable
     {
         using var scope = NewDisposeScope();
         var s = Settings;
-        var spec = stft(samples, s.NFft, s.HopLength, s.WinLength, _window, center: true).abs();
+        var spec = stft(samples, s.NFft, s.HopLength, s.WinLength, _window, center: true, return_complex: true).abs();
         if (s.Power != 1.0) spec = spec.pow(s.Power);
         var mel = _filters.matmul(spec);
         return scope.MoveToOuter(mel.clamp_min(s.LogFloor).log());

@@ -1,6 +1,7 @@
-using Kit.Torch;
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Signal;
 

@@ -1,5 +1,6 @@
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Signal;
 
@@ -47,7 +48,7 @@ public sealed class SignalClips : IDisposable
     /// <summary>One slice per clip: random starts (from torch's generator, so a seeded step draws the same) or the middle.</summary>
     public SignalBatch Batch(IReadOnlyList<int> clips, bool random, Device device)
     {
-        long[] draws = random ? randint(0, int.MaxValue, [clips.Count]).data<long>() : new long[clips.Count];
+        long[] draws = random ? randint(0, int.MaxValue, [clips.Count]).data<long>().ToArray() : new long[clips.Count];
         long samples = (long)_segment * _hop, window = _segment + 2 * ConditioningNetwork.ContextFrames;
         var mel = new Tensor[clips.Count];
         var previousCoarse = new Tensor[clips.Count];

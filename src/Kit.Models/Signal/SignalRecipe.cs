@@ -3,11 +3,11 @@ using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Torch;
-using Kit.Torch.Optim;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Signal;
 
@@ -73,7 +73,7 @@ public abstract class SignalRecipe : IRecipe
         }
     }
 
-    private sealed class Trainable(RecipeContext context, WaveRnnModel model, Optimizer optimizer, Device device,
+    private sealed class Trainable(RecipeContext context, WaveRnnModel model, optim.Optimizer optimizer, Device device,
         SignalClips train, SignalClips validation, SignalModelConfig config) : TorchTrainable(context, model, optimizer, device), ITrainable
     {
         /// <summary>Seconds of the first validation clip spoken at each validation (generation is sample by sample).</summary>
@@ -103,7 +103,7 @@ public abstract class SignalRecipe : IRecipe
                 using var synthesizer = new SignalSynthesizer(model, config, Device, ownsModel: false);
                 var spoken = synthesizer.Synthesize([frames])[0];
                 byte[] Wav(float[] samples) => WavWriter.ToBytes(new AudioClip(samples, mel.SampleRate), WavFormat.Pcm16);
-                return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real.data<float>()))];
+                return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real.data<float>().ToArray()))];
             }
             finally { model.train(); }
         }

@@ -3,8 +3,9 @@ using System.Text;
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Signal;
 
@@ -56,12 +57,12 @@ public sealed class TeacherForcedMels : IDisposable
         var path = Path.Combine(_folder, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + ".safetensors");
         if (File.Exists(path))
         {
-            try { return load(path)["mel"]; }
-            catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Native.TorchException) { File.Delete(path); }
+            try { return TensorFiles.load(path)["mel"]; }
+            catch (Exception e) when (e is IOException or InvalidDataException or Kit.Torch.Formats.TorchFormatException or System.Runtime.InteropServices.ExternalException) { File.Delete(path); }
         }
         var mel = _model.TeacherForcedFrames(entry.TrainingText, realMel);
         var temp = path + $".{Environment.ProcessId}.tmp.safetensors"; // save picks the format by the extension
-        save(new Dictionary<string, Tensor> { ["mel"] = mel }, temp);
+        TensorFiles.save(new Dictionary<string, Tensor> { ["mel"] = mel }, temp);
         File.Move(temp, path, overwrite: true);
         return mel;
     }

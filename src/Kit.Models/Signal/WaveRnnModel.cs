@@ -1,6 +1,7 @@
-using Kit.Torch;
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Signal;
 
@@ -21,6 +22,9 @@ public sealed class WaveRnnModel : nn.Module
     private readonly ConditioningNetwork conditioning;
     private readonly Parameter weight_ih, weight_hh, bias_ih, bias_hh;
     private readonly Linear coarse1, coarse2, fine1, fine2;
+    // Registered by hand, not persistent (not in the state dict, as in the PyTorch model); the attribute gives
+    // RegisterComponents the registered name, so it skips the field instead of adding "_inputMask".
+    [TorchSharp.Utils.ComponentName(Name = "input_mask")]
     private readonly Tensor _inputMask;
 
     public SignalModelSize Size { get; }
@@ -50,8 +54,8 @@ public sealed class WaveRnnModel : nn.Module
         var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1);
         var currentCoarse = arange(inputs).eq(2).unsqueeze(0);
         _inputMask = coarseUnit.logical_and(currentCoarse).logical_not().to(float32).DetachFromDisposeScope();
-        RegisterComponents();
         register_buffer("input_mask", _inputMask, persistent: false);
+        RegisterComponents();
     }
 
     /// <summary>PyTorch's GRU initialisation, U(-1/√hidden, 1/√hidden).</summary>
@@ -84,7 +88,7 @@ public sealed class WaveRnnModel : nn.Module
         var x = cat([SixteenBit.Scale(previousCoarse).unsqueeze(2), SixteenBit.Scale(previousFine).unsqueeze(2),
             SixteenBit.Scale(coarse).unsqueeze(2), condition], 2);
         var h0 = zeros([1, b, Size.HiddenSize], device: mel.device);
-        var (output, _) = nn.functional.gru(x, h0, [MaskedInputWeight, weight_hh, bias_ih, bias_hh], train: training, batch_first: true);
+        var (output, _) = RecurrentFunctional.gru(x, h0, [MaskedInputWeight, weight_hh, bias_ih, bias_hh], train: training, batch_first: true);
         var halves = output.chunk(2, 2);
         return new SignalPrediction(CoarseHead(halves[0]), FineHead(halves[1]));
     }
@@ -114,10 +118,10 @@ public sealed class WaveRnnModel : nn.Module
         {
             using var scope = NewDisposeScope();
             var c = condition.select(1, t);
-            var hc = nn.functional.gru_cell(cat([previous, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var hc = RecurrentFunctional.gru_cell(cat([previous, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
             var ct = pick(CoarseHead(hc.narrow(1, 0, half)));
             var scaled = SixteenBit.Scale(ct);
-            var next = nn.functional.gru_cell(cat([previous, scaled, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
+            var next = RecurrentFunctional.gru_cell(cat([previous, scaled, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
             var ft = pick(FineHead(next.narrow(1, half, half)));
             coarse.Add(scope.MoveToOuter(ct));
             fine.Add(scope.MoveToOuter(ft));

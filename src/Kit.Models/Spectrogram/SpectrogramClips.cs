@@ -1,8 +1,9 @@
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Text;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Spectrogram;
 

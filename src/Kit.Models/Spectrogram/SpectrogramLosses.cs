@@ -1,5 +1,6 @@
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Spectrogram;
 

@@ -1,10 +1,10 @@
 using Kit.Models.Features;
 using Kit.Models.Text;
-using Kit.Torch;
-using Kit.Torch.Optim;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Spectrogram;
 
@@ -40,7 +40,7 @@ public abstract class SpectrogramRecipe : IRecipe
         return new Trainable(context, model, optimizer, device, train, validation, Mel);
     }
 
-    private sealed class Trainable(RecipeContext context, TacotronModel model, Optimizer optimizer, Device device,
+    private sealed class Trainable(RecipeContext context, TacotronModel model, optim.Optimizer optimizer, Device device,
         SpectrogramClips train, SpectrogramClips validation, MelSettings mel) : TorchTrainable(context, model, optimizer, device), ITrainable
     {
         public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
@@ -66,8 +66,8 @@ public abstract class SpectrogramRecipe : IRecipe
                 var (tokens, targets, frames, tokenLengths) = validation.Batch([0], Device);
                 var p = model.forward(tokens, targets);
                 var steps = (frames[0] + model.Size.FramesPerStep - 1) / model.Size.FramesPerStep;
-                var alignment = p.Alignments[0].slice(0, 0, steps).slice(1, 0, tokenLengths[0]).t().contiguous().cpu();
-                Tensor Mel(Tensor frames0) => frames0.slice(0, 0, frames[0]).t().contiguous().cpu();
+                var alignment = p.Alignments[0].slice(0, 0, steps, 1).slice(1, 0, tokenLengths[0], 1).t().contiguous().cpu();
+                Tensor Mel(Tensor frames0) => frames0.slice(0, 0, frames[0], 1).t().contiguous().cpu();
                 return SpectrogramSamples.Make(alignment, Mel(targets[0]), Mel(p.PostFrames[0]), mel, step);
             }
             finally { model.train(); }

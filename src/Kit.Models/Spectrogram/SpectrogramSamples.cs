@@ -3,9 +3,10 @@ using Kit.Display.Charts;
 using Kit.Display.Imaging;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
-using Kit.Torch;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Training.Recipes;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Spectrogram;
 
@@ -25,7 +26,7 @@ public static class SpectrogramSamples
     /// <param name="predicted">Log-mel (mels, frames) of the same clip, on the CPU.</param>
     public static IReadOnlyList<TrainingSample> Make(Tensor alignment, Tensor target, Tensor predicted, MelSettings mel, long step)
     {
-        var attention = Heatmap.FromRowMajor(alignment.data<float>(), (int)alignment.shape[0], (int)alignment.shape[1],
+        var attention = Heatmap.FromRowMajor(alignment.data<float>().ToArray(), (int)alignment.shape[0], (int)alignment.shape[1],
             $"attention, step {step}", "decoder step", "text position");
         return
         [
@@ -40,8 +41,8 @@ public static class SpectrogramSamples
     private static Heatmap Stacked(Tensor target, Tensor predicted, long step)
     {
         int mels = (int)target.shape[0], frames = (int)target.shape[1], gap = Math.Max(2, mels / 20);
-        var t = target.data<float>();
-        var p = predicted.data<float>();
+        var t = target.data<float>().ToArray();
+        var p = predicted.data<float>().ToArray();
         var low = Math.Min(t.Min(), p.Min());
         var rows = new double[mels * 2 + gap][];
         for (var r = 0; r < rows.Length; r++)

@@ -1,6 +1,7 @@
-using Kit.Torch;
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Spectrogram;
 
@@ -38,7 +39,7 @@ public sealed class TacotronModel : nn.Module
         embedding = nn.Embedding(vocabularySize, e, padding_idx: 0);
         encoderConvs = nn.ModuleList(Enumerable.Range(0, size.EncoderConvolutions).Select(_ => nn.Conv1d(e, e, size.ConvolutionKernel, padding: size.ConvolutionKernel / 2)).ToArray());
         encoderNorms = nn.ModuleList(Enumerable.Range(0, size.EncoderConvolutions).Select(_ => nn.BatchNorm1d(e)).ToArray());
-        encoderLstm = nn.LSTM(e, size.EncoderLstmSize, batch_first: true, bidirectional: true);
+        encoderLstm = nn.LSTM(e, size.EncoderLstmSize, batchFirst: true, bidirectional: true);
         prenet1 = nn.Linear(melBins, size.PreNetSize);
         prenet2 = nn.Linear(size.PreNetSize, size.PreNetSize);
         attentionLstm = nn.LSTMCell(size.PreNetSize + Memory, size.AttentionLstmSize);
@@ -58,7 +59,7 @@ public sealed class TacotronModel : nn.Module
         var x = embedding.call(tokens).transpose(1, 2);
         for (var i = 0; i < encoderConvs.Count; i++)
             x = nn.functional.dropout(encoderNorms[i].call(encoderConvs[i].call(x)).relu(), Size.ConvolutionDropout, training);
-        return encoderLstm.call(x.transpose(1, 2)).output;
+        return encoderLstm.call(x.transpose(1, 2), null).Item1;
     }
 
     /// <summary>Pre-net: dropout stays on at inference too, as in Tacotron 2 (it is what makes the output vary).</summary>
@@ -109,7 +110,7 @@ public sealed class TacotronModel : nn.Module
         var padMask = tokens.eq(0);
         long b = targets.shape[0], steps = targets.shape[1] / R;
         // The pre-net sees the last frame of the previous step (a zero "go" frame first), all steps at once.
-        var lastOfStep = targets.slice(1, R - 1, steps * R, R).slice(1, 0, steps - 1);
+        var lastOfStep = targets.slice(1, R - 1, steps * R, R).slice(1, 0, steps - 1, 1);
         var prenetOut = PreNet(cat([zeros([b, 1, MelBins], device: targets.device), lastOfStep], 1));
         var state = Start(b, tokens.shape[1], tokens.device);
         var frames = new List<Tensor>();
@@ -141,7 +142,7 @@ public sealed class TacotronModel : nn.Module
         var processed = attention.ProcessMemory(memory);
         var padMask = tokens.eq(0);
         long b = tokens.shape[0];
-        var tokenCounts = tokens.ne(0).sum(1).data<long>();
+        var tokenCounts = tokens.ne(0).sum(1).data<long>().ToArray();
         var maxSteps = Math.Max(1, tokenCounts.Max() * Size.MaxFramesPerToken / R);
         var state = Start(b, tokens.shape[1], tokens.device);
         var last = zeros([b, MelBins], device: tokens.device);
@@ -154,7 +155,7 @@ public sealed class TacotronModel : nn.Module
             var (f, s) = Step(state, PreNet(last), memory, processed, padMask);
             frames.Add(f); stops.Add(s); weights.Add(state.Weights);
             last = f.reshape(b, R, MelBins).select(1, R - 1);
-            var fired = s.squeeze(1).sigmoid().data<float>();
+            var fired = s.squeeze(1).sigmoid().data<float>().ToArray();
             for (var i = 0; i < b; i++)
                 if (ends[i] < 0 && (fired[i] > 0.5f || t + 1 >= tokenCounts[i] * Size.MaxFramesPerToken / R)) ends[i] = (t + 1) * R;
         }

@@ -1,6 +1,7 @@
 using Kit.Models.Features;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Synthesis;
 
@@ -30,11 +31,11 @@ public static class GriffinLim
         {
             var complex = stack([magnitude * angles.cos(), magnitude * angles.sin()], -1).view_as_complex();
             signal = istft(complex, settings.NFft, settings.HopLength, settings.WinLength, window, length: length);
-            var again = stft(signal, settings.NFft, settings.HopLength, settings.WinLength, window);
+            var again = stft(signal, settings.NFft, settings.HopLength, settings.WinLength, window, return_complex: true);
             angles = again.angle();
         }
         var peak = signal.abs().max().item<float>();
         if (peak > 0.95f) signal = signal * (0.95 / peak);
-        return signal.data<float>();
+        return signal.data<float>().ToArray();
     }
 }

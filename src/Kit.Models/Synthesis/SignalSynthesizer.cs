@@ -1,7 +1,8 @@
 using Kit.Models.Features;
 using Kit.Models.Signal;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Synthesis;
 
@@ -65,7 +66,7 @@ public sealed class SignalSynthesizer : IDisposable
         long first = 0;
         for (var i = 0; i < mels.Count; i++)
         {
-            result[i] = CrossFade(audio.narrow(0, first, counts[i]), stride, overlap).narrow(0, 0, lengths[i]).data<float>();
+            result[i] = CrossFade(audio.narrow(0, first, counts[i]), stride, overlap).narrow(0, 0, lengths[i]).data<float>().ToArray();
             first += counts[i];
         }
         return result;

@@ -2,8 +2,9 @@ using Kit.Data.Audio;
 using Kit.Models.Features;
 using Kit.Models.Spectrogram;
 using Kit.Models.Text;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Synthesis;
 
@@ -57,10 +58,10 @@ public sealed class SpectrogramSynthesizer : IDisposable
             var (p, frames) = _model.Infer(tensor(ids, [chunk.Length, n], device: Device));
             for (var j = 0; j < chunk.Length; j++)
             {
-                var mel = p.PostFrames[j].slice(0, 0, frames[j]).t().contiguous().cpu();
+                var mel = p.PostFrames[j].slice(0, 0, frames[j], 1).t().contiguous().cpu();
                 var steps = (frames[j] + Config.Size.FramesPerStep - 1) / Config.Size.FramesPerStep;
                 results[chunk[j]] = new PredictedSpectrogram(lines[chunk[j]], scope.MoveToOuter(mel),
-                    ToArray(p.Alignments[j].slice(0, 0, steps).slice(1, 0, encoded[chunk[j]].Length)));
+                    ToArray(p.Alignments[j].slice(0, 0, steps, 1).slice(1, 0, encoded[chunk[j]].Length, 1)));
             }
         }
         return results;
@@ -76,7 +77,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var p = Forward(text, realMel);
-        return scope.MoveToOuter(p.PostFrames[0].slice(0, 0, realMel.shape[1]).t().contiguous().cpu());
+        return scope.MoveToOuter(p.PostFrames[0].slice(0, 0, realMel.shape[1], 1).t().contiguous().cpu());
     }
 
     private (Tensor Alignments, long Steps) TeacherForced(string text, string wavPath)
@@ -87,7 +88,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
         using var scope = NewDisposeScope();
         var p = Forward(text, real);
         var steps = (real.shape[1] + Config.Size.FramesPerStep - 1) / Config.Size.FramesPerStep;
-        return (scope.MoveToOuter(p.Alignments[0].slice(0, 0, steps).cpu()), steps);
+        return (scope.MoveToOuter(p.Alignments[0].slice(0, 0, steps, 1).cpu()), steps);
     }
 
     private SpectrogramPrediction Forward(string text, Tensor realMel)
@@ -102,7 +103,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
     {
         var a = alignment.cpu().contiguous();
         int rows = (int)a.shape[0], cols = (int)a.shape[1];
-        var flat = a.data<float>();
+        var flat = a.data<float>().ToArray();
         var m = new float[rows, cols];
         Buffer.BlockCopy(flat, 0, m, 0, flat.Length * 4);
         return m;

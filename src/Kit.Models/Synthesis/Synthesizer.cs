@@ -69,7 +69,7 @@ public sealed class Synthesizer : IDisposable
             {
                 var p = predicted[i];
                 var samples = audio?[i] ?? GriffinLim.Synthesize(p.Mel, Spectrogram.Mel);
-                spoken.Add(new SpokenLine(p.Text, new AudioClip(samples, Spectrogram.Mel.SampleRate), p.Mel.data<float>(),
+                spoken.Add(new SpokenLine(p.Text, new AudioClip(samples, Spectrogram.Mel.SampleRate), p.Mel.data<float>().ToArray(),
                     (int)p.Mel.shape[0], (int)p.Frames, p.Alignment));
                 progress?.Invoke($"spoke {i + 1}/{lines.Count} ({Vocoder}): {samples.Length / (double)Spectrogram.Mel.SampleRate:F2} s");
             }

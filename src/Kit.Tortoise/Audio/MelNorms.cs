@@ -1,5 +1,7 @@
 using Kit.Torch.Formats;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Audio;
 
@@ -24,7 +26,7 @@ public static class MelNorms
             throw new InvalidDataException($"{path}: mel norms must be one float tensor of {TortoiseMel.Bands} values (TorToiSe's mel_norms.pth), "
                 + $"but the file holds {Describe(obj)}");
         using var scope = NewDisposeScope();
-        var norms = FromRaw(raw).to(ScalarType.Float32);
+        var norms = TensorFiles.FromRaw(raw).to(ScalarType.Float32);
         return scope.MoveToOuter(norms);
     }
 

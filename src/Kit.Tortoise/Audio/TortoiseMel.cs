@@ -1,6 +1,7 @@
 using Kit.Data.Audio;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Audio;
 
@@ -27,7 +28,7 @@ public static class TortoiseMel
         using var scope = NewDisposeScope();
         var audio = tensor(samples);
         var window = hann_window(FftSize);
-        var power = stft(audio, FftSize, Hop, FftSize, window).abs().pow(2);
+        var power = stft(audio, FftSize, Hop, FftSize, window, return_complex: true).abs().pow(2);
         var filters = torchaudio.functional.melscale_fbanks(FftSize / 2 + 1, 0, 8000, Bands, SampleRate, norm: "slaney", mel_scale: "slaney");
         var mel = filters.t().matmul(power).clamp_min(1e-5).log();
         if (norms is not null) mel = mel / norms.unsqueeze(-1);

@@ -1,5 +1,7 @@
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using TorchSharp.Modules;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Dvae;
 
@@ -54,7 +56,7 @@ public sealed class DiscreteVae : nn.Module
     /// <summary>Loads dvae.pth: every encoder and codebook tensor must be there with its shape; the rest (decoder) is skipped.</summary>
     public void LoadFile(string path)
     {
-        var all = Kit.Torch.torch.load(path);
+        var all = TensorFiles.load(path);
         try
         {
             var own = state_dict().Keys.ToHashSet();

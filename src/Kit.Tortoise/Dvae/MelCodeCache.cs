@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Dvae;
 

@@ -1,5 +1,7 @@
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using TorchSharp.Modules;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Model;
 

@@ -1,5 +1,7 @@
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using TorchSharp.Modules;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Model;
 
@@ -44,7 +46,7 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Tensor>
         c_attn = new Gpt2Conv1D(dim, 3 * dim);
         c_proj = new Gpt2Conv1D(dim, dim);
         using (var all = ones([positions, positions], ScalarType.Bool)) bias = all.tril().reshape(1, 1, positions, positions);
-        masked_bias = tensor(-1e4);
+        masked_bias = tensor(-1e4f); // float32 as in GPT-2 (a double literal would make TorchSharp a float64 tensor)
         register_buffer("bias", bias);
         register_buffer("masked_bias", masked_bias);
         register_module("c_attn", c_attn);

@@ -1,5 +1,7 @@
-using Kit.Torch.Modules;
-using static Kit.Torch.torch;
+using TorchSharp.Modules;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Model;
 
@@ -65,7 +67,7 @@ public sealed class UnifiedVoice : nn.Module
         using var scope = NewDisposeScope();
         var m = mels.dim() == 3 ? mels.unsqueeze(1) : mels;
         var encoded = Enumerable.Range(0, (int)m.size(1)).Select(j => conditioning_encoder.forward(m.select(1, j))).ToList();
-        return scope.MoveToOuter(stack(encoded, 1).mean(1));
+        return scope.MoveToOuter(stack(encoded, 1).mean([1L]));
     }
 
     /// <summary>
@@ -78,8 +80,8 @@ public sealed class UnifiedVoice : nn.Module
     {
         using var scope = NewDisposeScope();
         var c = Config;
-        var maxText = textLengths.max().item<long>();
-        var maxMel = wavLengths.max().item<long>() / c.MelLengthCompression;
+        var maxText = textLengths.max().to(int64).item<long>();
+        var maxMel = wavLengths.max().to(int64).item<long>() / c.MelLengthCompression;
         var text = textInputs.narrow(1, 0, Math.Min(maxText, textInputs.size(1)));
         var mel = melCodes.narrow(1, 0, Math.Min(maxMel, melCodes.size(1)));
         mel = SetMelPadding(mel, wavLengths);

@@ -3,7 +3,9 @@ using Kit.Tortoise.Audio;
 using Kit.Tortoise.Dvae;
 using Kit.Tortoise.Model;
 using Kit.Tortoise.Text;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Training;
 

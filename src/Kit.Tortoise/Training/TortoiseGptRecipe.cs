@@ -1,12 +1,12 @@
-using Kit.Torch;
-using Kit.Torch.Optim;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Tortoise.Audio;
 using Kit.Tortoise.Dvae;
 using Kit.Tortoise.Model;
 using Kit.Tortoise.Text;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Tortoise.Training;
 
@@ -40,7 +40,7 @@ public sealed class TortoiseGptRecipe : IRecipe
         if (Options.BaseModel is { } basePath)
         {
             context.Log($"loading the GPT from {basePath}");
-            model.load(basePath, strict: true);
+            model.load_weights(basePath, strict: true);
         }
         using var dvae = new DiscreteVae(DiscreteVaeConfig.ForSize(Options.Size));
         if (Options.Dvae is { } dvaePath) dvae.LoadFile(dvaePath);
@@ -72,7 +72,7 @@ public sealed class TortoiseGptRecipe : IRecipe
     private static int[] CharacterTokens(string text, int vocabulary) =>
         TortoiseTokenizer.EnglishCleaners(text).Select(c => 1 + c % (vocabulary - 2)).ToArray();
 
-    private sealed class Trainable(RecipeContext context, UnifiedVoice model, Optimizer optimizer, Device device, List<ClipData> train, List<ClipData> validation)
+    private sealed class Trainable(RecipeContext context, UnifiedVoice model, optim.Optimizer optimizer, Device device, List<ClipData> train, List<ClipData> validation)
         : TorchTrainable(context, model, optimizer, device)
     {
         public override IReadOnlyList<double> TrainLengths { get; } = train.Select(c => (double)c.Samples).ToArray();

@@ -1,6 +1,8 @@
 using Kit.Models.Features;
 using Kit.TestSupport;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Models.Tests.Features;
 
@@ -29,7 +31,7 @@ print(list(m.shape))
         var reference = new float[new FileInfo(refPath).Length / 4];
         Buffer.BlockCopy(File.ReadAllBytes(refPath), 0, reference, 0, reference.Length * 4);
         Assert.Equal(new long[] { nMels, reference.Length / nMels }, ours.shape);
-        var values = ours.data<float>();
+        var values = ours.data<float>().ToArray();
         var worst = values.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst < 1e-2, $"largest log-mel difference from torchaudio {worst}");
     }
@@ -46,7 +48,7 @@ print(list(m.shape))
         var entries = Directory.GetFiles(dir["cache"]);
         Assert.Single(entries);
         // Plant a recognisable value in the stored entry: a hit returns it, a miss would compute afresh.
-        save(new Dictionary<string, Tensor> { ["mel"] = full([40, 3], 7.0), ["signal"] = zeros(10) }, entries[0]);
+        TensorFiles.save(new Dictionary<string, Tensor> { ["mel"] = full([40, 3], 7.0), ["signal"] = zeros(10) }, entries[0]);
         using (var cache = new FeatureCache(settings, dir["cache"]))
         using (var hit = cache.LogMel(wav))
             Assert.Equal(7.0f, hit.max().item<float>());

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Kit.Models.Signal;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Torch;
-using static Kit.Torch.torch;
+using Kit.TorchExtras;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Kit.Cli.Commands.Bench;
 

@@ -1,8 +1,8 @@
 using Kit.Data.Audio;
-using Kit.Torch;
-using Kit.Torch.Optim;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Training.Recipes.Torch;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Training.Recipes.Tiny;
 
@@ -37,7 +37,7 @@ public sealed class TinyDurationTorchRecipe : IRecipe
         private readonly (Tensor X, Tensor Y) _val;
         private readonly double[] _lengths;
 
-        public Model(RecipeContext context, nn.Module<Tensor, Tensor> net, Optimizer optimizer, Device device) : base(context, net, optimizer, device)
+        public Model(RecipeContext context, nn.Module<Tensor, Tensor> net, optim.Optimizer optimizer, Device device) : base(context, net, optimizer, device)
         {
             _net = net;
             _lengths = context.Train.Select(e => AudioFile.Probe(e.AudioPath).DurationSeconds).ToArray();

@@ -1,7 +1,7 @@
-using Kit.Torch;
-using Kit.Torch.Optim;
+using Kit.TorchExtras;
+using TorchSharp;
 using Kit.Training.Checkpoints;
-using static Kit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Kit.Training.Recipes.Torch;
 
@@ -21,14 +21,14 @@ public abstract class TorchTrainable : ITrainable
     private long _updates;
     private int _microBatches;
 
-    protected TorchTrainable(RecipeContext context, nn.Module model, Optimizer optimizer, Device device)
+    protected TorchTrainable(RecipeContext context, nn.Module model, optim.Optimizer optimizer, Device device)
     {
         Context = context;
         Model = model;
         Optimizer = optimizer;
         Device = device;
         Precision = Precisions.Resolve(context.Precision, context.HalfPrecision, device.type == DeviceType.CUDA,
-            device.type == DeviceType.CUDA && cuda.is_bf16_supported());
+            device.type == DeviceType.CUDA && amp.cuda_is_bf16_supported());
         if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
     }
 
@@ -38,12 +38,12 @@ public abstract class TorchTrainable : ITrainable
     /// The forward's precision scope. Entered around each forward on the calling thread: libtorch's autocast
     /// state is per thread, so a trainer on a background thread gets it there, not where the run was set up.
     /// </summary>
-    protected IDisposable Autocast() => autocast(Device.type,
+    protected IDisposable Autocast() => amp.autocast(Device.type,
         Precision.Mode == TrainingPrecision.Fp16 ? float16 : bfloat16, enabled: Precision.UsesAutocast);
 
     protected RecipeContext Context { get; }
     protected nn.Module Model { get; }
-    protected Optimizer Optimizer { get; }
+    protected optim.Optimizer Optimizer { get; }
     protected Device Device { get; }
 
     public abstract IReadOnlyList<double> TrainLengths { get; }
@@ -67,7 +67,7 @@ public abstract class TorchTrainable : ITrainable
         using (Autocast()) terms = Losses(clips, validation: false);
         if (!terms.TryGetValue("loss", out var total))
             throw new InvalidOperationException($"{GetType().Name}.Losses returned no \"loss\" term");
-        var values = terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<float>() is var v ? (double)v : 0);
+        var values = terms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.to(ScalarType.Float32).item<float>());
         if (double.IsFinite(values["loss"]))
         {
             var weighted = total * weight;
@@ -78,7 +78,7 @@ public abstract class TorchTrainable : ITrainable
 
     public void ApplyUpdate(double learningRate, double? maxGradNorm)
     {
-        Optimizer.lr = learningRate;
+        Optimizer.set_lr(learningRate);
         if (_scaler is { } scaler)
         {
             // Clipping compares the true gradient norm, so the scale comes off first. An overflowing step is
@@ -93,14 +93,14 @@ public abstract class TorchTrainable : ITrainable
             if (maxGradNorm is { } max) nn.utils.clip_grad_norm_(Model.parameters(), max);
             Optimizer.step();
         }
-        Optimizer.zero_grad();
+        Optimizer.clear_grad();
         _updates++;
         _microBatches = 0;
     }
 
     public void DiscardGradients()
     {
-        Optimizer.zero_grad();
+        Optimizer.clear_grad();
         _microBatches = 0;
     }
 
@@ -118,7 +118,7 @@ public abstract class TorchTrainable : ITrainable
                 using var precision = Autocast();
                 var clips = Enumerable.Range(start, Math.Min(batchSize, n - start)).ToArray();
                 foreach (var (name, t) in Losses(clips, validation: true))
-                    sums[name] = sums.GetValueOrDefault(name) + t.item<float>() * clips.Length;
+                    sums[name] = sums.GetValueOrDefault(name) + t.to(ScalarType.Float32).item<float>() * clips.Length;
             }
         }
         finally { Model.train(); }
@@ -128,14 +128,14 @@ public abstract class TorchTrainable : ITrainable
     public void Save(CheckpointWriter writer)
     {
         // The model's state dict holds its own tensors (not copies): only the optimizer's are freed here.
-        writer.WriteToPath(CheckpointFiles.InferenceWeights, path => save(Model.state_dict(), path));
-        var state = Optimizer.state_dict();
+        writer.WriteToPath(CheckpointFiles.InferenceWeights, path => TensorFiles.save(Model.ordered_state_dict(), path));
+        var state = Optimizer.kit_state_dict();
         try
         {
             state[StepKey] = tensor(_updates);
             if (_scaler is not null)
                 foreach (var (k, v) in _scaler.state_dict()) state[ScalerPrefix + k] = v;
-            writer.WriteToPath(CheckpointFiles.TrainingState, path => save(state, path));
+            writer.WriteToPath(CheckpointFiles.TrainingState, path => TensorFiles.save(state, path));
         }
         finally
         {
@@ -145,20 +145,20 @@ public abstract class TorchTrainable : ITrainable
 
     public void Load(LoadedCheckpoint checkpoint)
     {
-        var weights = load(checkpoint.PathOf(CheckpointFiles.InferenceWeights));
-        var state = load(checkpoint.PathOf(CheckpointFiles.TrainingState));
+        var weights = TensorFiles.load(checkpoint.PathOf(CheckpointFiles.InferenceWeights));
+        var state = TensorFiles.load(checkpoint.PathOf(CheckpointFiles.TrainingState));
         try
         {
-            Model.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
-            _updates = state.Remove(StepKey, out var step) ? step.item<long>() : 0;
+            Model.load_state_dict_checked(weights.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
+            _updates = state.Remove(StepKey, out var step) ? step.to(ScalarType.Int64).item<long>() : 0;
             // A run resumed in another precision (say fp16 saved on one GPU, bf16 on another) drops or lacks these.
             var scalerState = state.Where(kv => kv.Key.StartsWith(ScalerPrefix, StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[ScalerPrefix.Length..], kv => kv.Value);
             foreach (var k in scalerState.Keys) state.Remove(ScalerPrefix + k);
             if (_scaler is not null && scalerState.Count > 0) _scaler.load_state_dict(scalerState);
             foreach (var t in scalerState.Values) t.Dispose();
-            Optimizer.load_state_dict(state);
-            Optimizer.zero_grad();
+            Optimizer.load_kit_state_dict(state);
+            Optimizer.clear_grad();
             _microBatches = 0;
         }
         finally
