@@ -17,13 +17,11 @@ done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
-# libtorch is the tensor engine; OpenBLAS makes its matmul ~20x faster than reference BLAS.
-# python3-torch(audio) is the same libtorch from Python: the reference the tests compare against.
+# TorchSharp (a NuGet package) is the tensor engine; it brings its own libtorch, so no C++ toolchain is needed.
+# python3-torch(audio) is PyTorch from Python: the reference the tests compare against.
 # espeak-ng speaks the sample dataset; sox and lame make the tests' FLAC/OGG and MP3 clips (Debian's sox writes no MP3).
 # DejaVu Sans is the font chart PNGs are drawn with (SkiaSharp without fontconfig loads it by path).
 apt_packages=(
-  build-essential cmake pkg-config
-  libtorch-dev libopenblas0-pthread
   python3 python3-torch python3-torchaudio
   espeak-ng sox lame
   fonts-dejavu-core
@@ -56,7 +54,7 @@ npm ci --no-audit --no-fund --loglevel=error
 echo "==> dotnet tools (dotnet-repl runs the notebooks headless)"
 dotnet tool restore >/dev/null
 
-# The tensor engine's native package, read by Directory.Build.props: TorchSharp's CUDA build where an
+# The tensor engine's native package, read by src/Kit.TorchExtras/TorchBackend.props: TorchSharp's CUDA build where an
 # NVIDIA GPU answers, else the CPU build. `dotnet build -p:KitTorchBackend=cuda` overrides it once.
 if [ "$torch_backend" = auto ]; then
   torch_backend=cpu
