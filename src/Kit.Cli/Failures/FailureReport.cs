@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using Amazon.Runtime;
+using Kit.Aws;
+using Kit.Aws.Ec2;
 using Kit.Data.Datasets;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
@@ -29,6 +31,8 @@ public static class FailureReport
         ConfigFormatException or DatasetLoadException or FileNotFoundException or DirectoryNotFoundException
             => (ExitCodes.BadInput, e.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+        // Before the SDK's own types: Ec2Client turns EC2's replies into these, with the action and request id.
+        Ec2Exception or AwsConfigurationException or InstanceNotFoundException => (ExitCodes.Failed, e.Message),
         AmazonServiceException s => (ExitCodes.Failed, $"the S3 store refused the request: {s.ErrorCode ?? s.StatusCode.ToString()} ({s.Message})"),
         AmazonClientException => (ExitCodes.Failed, $"could not reach the S3 store: {e.Message}"),
         HttpRequestException h => (ExitCodes.Failed, $"could not reach {(h.InnerException is SocketException ? "the server" : "the service")}: {e.Message}"),

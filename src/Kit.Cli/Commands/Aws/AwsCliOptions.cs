@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kit.Aws.Ec2;
 using Kit.Aws;
+using Kit.Cli.Failures;
 
 namespace Kit.Cli.Commands.Aws;
 
@@ -23,21 +24,10 @@ public sealed class AwsCliOptions
     public Ec2Client Connect(ParseResult pr) =>
         new(AwsSession.FromEnvironment(pr.GetValue(Region)), pr.GetValue(Ec2Endpoint) is { } url ? new Uri(url) : null);
 
-    /// <summary>Runs a subcommand body; AWS and setup errors become one readable line and exit code 1.</summary>
+    /// <summary>Runs a subcommand body; its failures are reported as every command's are (<see cref="FailureReport"/>).</summary>
     public static async Task<int> Guard(string command, Func<Task<int>> body)
     {
         try { return await body(); }
-        catch (Exception e) when (e is Ec2Exception or AwsConfigurationException or InstanceNotFoundException
-                                      or InvalidOperationException or ArgumentException or HttpRequestException
-                                      or IOException or InvalidDataException or Amazon.Runtime.AmazonServiceException)
-        {
-            Console.Error.WriteLine($"kit aws {command}: {e.Message}");
-            return 1;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine($"kit aws {command}: cancelled");
-            return 130;
-        }
+        catch (Exception e) { return FailureReport.Write($"aws {command}", e, Console.Error); }
     }
 }
