@@ -107,7 +107,8 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         try
         {
             await page.EvaluateAsync(SwapScript, redraw);
-            Assert.True(await Browser.WaitForAsync(page, TraceLine, TimeSpan.FromSeconds(30)), "the redraw drew no plotly trace");
+            // As long as the chart itself keeps waiting for plotly.js: under CI load, unpacking and compiling it took over 30 s.
+            Assert.True(await Browser.WaitForAsync(page, TraceLine, TimeSpan.FromMinutes(2)), "the redraw drew no plotly trace");
             var pathLength = await page.EvaluateAsync<int>($"() => (document.querySelector('{TraceLine}').getAttribute('d') || '').length");
             Assert.True(pathLength > 20, $"the loss curve's path has {pathLength} characters");
             Assert.Equal(0, await page.EvaluateAsync<int>("() => document.querySelectorAll('.kit-chart-static:not([style*=\"none\"])').length"));
@@ -136,7 +137,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         try
         {
             if (File.ReadAllText(file).Contains("kit-chart", StringComparison.Ordinal))
-                Assert.True(await Browser.WaitForAsync(page, TraceLine + ", svg.main-svg .barlayer", TimeSpan.FromSeconds(30)), $"{file}: plotly drew nothing");
+                Assert.True(await Browser.WaitForAsync(page, TraceLine + ", svg.main-svg .barlayer", TimeSpan.FromMinutes(2)), $"{file}: plotly drew nothing");
             await Screenshot(page, to);
         }
         finally { await page.CloseAsync(); }

@@ -122,8 +122,9 @@ public abstract class Chart : IRenderable
         sb.Append($"  var figure = {figure};\n");
         sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\"), fallback = document.getElementById(\"{_id}-static\");\n    if (!el) return;\n");
         // A page without plotly.js (a saved notebook reopened: its first chart output was redrawn without it)
-        // keeps the static SVG; stop asking after 30 s.
-        sb.Append("    if (!window.Plotly) { if (++tries < 600) setTimeout(draw, 50); return; }\n");
+        // keeps the static SVG; stop asking after 2 minutes (a busy machine can take tens of seconds to unpack and
+        // compile plotly.js brought by an earlier output).
+        sb.Append("    if (!window.Plotly) { if (++tries < 1200) setTimeout(draw, 100); return; }\n");
         sb.Append("    el.style.display = \"\"; if (fallback) fallback.style.display = \"none\";\n");
         sb.Append("    window.Plotly.react(el, figure.data, figure.layout, figure.config);\n  }\n  draw();\n})();</script>");
         return sb.ToString();

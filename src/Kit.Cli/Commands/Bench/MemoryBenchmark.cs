@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Kit.Models.Spectrogram;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kit.Cli.Commands.Bench;
@@ -13,7 +11,7 @@ namespace Kit.Cli.Commands.Bench;
 /// </summary>
 public sealed class MemoryBenchmark : IKitBenchmark
 {
-    private const int Batch = 4, Tokens = 40, Frames = 160, Vocabulary = 40, Mels = 80, WarmUp = 100;
+    private const int WarmUp = 100;
 
     public Command Create()
     {
@@ -24,22 +22,9 @@ public sealed class MemoryBenchmark : IKitBenchmark
         {
             int n = Math.Max(1, pr.GetValue(steps));
             set_num_threads(pr.GetValue(threads));
-            manual_seed(0);
-            using var model = new TacotronModel(Vocabulary, Mels, SpectrogramModelSize.Tiny);
-            using var opt = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-6, weight_decay: 1e-6, amsgrad: true);
-            using var tokens = randint(3, Vocabulary, [Batch, Tokens]).DetachFromDisposeScope();
-            using var targets = randn(Batch, Frames, Mels).DetachFromDisposeScope();
-            var frames = Enumerable.Repeat((long)Frames, Batch).ToArray();
-            var lengths = Enumerable.Repeat((long)Tokens, Batch).ToArray();
-            void Step()
-            {
-                using var scope = NewDisposeScope();
-                foreach (var p in model.parameters()) p.grad = null;
-                var prediction = model.forward(tokens, targets);
-                SpectrogramLosses.Compute(prediction, targets, frames, lengths, SpectrogramModelSize.Tiny.FramesPerStep, 0)["loss"].backward();
-                opt.step();
-            }
-            Console.WriteLine($"spectrogram-tiny, batch {Batch}, {Frames} frames; {WarmUp} warm-up steps, then {n}");
+            using var training = new TinySpectrogramTraining();
+            void Step() => training.Step();
+            Console.WriteLine($"spectrogram-tiny, batch {TinySpectrogramTraining.Batch}, {TinySpectrogramTraining.Frames} frames; {WarmUp} warm-up steps, then {n}");
             Console.WriteLine($"{"step",8} {"RSS [MiB]",10} {"growth",8} {"steps/s",8}");
             for (var i = 0; i < WarmUp; i++) Step();
             var start = RssMiB();

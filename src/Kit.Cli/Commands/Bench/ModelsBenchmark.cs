@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.TorchExtras;
 using TorchSharp;
@@ -10,14 +9,15 @@ namespace Kit.Cli.Commands.Bench;
 
 /// <summary>
 /// `kit bench models`: training steps/s of the tiny spectrogram model from the kit beside the same model
-/// written in PyTorch (Debian's /usr/bin/python3, the same libtorch, same threads, same synthetic batch),
+/// written in PyTorch (Debian's /usr/bin/python3 or --python, same threads, same synthetic batch),
 /// taking turns round by round and keeping each side's best; the same for the tiny signal model (WaveRNN,
 /// <see cref="SignalModelBench"/>); then the real-time factors of Griffin-Lim and of WaveRNN synthesis.
 /// Goal: the kit at least as fast as Python.
 /// </summary>
 public sealed class ModelsBenchmark : IKitBenchmark
 {
-    private const int Batch = 4, Tokens = 40, Frames = 160, Vocabulary = 40, Mels = 80;
+    private const int Batch = TinySpectrogramTraining.Batch, Tokens = TinySpectrogramTraining.Tokens,
+        Frames = TinySpectrogramTraining.Frames, Mels = TinySpectrogramTraining.Mels;
 
     public Command Create()
     {
@@ -57,22 +57,8 @@ public sealed class ModelsBenchmark : IKitBenchmark
 
     private static double KitStepsPerSecond(int steps)
     {
-        manual_seed(0);
-        using var model = new TacotronModel(Vocabulary, Mels, SpectrogramModelSize.Tiny);
-        using var opt = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-6, weight_decay: 1e-6, amsgrad: true);
-        using var tokens = randint(3, Vocabulary, [Batch, Tokens]).DetachFromDisposeScope();
-        using var targets = randn(Batch, Frames, Mels).DetachFromDisposeScope();
-        var frames = Enumerable.Repeat((long)Frames, Batch).ToArray();
-        var lengths = Enumerable.Repeat((long)Tokens, Batch).ToArray();
-        void Step()
-        {
-            using var scope = NewDisposeScope();
-            opt.zero_grad();
-            var p = model.forward(tokens, targets);
-            var loss = SpectrogramLosses.Compute(p, targets, frames, lengths, SpectrogramModelSize.Tiny.FramesPerStep, 0)["loss"];
-            loss.backward();
-            opt.step();
-        }
+        using var training = new TinySpectrogramTraining();
+        void Step() => training.Step();
         Step();
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < steps; i++) Step();
