@@ -118,9 +118,13 @@ public abstract class Chart : IRenderable
         sb.Append(plotly);
         sb.Append($"<div id=\"{_id}-static\" class=\"kit-chart-static\">{svg}</div>");
         sb.Append($"<div id=\"{_id}\" class=\"kit-chart\" style=\"display:none;width:{Width}px;max-width:100%;height:{Height}px\" title=\"{WebUtility.HtmlEncode(Title ?? "")}\"></div>");
+        // A redraw replaces the output with an element of the same id while the earlier output's script may still
+        // be waiting for plotly.js: each script draws only into the element it was written beside, so a stale
+        // frame (the first one had no data) can never draw over the newer one.
         sb.Append("<script type=\"text/javascript\">(function () {\n  var tries = 0;\n");
+        sb.Append($"  var mine = document.getElementById(\"{_id}\");\n");
         sb.Append($"  var figure = {figure};\n");
-        sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\"), fallback = document.getElementById(\"{_id}-static\");\n    if (!el) return;\n");
+        sb.Append($"  function draw() {{\n    var el = document.getElementById(\"{_id}\"), fallback = document.getElementById(\"{_id}-static\");\n    if (!el || (mine && el !== mine)) return;\n");
         // A page without plotly.js (a saved notebook reopened: its first chart output was redrawn without it)
         // keeps the static SVG; stop asking after 2 minutes (a busy machine can take tens of seconds to unpack and
         // compile plotly.js brought by an earlier output).
