@@ -14,6 +14,8 @@ namespace Kit.Cli.Commands.Bench;
 /// step (forward, backward, Adam) of a Tacotron-sized LSTM stack. Goals against Debian's torch 1.13: matmul at
 /// least 4x, the LSTM step at least 5x faster, per-op overhead at most Python's. Each figure
 /// is the best of its repetitions on both sides, so other load on the machine disturbs it least.
+/// Last, (e) checks libtorch's oneDNN convolutions on this CPU against float64 with oneDNN on and off, the
+/// evidence for TorchEngine's choice (off unless KIT_TORCH_MKLDNN=1) on the machine at hand.
 /// </summary>
 public sealed class TorchBenchmark : IKitBenchmark
 {
@@ -57,10 +59,19 @@ public sealed class TorchBenchmark : IKitBenchmark
             Row("(b) add on 1 element [us/op]", kitOp, pyOp, higherIsBetter: false, "<= 1x");
             Row("(c) LSTM 2x512, B16 T100 step [ms]", kitStep, pyStep, higherIsBetter: false, ">= 5x faster vs torch 1.13");
             Row("(d) linear 1024x1024, bf16 autocast [GFLOP/s]", kitBf16, pyBf16, higherIsBetter: true, ">= 1x");
+            Console.WriteLine();
+            Console.WriteLine($"(e) conv1d against float64 (worst relative error; oneDNN is {(TorchEngine.mkldnn_enabled() ? "on" : "off")} in this process):");
+            foreach (var (on, label) in new[] { (true, "oneDNN on "), (false, "oneDNN off") })
+            {
+                var (grad, bf16) = OneDnnConvCheck.WorstErrors(on);
+                Console.WriteLine($"    {label}: float32 input gradient {Error(grad)}, bfloat16 output {Error(bf16)}");
+            }
             return Task.FromResult(0);
         });
         return command;
     }
+
+    private static string Error(double relative) => double.IsInfinity(relative) ? "NaN in the result" : relative.ToString("0.0e+0");
 
     private static void Row(string what, double kit, double py, bool higherIsBetter, string goal)
     {
