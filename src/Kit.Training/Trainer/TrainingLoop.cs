@@ -255,6 +255,7 @@ internal sealed class TrainingLoop
         var best = _early?.Observe(total);
         _log($"validation at step {_step}: " + string.Join(", ", named.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))
              + (_early is null ? "" : best == true ? " (new best)" : $" (no improvement for {_early.WithoutImprovement} of {_early.Patience})"));
+        var written = new List<string>();
         foreach (var sample in _model.Samples(_step))
         {
             var path = Path.Combine(RunDirectory, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(_step)}-{sample.Name}");
@@ -264,8 +265,9 @@ internal sealed class TrainingLoop
                 _log($"Could not write the sample {path} ({e.Message}); training goes on");
                 continue;
             }
-            _view.AddSample(path);
+            written.Add(path);
         }
+        _view.AddSamples(written);
         Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
     }
 
