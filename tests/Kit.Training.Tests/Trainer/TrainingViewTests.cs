@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kit.Data.Audio;
 using Kit.Display;
@@ -91,6 +92,8 @@ public class TrainingViewTests
         using (ListenToDisplays(listen))
         {
             run.Display.MinInterval = TimeSpan.Zero; // every change redraws: the most a run can send
+            // All of each validation's samples embedded, the 5 MB clip too: megabytes that must never ride with a redraw.
+            run.Display.MaxEmbeddedSampleBytes = 8L << 20;
             // What a notebook cell does: run.Display.Bind(display(run.Display)), with the kernel's own display(...).
             run.Display.Bind(DisplayExtensions.Display(run.Display));
             recipe.Gate.Set();
@@ -119,7 +122,28 @@ public class TrainingViewTests
         var wav = File.ReadAllBytes(Path.Combine(dir.Path, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(30)}-clip.wav"));
         Assert.Contains(Convert.ToBase64String(wav), Html(samples[^1]));
         Assert.Contains("step 30: alignment.png", Html(samples[^1]));
+        Assert.Contains("step 30: long.wav", Html(samples[^1]));
+        Assert.True(Bytes(samples[^1]) > 5_000_000, $"the samples' output is {Bytes(samples[^1]):N0} bytes: the long clip is not embedded");
         Assert.True(Bytes(samples[^1]) < run.Display.MaxEmbeddedSampleBytes * 4 / 3 + MaxRedrawBytes, $"the samples' output is {Bytes(samples[^1]):N0} bytes");
+    }
+
+    [Fact]
+    public async Task The_finished_runs_speed_is_its_steps_over_the_wall_time_it_took()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 5);
+        // Steps of microseconds, validations of 50 ms: the run cannot have gone faster than 20 steps in 4 × 50 ms.
+        var recipe = new SampleRecipe { LongClip = false, ValidationDelay = TimeSpan.FromMilliseconds(50) };
+        var clock = Stopwatch.StartNew();
+        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 });
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+        var wall = clock.Elapsed.TotalSeconds;
+
+        var status = run.Status;
+        Assert.Equal(TrainingState.Finished, status.State);
+        Assert.InRange(status.StepsPerSecond, 20 / wall, 20 / 0.2);
+        Assert.InRange(status.SamplesPerSecond, 8 * 20 / wall, 8 * 20 / 0.2);
+        Assert.Contains(status.StepsPerSecond.ToString("0.00 steps/s", System.Globalization.CultureInfo.InvariantCulture), run.Display.ToString());
     }
 
     /// <summary>
