@@ -33,7 +33,7 @@ public sealed class TrainingView : LiveDisplay
 
     /// <summary>
     /// The most sample bytes (all of one validation's files together) embedded in the HTML; files past it are
-    /// shown by path. A headless run keeps each validation's set, so a few MB at most.
+    /// shown by path. A saved notebook keeps the last set, beside one copy of plotly.js: a few MB at most.
     /// </summary>
     public long MaxEmbeddedSampleBytes
     {
