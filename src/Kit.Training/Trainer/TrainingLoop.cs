@@ -140,6 +140,8 @@ internal sealed class TrainingLoop
     private TrainingResult Loop()
     {
         var window = new ProgressWindow();
+        // The whole session's steps over its wall time: the speed the finished run reports.
+        var session = new ProgressWindow();
         using var batches = _sampler.From(_position).GetEnumerator();
         var clock = new Stopwatch();
         string? reason = null;
@@ -179,13 +181,13 @@ internal sealed class TrainingLoop
             _step++;
             var seconds = clock.Elapsed.TotalSeconds;
             _trainingSeconds += seconds;
-            window.Add(losses, clips.Length, seconds);
+            window.Add(losses, clips.Length);
+            session.Add(losses, clips.Length);
             AppendMetrics("train", _step, position.Epoch, losses.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value)).Append(new(MetricNames.LearningRate, lr)));
             Publish(TrainingState.Training, lr, window, losses);
 
             if (_step % _o.PrintFrequency == 0) Print(window, lr);
             _stepSeconds += clock.Elapsed.TotalSeconds;
-            window.AddSeconds(clock.Elapsed.TotalSeconds - seconds);
             _sessionSteps++;
             clock.Restart();
             if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
@@ -197,12 +199,12 @@ internal sealed class TrainingLoop
             _saveSeconds += clock.Elapsed.TotalSeconds;
         }
 
-        Publish(TrainingState.Stopping, 0, window, Status.LastTrainLosses, reason);
+        Publish(TrainingState.Stopping, 0, session, Status.LastTrainLosses, reason);
         _log($"Stopping at step {_step}: {reason}");
         clock.Restart();
         if (_lastSaved != _step) Save();
         _saveSeconds += clock.Elapsed.TotalSeconds;
-        Publish(TrainingState.Finished, 0, window, Status.LastTrainLosses, reason);
+        Publish(TrainingState.Finished, 0, session, Status.LastTrainLosses, reason);
         if (_lastSaved != _step)
             _log($"Steps {(_lastSaved ?? 0) + 1} to {_step} are in no checkpoint: the save failed ({_saveError}). " +
                  (_lastSaved is { } kept ? $"Kept: checkpoint step {kept}, from which --resume continues." : "No checkpoint was kept."));
@@ -255,6 +257,7 @@ internal sealed class TrainingLoop
         var best = _early?.Observe(total);
         _log($"validation at step {_step}: " + string.Join(", ", named.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))
              + (_early is null ? "" : best == true ? " (new best)" : $" (no improvement for {_early.WithoutImprovement} of {_early.Patience})"));
+        var written = new List<string>();
         foreach (var sample in _model.Samples(_step))
         {
             var path = Path.Combine(RunDirectory, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(_step)}-{sample.Name}");
@@ -264,8 +267,9 @@ internal sealed class TrainingLoop
                 _log($"Could not write the sample {path} ({e.Message}); training goes on");
                 continue;
             }
-            _view.AddSample(path);
+            written.Add(path);
         }
+        _view.AddSamples(written);
         Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
     }
 

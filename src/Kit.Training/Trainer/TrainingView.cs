@@ -7,9 +7,13 @@ using Kit.Display.Live;
 namespace Kit.Training.Trainer;
 
 /// <summary>
-/// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the step, speed,
-/// the last checkpoint's time and the latest validation's samples (audio players and images, see
-/// <see cref="ValidationSamples"/>). Show it with <c>run.Display.Bind(display(run.Display))</c>.
+/// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the step, speed and
+/// the last checkpoint's time; and the latest validation's samples (audio players and images, see
+/// <see cref="ValidationSamples"/>). Show it with <c>run.Display.Bind(display(run.Display))</c>: the samples get
+/// an output of their own below it, redrawn only when a validation brings new ones, so the view's frequent
+/// redraws carry the status and the curves' data only (a few KB) however large the samples are. Where no second
+/// output can be made (a handle that is not the kernel's, or the view rendered as a plain value), the samples
+/// are part of the view's own output.
 /// </summary>
 public sealed class TrainingView : LiveDisplay
 {
@@ -20,17 +24,34 @@ public sealed class TrainingView : LiveDisplay
     private LineChart _chart = NewChart();
     private TrainingStatus _status = new();
     private readonly ValidationSamples _samples = new();
+    private volatile bool _samplesBeside;
 
     public TrainingStatus Status { get { lock (_gate) return _status; } }
 
+    /// <summary>The latest validation's samples: their own live display (see the class summary).</summary>
+    public ValidationSamples Samples => _samples;
+
     /// <summary>
     /// The most sample bytes (all of one validation's files together) embedded in the HTML; files past it are
-    /// shown by path. Every redraw resends them, so a few MB at most.
+    /// shown by path. A saved notebook keeps the last set, beside one copy of plotly.js: a few MB at most.
     /// </summary>
     public long MaxEmbeddedSampleBytes
     {
-        get { lock (_gate) return _samples.MaxEmbeddedBytes; }
-        set { lock (_gate) _samples.MaxEmbeddedBytes = value; }
+        get => _samples.MaxEmbeddedBytes;
+        set => _samples.MaxEmbeddedBytes = value;
+    }
+
+    /// <summary>The samples' output goes right below the view's, made in the same cell.</summary>
+    protected override void OnBound(object handle) => _samplesBeside = ShowBeside(handle, _samples);
+
+    /// <summary>
+    /// Redraws the view and the samples' output with their final state: a headless run (dotnet-repl) records only
+    /// the redraws made while a cell runs, so the cell that ends the run (its Complete()) records both.
+    /// </summary>
+    public override void Complete()
+    {
+        base.Complete();
+        if (_samplesBeside && _samples.Step is not null) _samples.Complete();
     }
 
     internal void AddTrain(long step, double loss) => Append(TrainSeries, step, loss);
@@ -41,10 +62,11 @@ public sealed class TrainingView : LiveDisplay
         lock (_gate) _chart = NewChart();
     }
 
-    internal void AddSample(string path)
+    /// <summary>The files one validation wrote: the samples' output redraws once; the view only when it shows them itself.</summary>
+    internal void AddSamples(IReadOnlyList<string> paths)
     {
-        lock (_gate) _samples.Add(path, _status.Step);
-        Changed();
+        _samples.AddSet(paths, Status.Step);
+        if (!_samplesBeside) Changed();
     }
 
     internal void Update(TrainingStatus status)
@@ -63,8 +85,7 @@ public sealed class TrainingView : LiveDisplay
 
     public override string ToString()
     {
-        string samples;
-        lock (_gate) samples = _samples.Text();
+        var samples = _samplesBeside ? "" : _samples.ToString();
         return samples.Length == 0 ? StatusLine() : StatusLine() + "\n" + samples;
     }
 
@@ -84,23 +105,14 @@ public sealed class TrainingView : LiveDisplay
         return line;
     }
 
+    /// <summary>HTML (status, the chart's data and its static SVG) and text: the MIME types the kernel shows it in.</summary>
     public override IReadOnlyList<Rendering> Render()
     {
-        IReadOnlyList<Rendering> chart;
-        string sampleHtml;
-        lock (_gate)
-        {
-            chart = _chart.Render();
-            sampleHtml = _samples.Html();
-        }
-        var chartHtml = chart.FirstOrDefault(r => r.MimeType == Rendering.Html)?.Content
-                        ?? chart.FirstOrDefault(r => r.MimeType == Rendering.Svg)?.Content ?? "";
+        string chartHtml;
+        lock (_gate) chartHtml = _chart.ToHtml();
+        var sampleHtml = _samplesBeside || _samples.Step is null ? "" : _samples.Render()[0].Content;
         var html = $"<div class=\"kit-training\"><div>{WebUtility.HtmlEncode(StatusLine())}</div>{chartHtml}{sampleHtml}</div>";
-        var text = ToString();
-        var result = new List<Rendering> { new(Rendering.Html, html) };
-        result.AddRange(chart.Where(r => r.MimeType is Rendering.Svg or Rendering.Png));
-        result.Add(new Rendering(Rendering.Text, text));
-        return result;
+        return [new Rendering(Rendering.Html, html), new Rendering(Rendering.Text, ToString())];
     }
 
     private static LineChart NewChart() => new("loss", "step", "loss");

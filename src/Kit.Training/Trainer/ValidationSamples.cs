@@ -2,48 +2,77 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Kit.Data.Audio;
+using Kit.Display;
+using Kit.Display.Live;
 using Kit.Training.Checkpoints;
 
 namespace Kit.Training.Trainer;
 
 /// <summary>
-/// The latest validation's samples as the live view shows them: WAVs as audio players and PNG/SVG as images,
-/// embedded in the HTML so a saved notebook still shows them, each captioned with its step and name. Only one
-/// validation's set is kept, and embedding stops at <see cref="MaxEmbeddedBytes"/> in all: the live view
-/// resends its whole HTML at every redraw, so a long clip is named by its path instead. Not thread-safe
-/// (TrainingView holds its lock).
+/// The latest validation's samples, a live display of their own beside the training view: WAVs as audio players
+/// and PNG/SVG as images, embedded in the HTML so a saved notebook still shows them, each captioned with its step
+/// and name. Only one validation's set is kept, and embedding stops at <see cref="MaxEmbeddedBytes"/> in all (a
+/// file past it is named by its path). It redraws only when a validation brings a new set, so the view's frequent
+/// redraws (status and loss curves) stay small, and a headless run, which keeps every redraw, keeps each set once.
 /// </summary>
-internal sealed class ValidationSamples
+public sealed class ValidationSamples : LiveDisplay
 {
+    private readonly object _gate = new();
     private readonly List<Sample> _samples = [];
     private long _embedded;
-    // Base64 of a few MB is too costly to redo at every redraw: built once per change.
+    // 2 MiB, 2.7 MB in base64: with plotly.js (2 MB), a notebook executed headless stays under 6 MB.
+    private long _maxEmbedded = 2L << 20;
+    // Base64 of a few MB is too costly to redo at every render: built once per change.
     private string? _html;
 
-    public long MaxEmbeddedBytes { get; set; } = 4L << 20;
+    /// <summary>The most sample bytes (all of one validation's files together) embedded in the HTML; files past it are shown by path.</summary>
+    public long MaxEmbeddedBytes
+    {
+        get { lock (_gate) return _maxEmbedded; }
+        set { lock (_gate) _maxEmbedded = value; }
+    }
 
-    public long? Step { get; private set; }
+    /// <summary>The validation step of the samples shown; null before the first.</summary>
+    public long? Step { get { lock (_gate) return _step; } }
+    private long? _step;
 
-    public IReadOnlyList<Sample> Items => _samples;
+    /// <summary>Adds the files one validation just wrote (a newer validation's set replaces the previous one), then redraws once.</summary>
+    internal void AddSet(IReadOnlyList<string> paths, long fallbackStep)
+    {
+        if (paths.Count == 0) return;
+        lock (_gate)
+            foreach (var path in paths) Add(path, fallbackStep);
+        // Once per validation, never dropped by the throttle: the set is complete.
+        Complete();
+    }
 
-    /// <summary>Adds a file the loop just wrote; one from a newer validation replaces the previous set.</summary>
-    public void Add(string path, long fallbackStep)
+    private void Add(string path, long fallbackStep)
     {
         var name = Path.GetFileName(path);
         // The loop names samples step-NNNNNNNNN-NAME; the step is read back from there.
         long parsed = 0;
         var named = name.Length > 15 && name[14] == '-' && CheckpointFiles.TryParseStep(name[..14], out parsed);
         var step = named ? parsed : fallbackStep;
-        if (Step != step)
+        if (_step != step)
         {
             _samples.Clear();
             _embedded = 0;
-            Step = step;
+            _step = step;
         }
-        var sample = Read(path, named ? name[15..] : name, MaxEmbeddedBytes - _embedded, MaxEmbeddedBytes);
+        var sample = Read(path, named ? name[15..] : name, _maxEmbedded - _embedded, _maxEmbedded);
         _embedded += sample.Content?.Length ?? 0;
         _samples.Add(sample);
         _html = null;
+    }
+
+    public override IReadOnlyList<Rendering> Render()
+    {
+        lock (_gate) return [new Rendering(Rendering.Html, Html()), new Rendering(Rendering.Text, Text())];
+    }
+
+    public override string ToString()
+    {
+        lock (_gate) return Text();
     }
 
     private static Sample Read(string path, string name, long budget, long max)
@@ -67,15 +96,16 @@ internal sealed class ValidationSamples
         catch (WavFormatException e) { return new Sample(path, name, kind, bytes.Length, null, $"not a playable WAV: {e.Message}"); }
     }
 
-    public string Html()
+    /// <summary>The samples' HTML; empty (an empty block) before the first validation's set. Call under the lock.</summary>
+    private string Html()
     {
         if (_html is not null) return _html;
-        if (_samples.Count == 0) return _html = "";
+        if (_samples.Count == 0) return _html = "<div class=\"kit-samples\"></div>";
         var html = new StringBuilder("<div class=\"kit-samples\">");
-        html.Append(CultureInfo.InvariantCulture, $"<div>samples at validation step {Step}</div>");
+        html.Append(CultureInfo.InvariantCulture, $"<div>samples at validation step {_step}</div>");
         foreach (var s in _samples)
         {
-            var caption = $"step {Step}: {s.Name}";
+            var caption = $"step {_step}: {s.Name}";
             if (s.Content is null)
                 html.Append($"<div class=\"kit-sample-file\">{WebUtility.HtmlEncode(caption)} ({FormatBytes(s.Length)}{(s.Note is null ? "" : ", " + WebUtility.HtmlEncode(s.Note))}): <code>{WebUtility.HtmlEncode(s.Path)}</code></div>");
             else if (s.Kind == SampleKind.Audio)
@@ -88,11 +118,12 @@ internal sealed class ValidationSamples
         return _html = html.Append("</div>").ToString();
     }
 
-    public string Text()
+    /// <summary>The samples' paths and sizes; empty before the first validation's set. Call under the lock.</summary>
+    private string Text()
     {
         if (_samples.Count == 0) return "";
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"samples at validation step {Step}:");
+        text.Append(CultureInfo.InvariantCulture, $"samples at validation step {_step}:");
         foreach (var s in _samples)
         {
             text.Append("\n  ").Append(s.Path).Append(" (");

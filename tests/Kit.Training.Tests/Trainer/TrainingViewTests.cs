@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kit.Data.Audio;
 using Kit.Display;
@@ -7,6 +8,7 @@ using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 using Kit.Training.Trainer;
 using Kit.TestSupport;
+using Microsoft.DotNet.Interactive.Formatting;
 using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Training.Tests.Trainer;
@@ -75,19 +77,108 @@ public class TrainingViewTests
         Assert.Single(Regex.Matches(html, "<img [^>]*src=\"data:image/png;base64,"));
     }
 
+    /// <summary>The goal for one redraw of the view (status and loss curves), whatever the samples weigh.</summary>
+    private const int MaxRedrawBytes = 100_000;
+
+    [Fact]
+    public async Task Shown_with_the_kernels_display_a_redraw_stays_small_and_the_samples_redraw_in_their_own_output_once_per_validation()
+    {
+        var events = new List<DisplayedValue>();
+        Action<DisplayedValue> listen = e => { lock (events) events.Add(e); };
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
+        var recipe = new SampleRecipe { Gate = new ManualResetEventSlim() };
+        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
+        using (ListenToDisplays(listen))
+        {
+            run.Display.MinInterval = TimeSpan.Zero; // every change redraws: the most a run can send
+            // All of each validation's samples embedded, the 5 MB clip too: megabytes that must never ride with a redraw.
+            run.Display.MaxEmbeddedSampleBytes = 8L << 20;
+            // What a notebook cell does: run.Display.Bind(display(run.Display)), with the kernel's own display(...).
+            run.Display.Bind(DisplayExtensions.Display(run.Display));
+            recipe.Gate.Set();
+            await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+            run.Display.Complete();
+        }
+
+        static int Bytes(DisplayedValue e) => e.FormattedValues.Sum(f => f.Value.Length);
+        static string Html(DisplayedValue e) => e.FormattedValues.Single(f => f.MimeType == Rendering.Html).Value;
+        List<DisplayedValue> Of(object value) { lock (events) return events.Where(e => ReferenceEquals(e.Value, value)).ToList(); }
+        var view = Of(run.Display);
+        var samples = Of(run.Display.Samples);
+
+        var redraws = view.Where(e => e.IsUpdated).ToList();
+        Assert.True(redraws.Count >= 20, $"{redraws.Count} redraws of the view");
+        var largest = redraws.MaxBy(Bytes)!;
+        Assert.True(Bytes(largest) < MaxRedrawBytes, $"a redraw of the view is {Bytes(largest):N0} bytes (goal: under {MaxRedrawBytes:N0}):\n{Html(largest)[..Math.Min(2000, Html(largest).Length)]}");
+        Assert.DoesNotContain(redraws, e => Html(e).Contains("<audio", StringComparison.Ordinal) || Html(e).Contains("data:image/png", StringComparison.Ordinal));
+        Assert.Contains("Finished: step 30", Html(view[^1]));
+
+        // The samples' own output: shown (empty) at Bind, then redrawn once per validation (steps 10, 20, 30) with
+        // the newest set, and once more by each Complete() (the run's end, the cell's): never with the view's redraws.
+        Assert.False(samples[0].IsUpdated);
+        Assert.DoesNotContain("<audio", Html(samples[0]));
+        Assert.Equal(3 + 2, samples.Count(e => e.IsUpdated));
+        var wav = File.ReadAllBytes(Path.Combine(dir.Path, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(30)}-clip.wav"));
+        Assert.Contains(Convert.ToBase64String(wav), Html(samples[^1]));
+        Assert.Contains("step 30: alignment.png", Html(samples[^1]));
+        Assert.Contains("step 30: long.wav", Html(samples[^1]));
+        Assert.True(Bytes(samples[^1]) > 5_000_000, $"the samples' output is {Bytes(samples[^1]):N0} bytes: the long clip is not embedded");
+        Assert.True(Bytes(samples[^1]) < run.Display.MaxEmbeddedSampleBytes * 4 / 3 + MaxRedrawBytes, $"the samples' output is {Bytes(samples[^1]):N0} bytes");
+    }
+
+    [Fact]
+    public async Task The_finished_runs_speed_is_its_steps_over_the_wall_time_it_took()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 5);
+        // Steps of microseconds, validations of 50 ms: the run cannot have gone faster than 20 steps in 4 × 50 ms.
+        var recipe = new SampleRecipe { LongClip = false, ValidationDelay = TimeSpan.FromMilliseconds(50) };
+        var clock = Stopwatch.StartNew();
+        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 });
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+        var wall = clock.Elapsed.TotalSeconds;
+
+        var status = run.Status;
+        Assert.Equal(TrainingState.Finished, status.State);
+        Assert.InRange(status.StepsPerSecond, 20 / wall, 20 / 0.2);
+        Assert.InRange(status.SamplesPerSecond, 8 * 20 / wall, 8 * 20 / 0.2);
+        Assert.Contains(status.StepsPerSecond.ToString("0.00 steps/s", System.Globalization.CultureInfo.InvariantCulture), run.Display.ToString());
+    }
+
+    /// <summary>
+    /// Hears what the kernel hears: the Formatting package raises an event for every display(...) and Update it
+    /// formats, and the kernel turns each into an output. The event is internal (the kernel's assembly is a friend
+    /// of Formatting's), so it is reached by reflection.
+    /// </summary>
+    private static IDisposable ListenToDisplays(Action<DisplayedValue> listener)
+    {
+        var e = typeof(Formatter).GetEvent("OnFormatterEvent", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+                ?? throw new InvalidOperationException("Microsoft.DotNet.Interactive.Formatting has no OnFormatterEvent: the kernel's display channel moved");
+        e.AddMethod!.Invoke(null, [listener]);
+        return new Unlisten(() => e.RemoveMethod!.Invoke(null, [listener]));
+    }
+
+    private sealed class Unlisten(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>The tiny recipe, plus samples at each validation that differ by step: a short WAV, a long one and a PNG.</summary>
     private sealed class SampleRecipe : IRecipe
     {
         public bool LongClip { get; init; } = true;
         /// <summary>When set, validation waits for it: the test changes the view's settings before the first samples.</summary>
         public ManualResetEventSlim? Gate { get; init; }
+        /// <summary>How long each validation takes (a real model's validation takes a while).</summary>
+        public TimeSpan ValidationDelay { get; init; }
         public string Name => "tiny-duration-with-samples";
         public ITrainable Create(RecipeContext context) => new WithSamples(new TinyDurationRecipe().Create(context), this);
 
         public IReadOnlyList<TrainingSample> Samples(long step)
         {
             var samples = new List<TrainingSample> { new("clip.wav", Tone(8000 + (int)step * 10)) };
-            // 5 MB, over the view's default 4 MiB: listed by path; the image after it still fits.
+            // 5 MB, over the view's default 2 MiB: listed by path; the image after it still fits.
             if (LongClip) samples.Add(new("long.wav", Tone(2_600_000)));
             samples.Add(new("alignment.png", PngEncoder.Encode(new RgbaImage(20 + (int)step, 10, new Color((byte)step, 80, 160, 255)))));
             return samples;
@@ -103,7 +194,11 @@ public class TrainingViewTests
         public IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight) => inner.ForwardBackward(clips, weight);
         public void ApplyUpdate(double learningRate, double? maxGradNorm) => inner.ApplyUpdate(learningRate, maxGradNorm);
         public void DiscardGradients() => inner.DiscardGradients();
-        public IReadOnlyDictionary<string, double> Validate(int batchSize) => inner.Validate(batchSize);
+        public IReadOnlyDictionary<string, double> Validate(int batchSize)
+        {
+            Thread.Sleep(recipe.ValidationDelay);
+            return inner.Validate(batchSize);
+        }
         public void Save(CheckpointWriter writer) => inner.Save(writer);
         public void Load(LoadedCheckpoint checkpoint) => inner.Load(checkpoint);
         public long EstimatedCheckpointBytes => inner.EstimatedCheckpointBytes;
