@@ -9,8 +9,6 @@ using Kit.TestSupport;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Metrics;
-using Kit.Training.Parameters;
-using Kit.Training.Recipes.Tiny;
 
 namespace Kit.Aws.Tests;
 
@@ -22,7 +20,7 @@ namespace Kit.Aws.Tests;
 /// checkpoints) the boot script's `kit aws fetch-dataset` brings the dataset back from s3rver and `kit train
 /// --resume` in an empty folder continues from the step in S3.
 /// </summary>
-public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-e2e");
     private readonly FakeImds imds = new();
@@ -42,21 +40,13 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
 
     private Child StartKit(string storeAddress, string[] args)
     {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
         // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
+        var psi = KitCli.StartInfo(args, s3.KitEnvironment());
+        psi.RedirectStandardInput = true;
         psi.Environment[TrainingRunSettings.CheckpointStoreVariable] = storeAddress;
         psi.Environment[TrainingRunSettings.SpotWatchVariable] = "1";
         psi.Environment[SpotTrainingGuard.MetadataEndpointVariable] = imds.BaseUri.ToString();
         psi.Environment[SpotTrainingGuard.PollSecondsVariable] = "0.5";
-        psi.Environment["AWS_ENDPOINT_URL_S3"] = s3.Options.EndpointUrl;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
-        psi.Environment["AWS_REGION"] = "us-east-1";
         var child = new Child(Process.Start(psi)!, new(), new());
         child.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.Output.Enqueue(e.Data); };
         child.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.Errors.Enqueue(e.Data); };
@@ -90,24 +80,8 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
 
     private string WriteConfig(string runDir, string dataset)
     {
-        var config = new RunConfig
-        {
-            Profile = "kit",
-            ModelRecipe = TinyDurationRecipe.RecipeName,
-            TrainList = Path.Combine(dataset, "train.txt"),
-            ValList = Path.Combine(dataset, "val.txt"),
-            Validation = ValidationSource.List,
-            TrainClips = 36,
-            ValClips = 4,
-            OutputFolder = runDir,
-            Parameters = new TrainingParameters
-            {
-                // Saves every 5 steps go up in the background; the notice's save comes between them.
-                TrainBS = 8, ValBS = 4, ValFreq = 10, PrintFreq = 1, SaveCheckpointFreq = 5,
-                LRDecaySteps = [1000, 2000, 3000, 4000], TrainingRate = 0.05, Fp16 = false, ExperimentName = "spot-e2e",
-                WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = 1_000_000,
-            },
-        };
+        // Saves every 5 steps go up in the background; the notice's save comes between them.
+        var config = DemoRun.Config(dataset, runDir, steps: 1_000_000, validateEvery: 10, saveEvery: 5, printEvery: 1, seed: 3, name: "spot-e2e");
         var path = temp["spot-e2e-config.yaml"];
         RunConfigFile.Write(config, path);
         return path;

@@ -13,14 +13,13 @@ namespace Kit.TorchExtras.Tests;
 /// </summary>
 public sealed class AutocastTests
 {
-    private static readonly Lazy<List<RefCase>> cases = new(Build);
-    private static readonly Lazy<ReferenceBatch> batch = new(() => new ReferenceBatch(cases.Value));
+    private static readonly ReferenceSuite suite = new(Build);
 
-    public static IEnumerable<object[]> Names => ReferenceBatch.Names(cases.Value);
+    public static IEnumerable<object[]> Names => suite.Names;
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Matches_pytorch_autocast_cpu_bf16(string name) => batch.Value.Check(name);
+    public void Matches_pytorch_autocast_cpu_bf16(string name) => suite.Check(name);
 
     // Each case's last output is the dtype codes (c10::ScalarType numbers) of its results, so a result that
     // came out float32 where Python's is bfloat16 fails even where the values happen to round alike.

@@ -13,14 +13,13 @@ namespace Kit.TorchExtras.Tests;
 /// </summary>
 public sealed class ModuleReferenceTests
 {
-    private static readonly Lazy<List<RefCase>> cases = new(Build);
-    private static readonly Lazy<ReferenceBatch> batch = new(() => new ReferenceBatch(cases.Value));
+    private static readonly ReferenceSuite suite = new(Build);
 
-    public static IEnumerable<object[]> Names => ReferenceBatch.Names(cases.Value);
+    public static IEnumerable<object[]> Names => suite.Names;
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Matches_pytorch(string name) => batch.Value.Check(name);
+    public void Matches_pytorch(string name) => suite.Check(name);
 
     private static Tensor R(params long[] shape) => randn(shape);
 
