@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Aws.Tests.Support;
 using Kit.TestSupport;
 
@@ -11,28 +10,13 @@ public sealed class AwsCliTests : IDisposable
 
     public void Dispose() => fake.Dispose();
 
-    private (int Code, string Out, string Err) Kit(params string[] args)
-    {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli, or ./setup.sh)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--ec2-endpoint");
-        psi.ArgumentList.Add(fake.Endpoint.ToString());
-        psi.ArgumentList.Add("--region");
-        psi.ArgumentList.Add(fake.Region);
-        psi.Environment["AWS_ACCESS_KEY_ID"] = FakeEc2.AccessKey;
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = FakeEc2.SecretKey;
-        psi.Environment.Remove("AWS_SESSION_TOKEN");
-        psi.Environment.Remove("AWS_PROFILE");
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true"; // never ask 169.254.169.254
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "kit did not finish in 60 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Kit(params string[] args) =>
+        KitCli.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string?>
+        {
+            ["AWS_ACCESS_KEY_ID"] = FakeEc2.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = FakeEc2.SecretKey,
+            ["AWS_SESSION_TOKEN"] = null, ["AWS_PROFILE"] = null,
+            ["AWS_EC2_METADATA_DISABLED"] = "true", // never ask 169.254.169.254
+        }, [.. args, "--ec2-endpoint", fake.Endpoint.ToString(), "--region", fake.Region]);
 
     [Fact]
     public void Terminate_cancels_the_persistent_spot_request_first_then_terminates()

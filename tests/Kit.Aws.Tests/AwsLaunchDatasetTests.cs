@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Kit.Aws.Tests.Support;
 using Kit.TestSupport;
@@ -10,7 +9,7 @@ namespace Kit.Aws.Tests;
 /// run's prefix before the VM is asked for (a second launch sends only what changed), and the boot script the
 /// VM gets fetches it from there.
 /// </summary>
-public sealed class AwsLaunchDatasetTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class AwsLaunchDatasetTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     // s3rver knows one key pair; the fake EC2 checks signatures made with the same one.
     private readonly FakeEc2 fake = new("us-east-1", "S3RVER", "S3RVER");
@@ -22,25 +21,8 @@ public sealed class AwsLaunchDatasetTests(S3rverProcess s3) : IClassFixture<S3rv
         temp.Dispose();
     }
 
-    private (int Code, string Out, string Err) Kit(params string[] args)
-    {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
-        psi.Environment["AWS_ENDPOINT_URL_S3"] = s3.Options.EndpointUrl;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
-        psi.Environment["AWS_REGION"] = fake.Region;
-        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "kit did not finish in 120 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Kit(params string[] args) =>
+        KitCli.Run(TimeSpan.FromMinutes(2), new Dictionary<string, string?>(s3.KitEnvironment(fake.Region)) { ["AWS_EC2_METADATA_DISABLED"] = "true" }, args);
 
     private (int Code, string Out, string Err) Launch(string dataset) => Kit("aws", "launch", "alice_baseline",
         "--ec2-endpoint", fake.Endpoint.ToString(), "--ami", "ami-0given", "--on-demand",

@@ -11,7 +11,7 @@ namespace Kit.Aws.Tests;
 /// Checkpoint sync against a real S3-compatible server (s3rver) on loopback: the trainer's step folders and
 /// manifest.json stored as saved, the manifest last, every file checked against it on the way back.
 /// </summary>
-public sealed class CheckpointStoreTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class CheckpointStoreTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-ckpt");
 

@@ -11,7 +11,7 @@ namespace Kit.Aws.Tests;
 /// The run's dataset in s3rver: checked before it goes, stored once per content (a second upload sends only
 /// what changed), fetched byte for byte onto an empty disk, and refused when incomplete or damaged.
 /// </summary>
-public sealed class DatasetStoreTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class DatasetStoreTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-dataset");
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Aws.Checkpoints;
 using Kit.Aws.Tests.Support;
 using Kit.TestSupport;
@@ -11,7 +10,7 @@ namespace Kit.Aws.Tests;
 /// fetches that checkpoint, trains on its teacher-forced frames, and keeps the address in the run's config so
 /// a resume on a new VM fetches it again.
 /// </summary>
-public sealed class SpectrogramCheckpointFetchTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class SpectrogramCheckpointFetchTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-spectrogram");
 
@@ -19,21 +18,8 @@ public sealed class SpectrogramCheckpointFetchTests(S3rverProcess s3) : IClassFi
 
     private (int Code, string Output) Kit(params string[] args)
     {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
-        psi.Environment["AWS_ENDPOINT_URL_S3"] = s3.Options.EndpointUrl;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3))) { p.Kill(true); Assert.Fail($"kit {string.Join(' ', args)} did not finish"); }
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(3), s3.KitEnvironment(), args);
+        return (code, stdout + stderr);
     }
 
     private void Ok(params string[] args)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Kit.Aws.Checkpoints;
 using Kit.Aws.Datasets;
 using Kit.Aws.Launch;
@@ -9,8 +7,6 @@ using Kit.TestSupport;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Metrics;
-using Kit.Training.Parameters;
-using Kit.Training.Recipes.Tiny;
 
 namespace Kit.Aws.Tests;
 
@@ -22,7 +18,7 @@ namespace Kit.Aws.Tests;
 /// checkpoints) the boot script's `kit aws fetch-dataset` brings the dataset back from s3rver and `kit train
 /// --resume` in an empty folder continues from the step in S3.
 /// </summary>
-public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-e2e");
     private readonly FakeImds imds = new();
@@ -33,89 +29,35 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         temp.Dispose();
     }
 
-    private sealed record Child(Process Process, ConcurrentQueue<string> Output, ConcurrentQueue<string> Errors)
-    {
-        public string Transcript => string.Join('\n', Output) + "\n--- stderr ---\n" + string.Join('\n', Errors);
-    }
+    private KitChild StartKitTrain(string storeAddress, params string[] args) => StartKit(storeAddress, ["train", .. args]);
 
-    private Child StartKitTrain(string storeAddress, params string[] args) => StartKit(storeAddress, ["train", .. args]);
-
-    private Child StartKit(string storeAddress, string[] args)
+    // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
+    private KitChild StartKit(string storeAddress, string[] args) => KitChild.Start(new Dictionary<string, string?>(s3.KitEnvironment())
     {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
-        foreach (var name in new[] { "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION" }) psi.Environment.Remove(name);
-        psi.Environment[TrainingRunSettings.CheckpointStoreVariable] = storeAddress;
-        psi.Environment[TrainingRunSettings.SpotWatchVariable] = "1";
-        psi.Environment[SpotTrainingGuard.MetadataEndpointVariable] = imds.BaseUri.ToString();
-        psi.Environment[SpotTrainingGuard.PollSecondsVariable] = "0.5";
-        psi.Environment["AWS_ENDPOINT_URL_S3"] = s3.Options.EndpointUrl;
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
-        psi.Environment["AWS_REGION"] = "us-east-1";
-        var child = new Child(Process.Start(psi)!, new(), new());
-        child.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.Output.Enqueue(e.Data); };
-        child.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child.Errors.Enqueue(e.Data); };
-        child.Process.BeginOutputReadLine();
-        child.Process.BeginErrorReadLine();
-        return child;
-    }
+        [TrainingRunSettings.CheckpointStoreVariable] = storeAddress,
+        [TrainingRunSettings.SpotWatchVariable] = "1",
+        [SpotTrainingGuard.MetadataEndpointVariable] = imds.BaseUri.ToString(),
+        [SpotTrainingGuard.PollSecondsVariable] = "0.5",
+    }, args);
 
-    private static void WaitFor(Child child, Func<string, bool> line, string what, int seconds = 120)
+    private static void WaitForExit(KitChild child, TimeSpan within, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!child.Output.Any(line))
-        {
-            if (child.Process.HasExited && !child.Output.Any(line))
-                Assert.Fail($"kit train exited ({child.Process.ExitCode}) before {what}:\n{child.Transcript}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{child.Transcript}");
-            Thread.Sleep(20);
-        }
-    }
-
-    private static void WaitForExit(Child child, TimeSpan within, string what)
-    {
-        if (!child.Process.WaitForExit(within))
-        {
-            child.Process.Kill(entireProcessTree: true);
-            Assert.Fail($"kit did not exit within {within.TotalSeconds:0} s of {what}:\n{child.Transcript}");
-        }
-        child.Process.WaitForExit(); // drains the redirected output
-        Assert.True(child.Process.ExitCode == 0, $"kit exited {child.Process.ExitCode} ({what}):\n{child.Transcript}");
+        var (code, _, _) = child.WaitForExit((int)within.TotalSeconds);
+        Assert.True(code == 0, $"kit exited {code} ({what}):\n{child.Transcript}");
     }
 
     private string WriteConfig(string runDir, string dataset)
     {
-        var config = new RunConfig
-        {
-            Profile = "kit",
-            ModelRecipe = TinyDurationRecipe.RecipeName,
-            TrainList = Path.Combine(dataset, "train.txt"),
-            ValList = Path.Combine(dataset, "val.txt"),
-            Validation = ValidationSource.List,
-            TrainClips = 36,
-            ValClips = 4,
-            OutputFolder = runDir,
-            Parameters = new TrainingParameters
-            {
-                // Saves every 5 steps go up in the background; the notice's save comes between them.
-                TrainBS = 8, ValBS = 4, ValFreq = 10, PrintFreq = 1, SaveCheckpointFreq = 5,
-                LRDecaySteps = [1000, 2000, 3000, 4000], TrainingRate = 0.05, Fp16 = false, ExperimentName = "spot-e2e",
-                WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = 1_000_000,
-            },
-        };
+        // Saves every 5 steps go up in the background; the notice's save comes between them.
+        var config = DemoRun.Config(dataset, runDir, steps: 1_000_000, validateEvery: 10, saveEvery: 5, printEvery: 1, seed: 3, name: "spot-e2e");
         var path = temp["spot-e2e-config.yaml"];
         RunConfigFile.Write(config, path);
         return path;
     }
 
-    private static long StoppedAt(Child child, string reason)
+    private static long StoppedAt(KitChild child, string reason)
     {
-        var stopped = child.Output.Where(l => l.StartsWith("Stopping at step ", StringComparison.Ordinal)).ToList();
+        var stopped = child.Lines.Where(l => l.StartsWith("Stopping at step ", StringComparison.Ordinal)).ToList();
         Assert.True(stopped.Count == 1, $"expected one 'Stopping at step' line:\n{child.Transcript}");
         Assert.Contains(reason, stopped[0]);
         return long.Parse(stopped[0]["Stopping at step ".Length..].Split(':')[0]);
@@ -132,8 +74,8 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
             await datasets.UploadAsync(dataset);
 
         // VM 1: a fresh run; the interruption notice comes once it is training.
-        var first = StartKitTrain(address, WriteConfig(vm1, dataset), "--output", vm1);
-        WaitFor(first, l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12");
+        using var first = StartKitTrain(address, WriteConfig(vm1, dataset), "--output", vm1);
+        first.WaitForLine(l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12", seconds: 120);
         var noticeAt = DateTimeOffset.UtcNow;
         imds.SetNotice("terminate", noticeAt.AddMinutes(2));
         WaitForExit(first, TimeSpan.FromSeconds(110), "the interruption notice");
@@ -141,7 +83,7 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         Assert.True(stopTook < TimeSpan.FromMinutes(2), $"stopping took {stopTook.TotalSeconds:0} s, past the notice window");
         var stepAtNotice = StoppedAt(first, "spot interruption notice");
         Assert.True(stepAtNotice >= 12, $"stopped at step {stepAtNotice}, before the notice came at step 12 or later");
-        Assert.DoesNotContain(first.Output, l => l.Contains("did not finish in time", StringComparison.Ordinal));
+        Assert.DoesNotContain(first.Lines, l => l.Contains("did not finish in time", StringComparison.Ordinal));
 
         // The checkpoint of the stop is in S3, complete: every file the trainer saved, its manifest among them.
         var local = new CheckpointStore(vm1).FindNewestReadable();
@@ -162,16 +104,16 @@ public sealed class SpotTrainEndToEndTests(S3rverProcess s3) : IClassFixture<S3r
         // VM 2: an empty disk (not even the dataset) and the same store; only the run folder's name is given.
         imds.SetNoNotice();
         Directory.Delete(dataset, recursive: true);
-        var fetch = StartKit(address, ["aws", "fetch-dataset", run.Dataset, dataset]);
+        using var fetch = StartKit(address, ["aws", "fetch-dataset", run.Dataset, dataset]);
         WaitForExit(fetch, TimeSpan.FromSeconds(60), "fetching the dataset");
         var datasetFiles = DatasetFiles.Hashes(SampleDatasets.Get(40)).Count;
-        Assert.Contains(fetch.Output, l => l.StartsWith($"dataset in {dataset}: {datasetFiles} files; fetched {datasetFiles} (", StringComparison.Ordinal));
+        Assert.Contains(fetch.Lines, l => l.StartsWith($"dataset in {dataset}: {datasetFiles} files; fetched {datasetFiles} (", StringComparison.Ordinal));
         Assert.Equal(datasetFiles, Directory.GetFiles(dataset, "*", SearchOption.AllDirectories).Length);
         var vm2 = temp["vm2/run"];
-        var second = StartKitTrain(address, "--resume", vm2, "--max-steps", (stepAtNotice + 6).ToString());
+        using var second = StartKitTrain(address, "--resume", vm2, "--max-steps", (stepAtNotice + 6).ToString());
         WaitForExit(second, TimeSpan.FromMinutes(3), "the step limit");
-        Assert.Contains(second.Output, l => l.StartsWith($"Fetched checkpoint step {stepAtNotice} ", StringComparison.Ordinal));
-        Assert.Contains(second.Output, l => l.StartsWith($"Resuming at step {stepAtNotice} ", StringComparison.Ordinal));
+        Assert.Contains(second.Lines, l => l.StartsWith($"Fetched checkpoint step {stepAtNotice} ", StringComparison.Ordinal));
+        Assert.Contains(second.Lines, l => l.StartsWith($"Resuming at step {stepAtNotice} ", StringComparison.Ordinal));
         Assert.Equal(stepAtNotice + 6, StoppedAt(second, "step limit"));
 
         // Same settings as the first VM's run, restored from the checkpoint.

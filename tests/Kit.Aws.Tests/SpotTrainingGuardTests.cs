@@ -10,7 +10,7 @@ namespace Kit.Aws.Tests;
 /// The seam the trainer plugs into, driven by a stand-in training loop: a notice mid-training makes it save,
 /// sync and stop; the checkpoint is in S3 (s3rver); a new run on "another VM" resumes at the same step.
 /// </summary>
-public sealed class SpotTrainingGuardTests(S3rverProcess s3) : IClassFixture<S3rverProcess>, IDisposable
+public sealed class SpotTrainingGuardTests(S3rver s3) : IClassFixture<S3rver>, IDisposable
 {
     private readonly TempDir temp = new("kit-aws-guard");
     private readonly FakeImds imds = new();

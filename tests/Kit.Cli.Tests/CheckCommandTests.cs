@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.TestSupport;
@@ -17,12 +16,12 @@ public sealed class CheckCommandTests : IDisposable
     {
         var dataset = _dir["dataset"];
         var made = Kit("sample-dataset", dataset, "--clips", "12");
-        Assert.True(made.Exit == 0, made.Stderr);
+        Assert.True(made.Code == 0, made.Stderr);
         Assert.Equal(12, File.ReadAllLines(Path.Combine(dataset, "metadata.csv")).Length);
 
         var json = _dir["check.json"];
         var check = Kit("check", dataset, "--json", json);
-        Assert.True(check.Exit == 0, check.Stdout + check.Stderr);
+        Assert.True(check.Code == 0, check.Stdout + check.Stderr);
         Assert.Contains("No errors", check.Stdout);
         var report = DatasetCheckReport.Load(json);
         Assert.Equal(0, report.ExitCode);
@@ -36,7 +35,7 @@ public sealed class CheckCommandTests : IDisposable
         File.AppendAllText(Path.Combine(dataset, "train.txt"), "wavs/missing.wav|This clip was never recorded.\n");
         var json = _dir["broken.json"];
         var check = Kit("check", dataset, "--json", json, "--sample-rate", "16000");
-        Assert.Equal(1, check.Exit);
+        Assert.Equal(1, check.Code);
         Assert.Contains("missing-audio", check.Stdout);
         var report = DatasetCheckReport.Load(json);
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.MissingAudio && f.Split == Split.Train);
@@ -50,7 +49,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var json = _dir["none.json"];
         var check = Kit("check", _dir["no-such-folder"], "--json", json);
-        Assert.Equal(2, check.Exit);
+        Assert.Equal(2, check.Code);
         Assert.Contains("no such file or folder", check.Stderr);
         var report = DatasetCheckReport.Load(json);
         Assert.Equal(2, report.ExitCode);
@@ -58,28 +57,10 @@ public sealed class CheckCommandTests : IDisposable
 
         Directory.CreateDirectory(_dir["empty"]);
         var empty = Kit("check", _dir["empty"]);
-        Assert.Equal(2, empty.Exit);
+        Assert.Equal(2, empty.Code);
         Assert.Contains("metadata.csv", empty.Stderr);
     }
 
-    private static (int Exit, string Stdout, string Stderr) Kit(params string[] args)
-    {
-        // The kit.dll built beside the tests (a project reference), run by the dotnet host as ./kit does.
-        var dll = Path.Combine(AppContext.BaseDirectory, "kit.dll");
-        if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
-            dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"kit.dll not found beside the tests or in {RepoPaths.KitBuild}: build src/Kit.Cli first");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"kit {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    // The kit.dll built beside the tests (a project reference), run by the dotnet host as ./kit does.
+    private static (int Code, string Stdout, string Stderr) Kit(params string[] args) => KitCli.Run(args);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Training.Checkpoints;
 using Kit.TestSupport;
 
@@ -14,25 +13,8 @@ public sealed class FailureReportTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static (int Exit, string Stdout, string Stderr) Kit(IDictionary<string, string>? env, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "kit.dll");
-        if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
-            dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"kit {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Kit(IReadOnlyDictionary<string, string?>? env, params string[] args) =>
+        KitCli.Run(TimeSpan.FromMinutes(2), env, args);
 
     private static void AssertOneLine(string stderr, string command)
     {
@@ -66,13 +48,13 @@ public sealed class FailureReportTests : IDisposable
             fs.SetLength(100_000);
 
         var export = Kit(null, "export", run, "--to", _dir["out"]);
-        Assert.True(export.Exit == 0, export.Stderr);
+        Assert.True(export.Code == 0, export.Stderr);
         Assert.Contains("exported run 'run' step 10", export.Stdout);
         Assert.Contains("skipping checkpoint step 20: ", export.Stderr);
         Assert.Contains("model.pth has 100000 bytes, the manifest says 200000", export.Stderr);
 
         var asked = Kit(null, "export", run, "--to", _dir["out2"], "--step", "20");
-        Assert.Equal(1, asked.Exit);
+        Assert.Equal(1, asked.Code);
         AssertOneLine(asked.Stderr, "export");
         Assert.Contains("checkpoint step 20 does not match the trainer's manifest", asked.Stderr);
     }
@@ -87,7 +69,7 @@ public sealed class FailureReportTests : IDisposable
         foreach (var input in new[] { wav, bin })
         {
             var check = Kit(null, "check", input);
-            Assert.True(check.Exit == 2, $"{input}: exit {check.Exit}: {check.Stderr}");
+            Assert.True(check.Code == 2, $"{input}: exit {check.Code}: {check.Stderr}");
             Assert.Contains("a binary file, not a dataset list", check.Stderr);
             AssertOneLine(check.Stderr, "check");
         }
@@ -99,11 +81,11 @@ public sealed class FailureReportTests : IDisposable
         var run = Run();
         var key = Path.Combine(_dir.Path, "key.json");
         File.WriteAllText(key, """{"type": "service_account", "client_email": "kit@example.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nCAgICAgICAgICAgI\n-----END PRIVATE KEY-----\n", "private_key_id": "secret-id-123"}""");
-        var env = new Dictionary<string, string> { ["KIT_GDRIVE_BASE_URI"] = "http://127.0.0.1:9/" };
+        var env = new Dictionary<string, string?> { ["KIT_GDRIVE_BASE_URI"] = "http://127.0.0.1:9/" };
 
         var export = Kit(env, "export", run, "--to", "gdrive:MyDrive/voices/x", "--drive-service-account", key);
 
-        Assert.Equal(1, export.Exit);
+        Assert.Equal(1, export.Code);
         AssertOneLine(export.Stderr, "export");
         Assert.Contains($"{key}: not a usable Google service account key", export.Stderr);
         Assert.DoesNotContain("CAgICAgI", export.Stderr);
@@ -114,13 +96,13 @@ public sealed class FailureReportTests : IDisposable
     public void An_unreachable_s3_store_is_one_line_with_exit_1()
     {
         var run = Run();
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string?>
         {
             ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1", ["AWS_MAX_ATTEMPTS"] = "1",
         };
         var export = Kit(env, "export", run, "--to", "s3://bucket/voices/x", "--endpoint-url", "http://127.0.0.1:9", "--path-style");
 
-        Assert.Equal(1, export.Exit);
+        Assert.Equal(1, export.Code);
         AssertOneLine(export.Stderr.Split('\n').Where(l => l.StartsWith("kit export:")).Aggregate("", (a, l) => a + l + "\n"), "export");
         Assert.DoesNotContain("Unhandled exception", export.Stderr);
         Assert.DoesNotMatch(@"(?m)^\s+at \S+\.\S+\(", export.Stderr);

@@ -1,6 +1,5 @@
 using Kit.Training.Config;
 using Kit.Training.Metrics;
-using Kit.Training.Parameters;
 using Kit.TestSupport;
 
 namespace Kit.Models.Tests;
@@ -24,23 +23,9 @@ public static class ModelFixture
         return folder;
     }
 
-    public static RunConfig Config(string dataset, string runDirectory, string recipe, int batch = 4, double lr = 3e-3, int valFreq = 50, int saveFreq = 50) => new()
-    {
-        Profile = "kit",
-        ModelRecipe = recipe,
-        TrainList = Path.Combine(dataset, "train.txt"),
-        ValList = Path.Combine(dataset, "val.txt"),
-        Validation = ValidationSource.List,
-        TrainClips = File.ReadAllLines(Path.Combine(dataset, "train.txt")).Length,
-        ValClips = 2,
-        OutputFolder = runDirectory,
-        Parameters = new TrainingParameters
-        {
-            TrainBS = batch, ValBS = 2, ValFreq = valFreq, PrintFreq = 10, SaveCheckpointFreq = saveFreq,
-            LRDecaySteps = [100_000, 200_000, 300_000, 400_000], TrainingRate = lr, Fp16 = false, ExperimentName = "models-test",
-            WarmupSteps = 0, MegaBatchFactor = 1, Seed = 1, TotalSteps = 1_000_000,
-        },
-    };
+    public static RunConfig Config(string dataset, string runDirectory, string recipe, int batch = 4, double lr = 3e-3, int valFreq = 50, int saveFreq = 50) =>
+        DemoRun.Config(dataset, runDirectory, recipe, steps: 1_000_000, learningRate: lr, batch: batch, validateEvery: valFreq,
+            saveEvery: saveFreq, printEvery: 10, name: "models-test", decaySteps: [100_000, 200_000, 300_000, 400_000]);
 
     public static double[] Column(string runDir, string kind, string name) =>
         MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName)).Where(r => r.Kind == kind && r.Values.ContainsKey(name)).Select(r => r.Values[name]).ToArray();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.TestSupport;
 
 namespace Kit.Notebooks.Tests;
@@ -10,21 +9,9 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static (int Code, string Stdout, string Stderr) Kit(params string[] args) => KitWithin(TimeSpan.FromMinutes(3), args);
+    public static (int Code, string Stdout, string Stderr) Kit(params string[] args) => KitCli.Run(args);
 
-    public static (int Code, string Stdout, string Stderr) KitWithin(TimeSpan limit, params string[] args)
-    {
-        var kitDll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(kitDll), $"{kitDll} is missing: build src/Kit.Cli first");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(kitDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(limit)) { p.Kill(true); Assert.Fail($"kit {string.Join(' ', args)} did not finish in {limit.TotalMinutes} minutes"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static (int Code, string Stdout, string Stderr) KitWithin(TimeSpan limit, params string[] args) => KitCli.Run(limit, null, args);
 
     [Fact]
     public void Kit_run_refuses_a_missing_notebook_and_a_bad_set_with_exit_2_before_starting_the_kernel()

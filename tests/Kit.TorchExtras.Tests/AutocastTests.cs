@@ -11,17 +11,8 @@ namespace Kit.TorchExtras.Tests;
 /// kernels), those on its float32 list give float32, gradients reach the float32 leaves; and the scope's
 /// enter/exit keeps libtorch's per-thread state as PyTorch's __enter__/__exit__ do.
 /// </summary>
-public sealed class AutocastTests
+public sealed class AutocastTests : ReferenceTests<AutocastTests>, IReferenceCases
 {
-    private static readonly Lazy<List<RefCase>> cases = new(Build);
-    private static readonly Lazy<ReferenceBatch> batch = new(() => new ReferenceBatch(cases.Value));
-
-    public static IEnumerable<object[]> Names => ReferenceBatch.Names(cases.Value);
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public void Matches_pytorch_autocast_cpu_bf16(string name) => batch.Value.Check(name);
-
     // Each case's last output is the dtype codes (c10::ScalarType numbers) of its results, so a result that
     // came out float32 where Python's is bfloat16 fails even where the values happen to round alike.
     private const string PyDtypes = "DT = {torch.float32: 6, torch.float64: 7, torch.bfloat16: 15, torch.float16: 5}\n";
@@ -48,7 +39,7 @@ public sealed class AutocastTests
     private const double BFloat16Step = 1.0 / 64;
     private const double BFloat16Cancellation = 1.0 / 16;
 
-    private static List<RefCase> Build()
+    public static List<RefCase> Build()
     {
         manual_seed(7);
         var lstm = nn.LSTM(4, 5, batchFirst: true);

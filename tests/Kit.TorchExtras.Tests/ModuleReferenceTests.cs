@@ -11,17 +11,8 @@ namespace Kit.TorchExtras.Tests;
 /// PyTorch module by state-dict name (so names and shapes must agree), then outputs and parameter
 /// gradients are compared.
 /// </summary>
-public sealed class ModuleReferenceTests
+public sealed class ModuleReferenceTests : ReferenceTests<ModuleReferenceTests>, IReferenceCases
 {
-    private static readonly Lazy<List<RefCase>> cases = new(Build);
-    private static readonly Lazy<ReferenceBatch> batch = new(() => new ReferenceBatch(cases.Value));
-
-    public static IEnumerable<object[]> Names => ReferenceBatch.Names(cases.Value);
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public void Matches_pytorch(string name) => batch.Value.Check(name);
-
     private static Tensor R(params long[] shape) => randn(shape);
 
     /// <summary>A case over module m: Python builds `ctor`, loads m's weights, runs `forward` (which sets out).</summary>
@@ -34,7 +25,7 @@ public sealed class ModuleReferenceTests
         }).Weights(m);
     }
 
-    private static List<RefCase> Build()
+    public static List<RefCase> Build()
     {
         manual_seed(99);
         var lstm = nn.LSTM(5, 6, numLayers: 2, batchFirst: true, bidirectional: true);

@@ -10,17 +10,8 @@ namespace Kit.TorchExtras.Tests;
 /// Weights after several steps of the optimizers the kit trains with (TorchSharp's Adam and AdamW), the learning
 /// rate set before each step as the kit's trainer does, against torch.optim on the same problem.
 /// </summary>
-public sealed class OptimReferenceTests
+public sealed class OptimReferenceTests : ReferenceTests<OptimReferenceTests>, IReferenceCases
 {
-    private static readonly Lazy<List<RefCase>> cases = new(Build);
-    private static readonly Lazy<ReferenceBatch> batch = new(() => new ReferenceBatch(cases.Value));
-
-    public static IEnumerable<object[]> Names => ReferenceBatch.Names(cases.Value);
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public void Matches_pytorch(string name) => batch.Value.Check(name);
-
     private static readonly double[] Warmup = [0.0125, 0.025, 0.0375, 0.05, 0.05, 0.005, 0.005];
 
     private const string PyLoop =
@@ -44,7 +35,7 @@ public sealed class OptimReferenceTests
             return [w, tensor(o.get_lr(), float64)];
         }).In("w", randn(3, 4)).In("x", randn(8, 4)).In("y", randn(8, 3)).Tol(1e-5, 1e-6);
 
-    private static List<RefCase> Build()
+    public static List<RefCase> Build()
     {
         manual_seed(7);
         return

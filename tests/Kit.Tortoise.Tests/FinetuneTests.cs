@@ -10,23 +10,9 @@ namespace Kit.Tortoise.Tests;
 
 public sealed class FinetuneTests
 {
-    internal static RunConfig Config(string runDirectory, string dataset, double lr, int steps) => new()
-    {
-        Profile = "dlas",
-        ModelRecipe = TortoiseGptRecipe.RecipeName,
-        TrainList = Path.Combine(dataset, "train.txt"),
-        ValList = Path.Combine(dataset, "val.txt"),
-        Validation = ValidationSource.List,
-        TrainClips = 21,
-        ValClips = 3,
-        OutputFolder = runDirectory,
-        Parameters = new TrainingParameters
-        {
-            TrainBS = 4, ValBS = 3, ValFreq = steps, PrintFreq = 10, SaveCheckpointFreq = steps,
-            LRDecaySteps = [1000, 2000, 3000, 4000], TrainingRate = lr, Fp16 = false, ExperimentName = "tortoise-test",
-            WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = steps,
-        },
-    };
+    internal static RunConfig Config(string runDirectory, string dataset, double lr, int steps) =>
+        DemoRun.Config(dataset, runDirectory, TortoiseGptRecipe.RecipeName, steps, lr, batch: 4, validateEvery: steps, saveEvery: steps,
+            printEvery: 10, seed: 3, name: "tortoise-test") with { Profile = DlasProfile.Name };
 
     [Fact]
     public void Fine_tuning_the_tiny_gpt_on_the_sample_dataset_lowers_both_losses_and_saves_a_tortoise_state_dict()

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Kit.TestSupport;
 
 namespace Kit.Aws.Tests.Support;
 
@@ -26,10 +26,7 @@ public sealed class LoopbackServer : IDisposable
         this.handler = handler;
         for (var attempt = 0; ; attempt++)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            var port = FreePort.Next();
             var l = new HttpListener();
             l.Prefixes.Add($"http://127.0.0.1:{port}/");
             try

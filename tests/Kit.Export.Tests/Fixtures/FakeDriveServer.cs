@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Kit.TestSupport;
 
 namespace Kit.Export.Tests.Fixtures;
 

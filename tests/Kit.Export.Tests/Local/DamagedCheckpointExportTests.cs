@@ -27,6 +27,14 @@ public sealed class DamagedCheckpointExportTests
         File.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>Exports a synthetic run (tmp/run) to a local folder (tmp/out) and returns that destination.</summary>
+    private static async Task<LocalFolderDestination> ExportSyntheticRun(TempDir tmp)
+    {
+        var dest = new LocalFolderDestination(tmp["out"]);
+        await new Exporter(dest, ExportState.InMemory()).ExportAsync(SyntheticRun.Create(tmp["run"]), new BundleOptions());
+        return dest;
+    }
+
     [Fact]
     public async Task A_truncated_newest_model_is_skipped_by_name_and_the_previous_intact_step_is_exported()
     {
@@ -115,9 +123,7 @@ public sealed class DamagedCheckpointExportTests
     public async Task Import_refuses_weights_that_match_the_bundles_manifest_but_not_the_trainers()
     {
         using var tmp = new TempDir();
-        var run = SyntheticRun.Create(tmp["run"]);
-        await using var dest = new LocalFolderDestination(tmp["out"]);
-        await new Exporter(dest, ExportState.InMemory()).ExportAsync(run, new BundleOptions());
+        await using var dest = await ExportSyntheticRun(tmp);
 
         // A bundle whose manifest was made from a damaged file (what the old export did): the weights and the
         // bundle's entry agree with each other, not with what the trainer saved.
@@ -144,9 +150,7 @@ public sealed class DamagedCheckpointExportTests
     public async Task The_bundle_manifest_on_disk_carries_the_trainers_checksums()
     {
         using var tmp = new TempDir();
-        var run = SyntheticRun.Create(tmp["run"]);
-        await using var dest = new LocalFolderDestination(tmp["out"]);
-        await new Exporter(dest, ExportState.InMemory()).ExportAsync(run, new BundleOptions());
+        await using var dest = await ExportSyntheticRun(tmp);
 
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(tmp["out"], BundleManifest.FileName)));
         var files = json.RootElement.GetProperty("checkpoint").GetProperty("files");

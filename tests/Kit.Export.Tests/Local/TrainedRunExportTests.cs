@@ -4,8 +4,6 @@ using Kit.Export.Destinations;
 using Kit.TestSupport;
 using Kit.Torch.Formats;
 using Kit.Training.Config;
-using Kit.Training.Parameters;
-using Kit.Training.Recipes.Tiny;
 using Kit.Training.Trainer;
 
 namespace Kit.Export.Tests.Local;
@@ -16,23 +14,7 @@ public sealed class TrainedRunExportTests
     private static string TrainTinyRun(string runDir)
     {
         var dataset = SampleDatasets.Get(40);
-        var config = new RunConfig
-        {
-            Profile = "kit",
-            ModelRecipe = TinyDurationRecipe.RecipeName,
-            TrainList = Path.Combine(dataset, "train.txt"),
-            ValList = Path.Combine(dataset, "val.txt"),
-            Validation = ValidationSource.List,
-            TrainClips = 36,
-            ValClips = 4,
-            OutputFolder = runDir,
-            Parameters = new TrainingParameters
-            {
-                TrainBS = 8, ValBS = 4, ValFreq = 10, PrintFreq = 10, SaveCheckpointFreq = 10,
-                LRDecaySteps = [1000], TrainingRate = 0.05, Fp16 = false, ExperimentName = "export-test",
-                WarmupSteps = 0, MegaBatchFactor = 1, Seed = 3, TotalSteps = 30,
-            },
-        };
+        var config = DemoRun.Config(dataset, runDir, steps: 30, validateEvery: 10, saveEvery: 10, printEvery: 10, seed: 3, name: "export-test");
         var result = Trainer.Run(config, runDirectory: runDir);
         Assert.NotNull(result.LastCheckpointStep);
         return runDir;

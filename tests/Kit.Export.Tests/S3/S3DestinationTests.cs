@@ -16,12 +16,7 @@ public sealed class S3DestinationTests(S3rver server) : IClassFixture<S3rver>
     private const long FiveMiB = 5L << 20;
 
     private S3Destination Destination(string prefix, ExportState state, long partSize = FiveMiB, long threshold = FiveMiB) =>
-        new(S3Address.Parse($"s3://{S3rver.Bucket}/{prefix}"), new S3Options
-        {
-            EndpointUrl = server.Endpoint, PathStyle = true, Region = "us-east-1",
-            PartSize = partSize, MultipartThreshold = threshold,
-            Credentials = new BasicAWSCredentials(S3rver.AccessKey, S3rver.SecretKey),
-        }, state);
+        new(S3Address.Parse(server.Address(prefix)), server.Options with { PartSize = partSize, MultipartThreshold = threshold }, state);
 
     private AmazonS3Client RawClient() => new(new BasicAWSCredentials(S3rver.AccessKey, S3rver.SecretKey),
         new AmazonS3Config { ServiceURL = server.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });

@@ -53,7 +53,7 @@ public sealed class TrainProcessFaultTests
     {
         using var dir = new TempDir();
         var runDir = dir["run"];
-        var env = new Dictionary<string, string> { [DiskLimit.Variable] = "1" }; // nothing fits
+        var env = new Dictionary<string, string?> { [DiskLimit.Variable] = "1" }; // nothing fits
         var run = KitChild.Run(env, "train", WriteConfig(runDir, saveFreq: 5), "--max-steps", "7");
 
         Assert.True(run.Code == 4, $"exit {run.Code}: {run.Stdout}\n{run.Stderr}");

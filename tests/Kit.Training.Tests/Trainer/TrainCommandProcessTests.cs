@@ -11,20 +11,10 @@ namespace Kit.Training.Tests.Trainer;
 /// <summary>`kit train` in a child process: signals stop it gracefully, and a SIGKILL during a save leaves a resumable run.</summary>
 public class TrainCommandProcessTests
 {
-    private static string KitDll()
+    private static Process StartTrain(string configPath, IReadOnlyDictionary<string, string?>? env = null)
     {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        return dll;
-    }
-
-    private static Process StartTrain(string configPath, IDictionary<string, string>? env = null)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(KitDll());
-        psi.ArgumentList.Add("train");
-        psi.ArgumentList.Add(configPath);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var psi = KitCli.StartInfo(["train", configPath], env);
+        psi.RedirectStandardInput = true;
         return Process.Start(psi)!;
     }
 
@@ -84,7 +74,7 @@ public class TrainCommandProcessTests
         using var dir = new TempDir();
         var runDir = dir["run"];
         // Each save lingers between its files and its manifest, so the kill lands inside one.
-        using var p = StartTrain(WriteConfig(runDir, saveFreq: 5), new Dictionary<string, string> { ["KIT_TEST_SAVE_DELAY_MS"] = "1500" });
+        using var p = StartTrain(WriteConfig(runDir, saveFreq: 5), new Dictionary<string, string?> { ["KIT_TEST_SAVE_DELAY_MS"] = "1500" });
         p.BeginOutputReadLine();
         var checkpoints = Path.Combine(runDir, CheckpointFiles.CheckpointsFolder);
         WaitUntil(() => Directory.Exists(Path.Combine(checkpoints, "step-000000005"))
@@ -107,18 +97,7 @@ public class TrainCommandProcessTests
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), steps); // the lines past step 5 from the killed run were dropped
     }
 
-    private static (int Code, string Stdout, string Stderr) RunKit(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(KitDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(180_000), $"kit {string.Join(' ', args)} did not finish in 3 minutes");
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) RunKit(params string[] args) => KitCli.Run(args);
 
     [Fact]
     public void Precision_option_overrides_the_run_config_and_fp16_without_a_gpu_is_refused()

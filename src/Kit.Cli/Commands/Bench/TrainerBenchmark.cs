@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Kit.Data.Samples;
 using Kit.Training.Config;
-using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 using Kit.Training.Trainer;
@@ -28,18 +27,8 @@ public sealed class TrainerBenchmark : IKitBenchmark
             await SampleDataset.CreateAsync(dataset, 40, cancel: ct);
             var runDir = Path.Combine(Path.GetTempPath(), $"kit-bench-trainer-{Guid.NewGuid():N}");
             IRecipe recipe = pr.GetValue(managed) ? new TinyDurationRecipe() : new TinyDurationTorchRecipe { Hidden = pr.GetValue(hidden) };
-            var config = new RunConfig
-            {
-                Profile = "kit", ModelRecipe = recipe.Name,
-                TrainList = Path.Combine(dataset, "train.txt"), ValList = Path.Combine(dataset, "val.txt"),
-                Validation = ValidationSource.List, TrainClips = 36, ValClips = 4, OutputFolder = runDir,
-                Parameters = new TrainingParameters
-                {
-                    TrainBS = bs, ValBS = 4, ValFreq = Math.Max(1, n / 4), PrintFreq = 20, SaveCheckpointFreq = Math.Max(1, n / 4),
-                    LRDecaySteps = [n, 2 * n, 3 * n, 4 * n], TrainingRate = 1e-3, Fp16 = false, ExperimentName = "bench",
-                    WarmupSteps = 0, MegaBatchFactor = 1, Seed = 1, TotalSteps = n,
-                },
-            };
+            var config = DemoRun.Config(dataset, runDir, recipe.Name, n, learningRate: 1e-3, batch: bs, validateEvery: Math.Max(1, n / 4),
+                saveEvery: Math.Max(1, n / 4), printEvery: 20, name: "bench", decaySteps: [n, 2 * n, 3 * n, 4 * n]);
             try
             {
                 var result = Trainer.Run(config, recipe, cancel: ct);

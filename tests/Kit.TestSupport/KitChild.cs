@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Kit.TestSupport;
 
-namespace Kit.Training.Tests.Faults;
+namespace Kit.TestSupport;
 
-/// <summary>A `kit` command in a child process, as a user runs it, with its output collected line by line.</summary>
+/// <summary>
+/// A `kit` command in a child process, as a user runs it, with its output collected line by line while it
+/// runs: for tests that act on it mid-run (signals, a spot notice). <see cref="KitCli.Run(string[])"/> runs one to the end.
+/// </summary>
 public sealed class KitChild : IDisposable
 {
     private readonly ConcurrentQueue<string> _out = new(), _err = new();
@@ -20,19 +22,16 @@ public sealed class KitChild : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static KitChild Start(IDictionary<string, string>? env, params string[] args)
+    /// <summary>Starts `kit ARGS`; <paramref name="env"/>'s nulls remove a variable.</summary>
+    public static KitChild Start(IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
-        var dll = Path.Combine(RepoPaths.KitBuild, "kit.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build the command line first (dotnet build src/Kit.Cli)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var psi = KitCli.StartInfo(args, env);
+        psi.RedirectStandardInput = true;
         return new KitChild(Process.Start(psi)!);
     }
 
     /// <summary>Runs to the end: exit code, stdout, stderr.</summary>
-    public static (int Code, string Stdout, string Stderr) Run(IDictionary<string, string>? env, params string[] args)
+    public static (int Code, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
         using var child = Start(env, args);
         return child.WaitForExit(120);
@@ -40,21 +39,25 @@ public sealed class KitChild : IDisposable
 
     public (int Code, string Stdout, string Stderr) WaitForExit(int seconds)
     {
-        Assert.True(Process.WaitForExit(seconds * 1000), $"kit did not finish in {seconds} s:\n{Stdout}\n{Stderr}");
+        Assert.True(Process.WaitForExit(seconds * 1000), $"kit did not finish in {seconds} s:\n{Transcript}");
         Process.WaitForExit(); // drains the redirected output
         return (Process.ExitCode, Stdout, Stderr);
     }
 
+    /// <summary>The lines written to stdout so far.</summary>
+    public IReadOnlyCollection<string> Lines => _out;
+
     public string Stdout => string.Join('\n', _out);
     public string Stderr => string.Join('\n', _err);
+    public string Transcript => Stdout + "\n--- stderr ---\n" + Stderr;
 
     public void WaitForLine(Func<string, bool> match, string what, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!_out.Any(match))
         {
-            if (Process.HasExited) Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Stdout}\n{Stderr}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            if (Process.HasExited && !_out.Any(match)) Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{Transcript}");
             Thread.Sleep(10);
         }
     }

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
-using Kit.TestSupport;
+using Amazon.Runtime;
+using Kit.Export.S3;
 
-namespace Kit.Export.Tests.Fixtures;
+namespace Kit.TestSupport;
 
 /// <summary>
-/// npm's s3rver on 127.0.0.1 with one bucket, credentials S3RVER/S3RVER, path-style. Its log lines are
-/// kept so tests can count what the server itself stored (e.g. "Stored part 3 of ...").
+/// npm's s3rver on 127.0.0.1 and a free port with one bucket, credentials S3RVER/S3RVER, path-style: the S3 of
+/// the export and AWS tests (an xunit class fixture). Its log lines are kept so tests can count what the server
+/// itself stored (e.g. "Stored part 3 of ...").
 /// </summary>
 public sealed class S3rver : IDisposable
 {
-    public const string Bucket = "kit-exports";
+    public const string Bucket = "kit-tests";
     public const string AccessKey = "S3RVER";
     public const string SecretKey = "S3RVER";
+    public const string Region = "us-east-1";
 
     private readonly Process _process;
     private readonly TempDir _data = new("kit-s3rver");
@@ -52,6 +55,31 @@ public sealed class S3rver : IDisposable
             catch (SocketException) when (DateTime.UtcNow < deadline) { Thread.Sleep(100); }
         }
     }
+
+    /// <summary>An s3:// address under the bucket.</summary>
+    public string Address(string prefix) => $"s3://{Bucket}/{prefix}";
+
+    /// <summary>The kit's S3 settings for this server.</summary>
+    public S3Options Options => new()
+    {
+        EndpointUrl = Endpoint, PathStyle = true, Region = Region,
+        Credentials = new BasicAWSCredentials(AccessKey, SecretKey),
+        // Small parts so a modest synthetic checkpoint exercises the multipart path too.
+        PartSize = 5L << 20, MultipartThreshold = 6L << 20,
+    };
+
+    /// <summary>
+    /// The environment that sends a `kit` child process's S3 requests here, as a user's AWS settings would: no
+    /// profile, session or region of the machine running the tests leaks in (null removes a variable).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> KitEnvironment(string region = Region) => new Dictionary<string, string?>
+    {
+        ["AWS_PROFILE"] = null, ["AWS_SESSION_TOKEN"] = null, ["AWS_ENDPOINT_URL"] = null, ["AWS_DEFAULT_REGION"] = null,
+        ["AWS_ENDPOINT_URL_S3"] = Endpoint,
+        ["AWS_ACCESS_KEY_ID"] = AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_REGION"] = region,
+    };
 
     /// <summary>How many parts the server stored since start (from its own log).</summary>
     public int StoredParts => _log.Count(l => l.Contains("Stored part", StringComparison.Ordinal));

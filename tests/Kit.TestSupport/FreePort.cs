@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Kit.Export.Tests.Fixtures;
+namespace Kit.TestSupport;
 
+/// <summary>A loopback port nothing listens on at the moment of asking (the OS picks it), for a test server.</summary>
 public static class FreePort
 {
     public static int Next()
