@@ -1,4 +1,5 @@
 using Kit.Data.Checks;
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.S3;
@@ -143,13 +144,13 @@ public sealed class DatasetStore(IExportDestination destination) : IAsyncDisposa
 public sealed record DatasetUpload(DatasetIndex Index, int ObjectsSent, long BytesSent)
 {
     public override string ToString() =>
-        $"dataset: {Index.Files.Count} files, {Index.TotalBytes / 1e6:0.0} MB; uploaded {ObjectsSent} new ({BytesSent / 1e6:0.0} MB), "
+        $"dataset: {Index.Files.Count} files, {ByteSize.Format(Index.TotalBytes)}; uploaded {ObjectsSent} new ({ByteSize.Format(BytesSent)}), "
         + "the rest already stored";
 }
 
 public sealed record DatasetFetch(DatasetIndex Index, string Folder, int FilesFetched, long BytesFetched)
 {
     public override string ToString() =>
-        $"dataset in {Folder}: {Index.Files.Count} files; fetched {FilesFetched} ({BytesFetched / 1e6:0.0} MB), "
+        $"dataset in {Folder}: {Index.Files.Count} files; fetched {FilesFetched} ({ByteSize.Format(BytesFetched)}), "
         + $"{Index.Files.Count - FilesFetched} already there";
 }

@@ -1,9 +1,10 @@
 using System.CommandLine;
-using Kit.Export;
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Drive;
 using Kit.Export.S3;
+using Kit.Export;
 using Spectre.Console;
 
 namespace Kit.Cli.Commands;
@@ -40,7 +41,7 @@ public sealed class ExportCommand : IKitCommand
                         Step = pr.GetValue(step), WithTrainingState = pr.GetValue(withState), MaxSamples = pr.GetValue(samples),
                     }, progress, ct));
                 Console.Out.WriteLine($"exported run '{result.Manifest.Run}' step {result.Manifest.Step} to {destination.Description}: " +
-                                      $"{result.Uploaded} uploaded ({Exporter.Size(result.BytesUploaded)}), {result.Skipped} already there");
+                                      $"{result.Uploaded} uploaded ({ByteSize.Format(result.BytesUploaded)}), {result.Skipped} already there");
                 Console.Out.WriteLine(result.Verification.ToString());
                 return result.Verification.Ok ? 0 : 2;
             }
@@ -146,8 +147,8 @@ internal static class TransferConsole
                 // Rate and ETA only once there is a second of history to base them on.
                 var eta = rate > 0 && p.Total > p.Done ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
                 Console.Error.WriteLine(seconds >= 1
-                    ? $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}, {Exporter.Size((long)rate)}/s, ETA {eta:hh\\:mm\\:ss}"
-                    : $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}");
+                    ? $"{p.Phase}: {ByteSize.Format(p.Done)} of {ByteSize.Format(p.Total)}, {ByteSize.Format((long)rate)}/s, ETA {eta:hh\\:mm\\:ss}"
+                    : $"{p.Phase}: {ByteSize.Format(p.Done)} of {ByteSize.Format(p.Total)}");
             }
         }));
     }

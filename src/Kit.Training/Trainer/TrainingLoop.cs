@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kit.Display;
 using Kit.Training.Batching;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
@@ -307,7 +308,7 @@ internal sealed class TrainingLoop
             var retried = _saveFailedAt is { } failed ? $" (the save that failed at step {failed} went through)" : "";
             _saveFailedAt = null;
             _saveError = null;
-            _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
+            _log($"Saved checkpoint step {_step} ({ByteSize.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
             Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
             _view.Update(Status);
             CheckpointSaved?.Invoke(saved);

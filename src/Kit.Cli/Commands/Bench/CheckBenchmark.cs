@@ -34,7 +34,7 @@ public sealed class CheckBenchmark : IKitBenchmark
             var files = Directory.GetFiles(Path.Combine(folder, "wavs"), "*.wav")
                 .Concat(new[] { "metadata.csv", "train.txt", "val.txt" }.Select(f => Path.Combine(folder, f))).ToArray();
             long bytes = files.Sum(f => new FileInfo(f).Length);
-            Console.WriteLine($"files: {files.Length:N0}, {bytes / 1048576.0:0.0} MiB; warming the page cache");
+            Console.WriteLine($"files: {files.Length:N0}, {Kit.Display.ByteSize.Format(bytes)}; warming the page cache");
             await Cat(files);
 
             var catBest = TimeSpan.MaxValue;
