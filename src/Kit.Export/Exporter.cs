@@ -2,11 +2,9 @@ using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Verification;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export;
-
-/// <summary>The destination has less room than the part of the bundle it does not hold yet.</summary>
-public sealed class InsufficientSpaceException(string message) : IOException(message);
 
 /// <summary>What an export did.</summary>
 public sealed record ExportResult(BundleManifest Manifest, int Uploaded, int Skipped, long BytesUploaded, VerifyReport Verification);
@@ -42,7 +40,7 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
             throw new InsufficientSpaceException(
                 $"{destination.Description} has {ByteSize.Format(free)} free, but the export needs {ByteSize.Format(needed)} more " +
                 $"({todo.Count} files; the whole bundle is {ByteSize.Format(plan.TotalBytes)}). Free some space" +
-                (plan.WithTrainingState ? " or export without --with-training-state" : "") + " and run the export again.");
+                (plan.WithTrainingState ? " or export without --with-training-state" : "") + " and run the export again.", needed, free);
 
         await destination.EnsureFolderAsync(ct);
         var uploading = new ProgressTally("uploading", needed, progress);

@@ -73,24 +73,19 @@ internal sealed class ConnectionOptions
         int partMb = pr.GetValue(_partMb), chunkMb = pr.GetValue(_chunkMb);
         if (partMb < 5) throw new ArgumentException("--part-size-mb must be at least 5 (S3's smallest part)");
         if (chunkMb < 1) throw new ArgumentException("--drive-chunk-mb must be at least 1");
-        var drive = new DriveAuthOptions
+        // The environment as a notebook reads it, then what the command line gives on top.
+        var settings = DestinationSettings.FromEnvironment(line => Console.Error.WriteLine(line),
+            pr.GetValue(_clientSecrets)?.FullName, pr.GetValue(_serviceAccount)?.FullName, pr.GetValue(_headless));
+        return settings with
         {
-            ClientSecretsFile = pr.GetValue(_clientSecrets)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_CLIENT_SECRETS"),
-            ServiceAccountFile = pr.GetValue(_serviceAccount)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_SERVICE_ACCOUNT"),
-            Headless = pr.GetValue(_headless),
-        };
-        return new DestinationSettings
-        {
-            S3 = new S3Options
+            S3 = settings.S3 with
             {
-                Region = pr.GetValue(_region),
-                EndpointUrl = pr.GetValue(_endpoint) ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"),
+                Region = pr.GetValue(_region) ?? settings.S3.Region,
+                EndpointUrl = pr.GetValue(_endpoint) ?? settings.S3.EndpointUrl,
                 PathStyle = pr.GetValue(_pathStyle),
                 PartSize = (long)partMb << 20,
                 MultipartThreshold = (long)partMb << 20,
             },
-            DriveCredential = ct => DriveAuth.AuthorizeAsync(drive, line => Console.Error.WriteLine(line), ct),
-            DriveBaseUri = Environment.GetEnvironmentVariable("KIT_GDRIVE_BASE_URI") is { Length: > 0 } b ? new Uri(b) : null,
             DriveChunkSize = chunkMb << 20,
         };
     }

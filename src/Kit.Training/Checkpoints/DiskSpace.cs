@@ -26,16 +26,10 @@ public static class DiskSpace
         var margin = WithMargin(needed) - needed;
         var free = FreeBytes(folder);
         if (free < needed + margin)
-            throw new InsufficientDiskSpaceException(
+            throw new InsufficientSpaceException(
                 $"Not enough disk space to save {what} in {folder}: it needs about {ByteSize.Format(needed + margin)} " +
                 $"and only {ByteSize.Format(free)} is free. Free some space (old runs, or lower keep_last_checkpoints) and the " +
                 "save is retried; training continues meanwhile.", needed + margin, free);
     }
 
-}
-
-public sealed class InsufficientDiskSpaceException(string message, long needed, long free) : IOException(message)
-{
-    public long NeededBytes { get; } = needed;
-    public long FreeBytes { get; } = free;
 }

@@ -4,6 +4,7 @@ using Kit.Export.Drive;
 using Kit.Export.Tests.Fixtures;
 using Kit.Export.Verification;
 using Kit.TestSupport;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Tests.Drive;
 
