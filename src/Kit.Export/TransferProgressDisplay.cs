@@ -29,16 +29,7 @@ public sealed class TransferProgressDisplay : LiveDisplay, IProgress<TransferPro
     {
         lock (_gate)
         {
-            if (_last is not { } p) return "waiting to start";
-            var seconds = _clock.Elapsed.TotalSeconds;
-            var line = $"{p.Phase}: {ByteSize.Format(p.Done)} of {ByteSize.Format(p.Total)}";
-            if (seconds > 0.2 && p.Done > 0)
-            {
-                var rate = p.Done / seconds;
-                line += $", {ByteSize.Format((long)rate)}/s";
-                if (p.Done < p.Total) line += $", {TimeSpan.FromSeconds((p.Total - p.Done) / rate):hh\\:mm\\:ss} left";
-            }
-            return p.File is { } f && p.Done < p.Total ? $"{line} ({f})" : line;
+            return _last is { } p ? p.Describe(_clock.Elapsed) : "waiting to start";
         }
     }
 

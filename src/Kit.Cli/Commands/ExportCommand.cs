@@ -35,8 +35,8 @@ public sealed class ExportCommand : IKitCommand
                 var runFolder = new RunFolder(pr.GetValue(run)!.FullName);
                 var state = ExportState.Load(runFolder.Path(RunFolder.ExportStateFile));
                 await using var destination = await DestinationFactory.OpenAsync(pr.GetValue(to)!, state, connection.Settings(pr), ct);
-                var result = await TransferConsole.Run(progress =>
-                    new Exporter(destination, state, TransferConsole.Log).ExportAsync(runFolder, new BundleOptions
+                var result = await ConsoleProgress.Transfer(progress =>
+                    new Exporter(destination, state, ExportLog.Stderr).ExportAsync(runFolder, new BundleOptions
                     {
                         Step = pr.GetValue(step), WithTrainingState = pr.GetValue(withState), MaxSamples = pr.GetValue(samples),
                     }, progress, ct));
@@ -48,6 +48,12 @@ public sealed class ExportCommand : IKitCommand
         });
         return command;
     }
+}
+
+/// <summary>The exporter's and importer's log lines, on stderr (stdout is the command's result).</summary>
+internal static class ExportLog
+{
+    public static readonly IExportLog Stderr = new ActionLog(line => Console.Error.WriteLine(line));
 }
 
 /// <summary>The options that say how to reach S3 and Drive, shared by `kit export` and `kit import`.</summary>
@@ -88,69 +94,5 @@ internal sealed class ConnectionOptions
             },
             DriveChunkSize = chunkMb << 20,
         };
-    }
-}
-
-/// <summary>
-/// Transfer progress on stderr: a Spectre.Console bar with bytes, rate and ETA on a terminal; a plain line
-/// every few seconds when output is redirected (CI logs, notebooks).
-/// </summary>
-internal static class TransferConsole
-{
-    public static readonly IExportLog Log = new ActionLog(line => Console.Error.WriteLine(line));
-
-    public static async Task<T> Run<T>(Func<IProgress<TransferProgress>, Task<T>> work)
-    {
-        if (!Console.IsErrorRedirected && !Console.IsOutputRedirected)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            T result = default!;
-            await console.Progress().AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    result = await work(new Callback(p =>
-                    {
-                        lock (tasks)
-                        {
-                            if (!tasks.TryGetValue(p.Phase, out var task))
-                                tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
-                            task.MaxValue = Math.Max(1, Math.Max(p.Total, p.Done));
-                            task.Value = p.Done;
-                            task.Description = p.File is null ? p.Phase : $"{p.Phase} {Markup.Escape(p.File)}";
-                        }
-                    }));
-                });
-            return result;
-        }
-        var started = DateTime.UtcNow;
-        var last = DateTime.MinValue;
-        string? lastPhase = null;
-        var gate = new object();
-        return await work(new Callback(p =>
-        {
-            lock (gate)
-            {
-                var now = DateTime.UtcNow;
-                if (p.Phase == lastPhase && now - last < TimeSpan.FromSeconds(5) && p.Done < p.Total) return;
-                if (p.Phase != lastPhase) started = now;
-                lastPhase = p.Phase;
-                last = now;
-                var seconds = Math.Max(0.001, (now - started).TotalSeconds);
-                var rate = p.Done / seconds;
-                // Rate and ETA only once there is a second of history to base them on.
-                var eta = rate > 0 && p.Total > p.Done ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
-                Console.Error.WriteLine(seconds >= 1
-                    ? $"{p.Phase}: {ByteSize.Format(p.Done)} of {ByteSize.Format(p.Total)}, {ByteSize.Format((long)rate)}/s, ETA {eta:hh\\:mm\\:ss}"
-                    : $"{p.Phase}: {ByteSize.Format(p.Done)} of {ByteSize.Format(p.Total)}");
-            }
-        }));
-    }
-
-    // Progress<T> posts to a synchronization context; a direct callback reports from the worker threads at once.
-    private sealed class Callback(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }

@@ -24,7 +24,7 @@ public sealed class CheckBenchmark : IKitBenchmark
             int count = pr.GetValue(clips), runs = Math.Max(1, pr.GetValue(repeats));
             var folder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bench", $"check-{count}"));
             var make = Stopwatch.StartNew();
-            await ClipProgress.Run("generating clips", async progress =>
+            await ConsoleProgress.Items("generating clips", async progress =>
             {
                 await SampleDataset.CreateAsync(folder, count, new Relay(progress, count), ct);
                 return 0;
