@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Kit.Models.Features;
 
 /// <summary>
-/// Per-clip log-mel spectrograms (and the resampled signal the vocoder trains on) kept on disk, keyed by the
+/// Per-clip log-mel spectrograms (and the resampled signal the signal model trains on) kept on disk, keyed by the
 /// file's full path, size, modification time and the mel settings: an epoch reads them instead of computing
 /// them again, and a changed file or setting misses the cache. Files are written whole then renamed, so a
 /// crash never leaves a half-written entry.
