@@ -27,8 +27,7 @@ public abstract class SignalRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        manual_seed(context.Seed);
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevice.SeedAndPick(context);
         var mel = Mel;
         TeacherForcedMels? teacher = null;
         if (context.Config.SpectrogramModelCheckpoint is { } checkpoint)
