@@ -19,7 +19,6 @@ public static class Renderer
             case IRenderable r: return r.Render();
             case string s: return [new Rendering(Rendering.Text, s)];
         }
-        if (RenderByName(value) is { } byName) return byName;
         if (value is IEnumerable items && ElementType(value.GetType()) is { } element && IsRecordLike(element))
         {
             var table = Table.FromItems(items.Cast<object?>(), element);
@@ -31,25 +30,6 @@ public static class Renderer
     /// <summary>The text/plain rendering (every renderable has one).</summary>
     public static string Text(object? value) =>
         Render(value).FirstOrDefault(r => r.MimeType == Rendering.Text)?.Content ?? value?.ToString() ?? "null";
-
-    /// <summary>
-    /// A Kit.Display.IRenderable from another load of Kit.Display (a plug-in that loaded its own copy) is
-    /// not this IRenderable; call it by name so it still shows.
-    /// </summary>
-    private static IReadOnlyList<Rendering>? RenderByName(object value)
-    {
-        var iface = value.GetType().GetInterfaces().FirstOrDefault(i => i.FullName == typeof(IRenderable).FullName);
-        if (iface?.GetMethod(nameof(IRenderable.Render))?.Invoke(value, null) is not IEnumerable list) return null;
-        var result = new List<Rendering>();
-        foreach (var item in list)
-        {
-            var t = item.GetType();
-            if (t.GetProperty(nameof(Rendering.MimeType))?.GetValue(item) is string mime &&
-                t.GetProperty(nameof(Rendering.Content))?.GetValue(item) is string content)
-                result.Add(new Rendering(mime, content));
-        }
-        return result;
-    }
 
     private static Type? ElementType(Type t) =>
         t.IsArray ? t.GetElementType() :

@@ -1,11 +1,10 @@
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Verification;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export;
-
-/// <summary>The destination has less room than the part of the bundle it does not hold yet.</summary>
-public sealed class InsufficientSpaceException(string message) : IOException(message);
 
 /// <summary>What an export did.</summary>
 public sealed record ExportResult(BundleManifest Manifest, int Uploaded, int Skipped, long BytesUploaded, VerifyReport Verification);
@@ -21,7 +20,7 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
     {
         var plan = await BundlePlanner.PlanAsync(run, options, state, progress, ct, log);
         Log($"bundle of run '{plan.Run}', step {plan.Step}{(plan.ValLoss is { } v ? $" (val_loss {v:G5})" : "")}: " +
-            $"{plan.Files.Count} files, {Size(plan.TotalBytes)}" + (plan.WithTrainingState ? ", with training state" : ""));
+            $"{plan.Files.Count} files, {ByteSize.Format(plan.TotalBytes)}" + (plan.WithTrainingState ? ", with training state" : ""));
 
         var present = (await destination.ListAsync(ct)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
         var todo = new List<BundleFile>();
@@ -39,16 +38,16 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
         long needed = todo.Sum(f => f.Size);
         if (await destination.FreeBytesAsync(ct) is { } free && free < needed)
             throw new InsufficientSpaceException(
-                $"{destination.Description} has {Size(free)} free, but the export needs {Size(needed)} more " +
-                $"({todo.Count} files; the whole bundle is {Size(plan.TotalBytes)}). Free some space" +
-                (plan.WithTrainingState ? " or export without --with-training-state" : "") + " and run the export again.");
+                $"{destination.Description} has {ByteSize.Format(free)} free, but the export needs {ByteSize.Format(needed)} more " +
+                $"({todo.Count} files; the whole bundle is {ByteSize.Format(plan.TotalBytes)}). Free some space" +
+                (plan.WithTrainingState ? " or export without --with-training-state" : "") + " and run the export again.", needed, free);
 
         await destination.EnsureFolderAsync(ct);
         var uploading = new ProgressTally("uploading", needed, progress);
         foreach (var file in todo)
         {
             uploading.File = file.RelativePath;
-            Log($"upload {file.RelativePath} ({Size(file.Size)})");
+            Log($"upload {file.RelativePath} ({ByteSize.Format(file.Size)})");
             await destination.UploadAsync(file, uploading, ct);
         }
 
@@ -73,13 +72,4 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
     }
 
     private void Log(string line) => log?.Info(line);
-
-    /// <summary>Bytes for people: 1.4 GB, 12.0 MB, 512 B.</summary>
-    public static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MB",
-        >= 1L << 10 => $"{bytes / 1024.0:F1} KB",
-        _ => $"{bytes} B",
-    };
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Verification;
@@ -21,7 +22,7 @@ public sealed class Importer(IExportDestination source, IExportLog? log = null)
         var manifestBytes = new MemoryStream();
         await source.DownloadAsync(BundleManifest.FileName, manifestBytes, new Progress<long>(), ct);
         var manifest = BundleManifest.Parse(manifestBytes.ToArray(), $"{source.Description}/{BundleManifest.FileName}");
-        log?.Info($"bundle of run '{manifest.Run}', step {manifest.Step}: {manifest.Files.Count} files, {Exporter.Size(manifest.TotalBytes)}");
+        log?.Info($"bundle of run '{manifest.Run}', step {manifest.Step}: {manifest.Files.Count} files, {ByteSize.Format(manifest.TotalBytes)}");
 
         var tally = new ProgressTally("downloading", manifest.TotalBytes, progress);
         var problems = CheckpointProblems(manifest).ToList();

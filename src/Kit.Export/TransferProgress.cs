@@ -1,7 +1,28 @@
+using Kit.Display;
+
 namespace Kit.Export;
 
 /// <summary>Where a long transfer stands: the phase, the file in flight, and bytes done of the total.</summary>
-public sealed record TransferProgress(string Phase, string? File, long Done, long Total);
+public sealed record TransferProgress(string Phase, string? File, long Done, long Total)
+{
+    /// <summary>
+    /// One line for people (the notebook's display and the CLI's plain lines): bytes done of the total; the rate
+    /// and time left once <paramref name="phaseElapsed"/> (time since the phase began) is long enough to give a
+    /// rate; the file in flight while the phase runs.
+    /// </summary>
+    public string Describe(TimeSpan phaseElapsed)
+    {
+        var line = $"{Phase}: {ByteSize.Format(Done)} of {ByteSize.Format(Total)}";
+        var seconds = phaseElapsed.TotalSeconds;
+        if (seconds > 0.2 && Done > 0)
+        {
+            var rate = Done / seconds;
+            line += $", {ByteSize.Format((long)rate)}/s";
+            if (Done < Total) line += $", {TimeSpan.FromSeconds((Total - Done) / rate):hh\\:mm\\:ss} left";
+        }
+        return File is { } f && Done < Total ? $"{line} ({f})" : line;
+    }
+}
 
 /// <summary>Turns per-file byte deltas into running totals for one phase.</summary>
 internal sealed class ProgressTally(string phase, long total, IProgress<TransferProgress>? sink) : IProgress<long>

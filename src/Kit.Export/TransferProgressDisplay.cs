@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Kit.Display.Live;
+using Kit.Display;
 
 namespace Kit.Export;
 
@@ -28,16 +29,7 @@ public sealed class TransferProgressDisplay : LiveDisplay, IProgress<TransferPro
     {
         lock (_gate)
         {
-            if (_last is not { } p) return "waiting to start";
-            var seconds = _clock.Elapsed.TotalSeconds;
-            var line = $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}";
-            if (seconds > 0.2 && p.Done > 0)
-            {
-                var rate = p.Done / seconds;
-                line += $", {Exporter.Size((long)rate)}/s";
-                if (p.Done < p.Total) line += $", {TimeSpan.FromSeconds((p.Total - p.Done) / rate):hh\\:mm\\:ss} left";
-            }
-            return p.File is { } f && p.Done < p.Total ? $"{line} ({f})" : line;
+            return _last is { } p ? p.Describe(_clock.Elapsed) : "waiting to start";
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Kit.TorchExtras;
+using Kit.Training.Recipes.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public static class ModelConfig
             var model = build(config);
             model.register_buffer(Key, weights[Key].clone().DetachFromDisposeScope());
             model.load_state_dict(weights);
-            device ??= cuda.is_available() ? CUDA : CPU;
+            device ??= ComputeDevice.Best;
             if (device.type != DeviceType.CPU) model.to(device);
             model.eval();
             return (model, config, device);

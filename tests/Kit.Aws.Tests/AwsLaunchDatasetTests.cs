@@ -54,7 +54,7 @@ public sealed class AwsLaunchDatasetTests(S3rver s3) : IClassFixture<S3rver>, ID
         // Launched again (another VM for the same run): nothing new goes up; one changed clip does.
         (code, output, error) = Launch(dataset);
         Assert.True(code == 0, error + output);
-        Assert.Contains("uploaded 0 new (0.0 MB)", output);
+        Assert.Contains("uploaded 0 new (0 B)", output);
         var wav = Directory.GetFiles(Path.Combine(dataset, "wavs"))[0];
         File.WriteAllBytes(wav, File.ReadAllBytes(wav).Concat(new byte[2]).ToArray());
         (code, output, error) = Launch(dataset);

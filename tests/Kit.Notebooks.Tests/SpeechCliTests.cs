@@ -33,7 +33,7 @@ public sealed class SpeechCliTests : IDisposable
         Ok(CliTests.Kit("train", _dir["signal-tiny/run.yml"], "--output", _dir["signal"], "--max-steps", "2", "--spectrogram-model-checkpoint", _dir["spectrogram"]));
         var wav = _dir["out/speech.wav"];
         var stdout = Ok(CliTests.Kit("speak", "--spectrogram-model", _dir["spectrogram"], "--signal-model", _dir["signal"], "Hello from the kit.", "-o", wav));
-        Assert.Contains("vocoder: WaveRNN", stdout);
+        Assert.Contains("signal model: WaveRNN", stdout);
         var info = WavReader.Probe(wav);
         Assert.Equal(22050, info.SampleRate);
         // Between one decoder step (4 frames of 256 samples) and the cap of 15 frames per input symbol.

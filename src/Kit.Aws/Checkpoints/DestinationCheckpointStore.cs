@@ -120,7 +120,7 @@ public sealed class DestinationCheckpointStore(IExportDestination destination) :
             var path = Path.Combine(target, file.Name);
             var partial = path + ".partial";
             await DownloadToAsync($"{checkpoint.Folder}/{file.Name}", partial, progress, ct).ConfigureAwait(false);
-            var (size, sha256) = await FileHashes.Sha256Async(partial, ct).ConfigureAwait(false);
+            var (size, sha256) = await FileSha256.OfAsync(partial, ct).ConfigureAwait(false);
             if (size != file.Bytes || !string.Equals(sha256, file.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 File.Delete(partial);

@@ -1,7 +1,9 @@
 using Kit.Data.Checks;
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.S3;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Aws.Datasets;
 
@@ -49,7 +51,7 @@ public sealed class DatasetStore(IExportDestination destination) : IAsyncDisposa
         {
             var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
             if (relative.Split('/').Any(part => part.StartsWith('.'))) continue;
-            var (size, sha256) = await FileHashes.Sha256Async(path, ct).ConfigureAwait(false);
+            var (size, sha256) = await FileSha256.OfAsync(path, ct).ConfigureAwait(false);
             files.Add((new DatasetFile(relative, size, sha256), path));
         }
         if (files.Count == 0) throw new InvalidDataException($"{root}: the dataset folder has no files");
@@ -116,13 +118,13 @@ public sealed class DatasetStore(IExportDestination destination) : IAsyncDisposa
             if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new InvalidDataException($"{Description}: path '{file.Path}' leaves the dataset folder");
             if (File.Exists(path) && new FileInfo(path).Length == file.Bytes
-                && (await FileHashes.Sha256Async(path, ct).ConfigureAwait(false)).Sha256 == file.Sha256)
+                && (await FileSha256.OfAsync(path, ct).ConfigureAwait(false)).Sha256 == file.Sha256)
                 continue;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var partial = path + ".partial";
             await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
                 await destination.DownloadAsync(DatasetIndex.BlobPath(file.Sha256), output, progress, ct).ConfigureAwait(false);
-            var (size, sha256) = await FileHashes.Sha256Async(partial, ct).ConfigureAwait(false);
+            var (size, sha256) = await FileSha256.OfAsync(partial, ct).ConfigureAwait(false);
             if (size != file.Bytes || sha256 != file.Sha256)
             {
                 File.Delete(partial);
@@ -143,13 +145,13 @@ public sealed class DatasetStore(IExportDestination destination) : IAsyncDisposa
 public sealed record DatasetUpload(DatasetIndex Index, int ObjectsSent, long BytesSent)
 {
     public override string ToString() =>
-        $"dataset: {Index.Files.Count} files, {Index.TotalBytes / 1e6:0.0} MB; uploaded {ObjectsSent} new ({BytesSent / 1e6:0.0} MB), "
+        $"dataset: {Index.Files.Count} files, {ByteSize.Format(Index.TotalBytes)}; uploaded {ObjectsSent} new ({ByteSize.Format(BytesSent)}), "
         + "the rest already stored";
 }
 
 public sealed record DatasetFetch(DatasetIndex Index, string Folder, int FilesFetched, long BytesFetched)
 {
     public override string ToString() =>
-        $"dataset in {Folder}: {Index.Files.Count} files; fetched {FilesFetched} ({BytesFetched / 1e6:0.0} MB), "
+        $"dataset in {Folder}: {Index.Files.Count} files; fetched {FilesFetched} ({ByteSize.Format(BytesFetched)}), "
         + $"{Index.Files.Count - FilesFetched} already there";
 }

@@ -1,15 +1,14 @@
 using System.Globalization;
 using Kit.Aws.Ec2;
-using Kit.Aws.Metadata;
 using Kit.Display;
 using Kit.Display.Formatting;
 
 namespace Kit.Aws.Spot;
 
 /// <summary>
-/// The run's cost so far: the spot price per hour × the time since the run (or this VM) started. The
-/// training display shows it; <see cref="UpdatePrice"/> takes a fresh price when the market moves, and the
-/// cost accrued at the old price is kept.
+/// A spot VM's cost so far: the spot price per hour × the time since it started (<see cref="SinceLaunchAsync"/>:
+/// its launch), the one way the kit computes it (`kit aws status`, notebook aws/01). <see cref="UpdatePrice"/>
+/// takes a fresh price when the market moves, and the cost accrued at the old price is kept.
 /// </summary>
 [TypeFormatterSource(typeof(RenderableFormatterSource), PreferredMimeTypes = new[] { Rendering.Html, Rendering.Text })]
 public sealed class CostTracker : IRenderable
@@ -19,29 +18,31 @@ public sealed class CostTracker : IRenderable
     private decimal accrued;
     private DateTimeOffset since;
 
-    public CostTracker(string instanceType, string zone, decimal pricePerHour, TimeProvider? clock = null, decimal alreadySpent = 0)
+    /// <param name="started">When the VM started costing (its launch); null: now.</param>
+    public CostTracker(string instanceType, string zone, decimal pricePerHour, TimeProvider? clock = null, decimal alreadySpent = 0,
+        DateTimeOffset? started = null)
     {
         InstanceType = instanceType;
         Zone = zone;
         PricePerHour = pricePerHour;
         this.clock = clock ?? TimeProvider.System;
-        Started = since = this.clock.GetUtcNow();
+        Started = since = started ?? this.clock.GetUtcNow();
         accrued = alreadySpent;
     }
 
     /// <summary>
-    /// On the training VM: its type and zone from instance metadata, the current spot price from EC2 (the
-    /// instance role needs ec2:DescribeSpotPriceHistory); null when this VM is not a spot instance or the
-    /// type has no spot price in its zone. <paramref name="alreadySpent"/> carries a resumed run's cost over.
+    /// A running spot VM's cost since its launch at its zone's spot price now (EC2's price history of the last
+    /// 6 hours); null when it is not a running spot instance or its type has no spot price in its zone.
     /// </summary>
-    public static async Task<CostTracker?> ForThisInstanceAsync(
-        Ec2Client ec2, InstanceIdentity self, decimal alreadySpent = 0, CancellationToken ct = default)
+    public static async Task<CostTracker?> SinceLaunchAsync(Ec2Client ec2, Ec2Instance vm, TimeProvider? clock = null, CancellationToken ct = default)
     {
-        if (!self.IsSpot) return null;
-        var prices = await ec2.DescribeSpotPriceHistoryAsync(self.InstanceType, DateTime.UtcNow.AddHours(-6),
-            availabilityZone: self.AvailabilityZone, ct: ct).ConfigureAwait(false);
-        var latest = prices.Where(p => p.AvailabilityZone == self.AvailabilityZone).MaxBy(p => p.Timestamp);
-        return latest is null ? null : new CostTracker(self.InstanceType, self.AvailabilityZone, latest.PricePerHour, alreadySpent: alreadySpent);
+        if (!vm.IsSpot || vm.State != "running" || vm.LaunchTime is not { } launched
+            || vm.InstanceType is not { } type || vm.AvailabilityZone is not { } zone)
+            return null;
+        var prices = await SpotPriceReport.FetchAsync(ec2, type, TimeSpan.FromHours(6), ct).ConfigureAwait(false);
+        return prices.Zones.FirstOrDefault(z => z.Zone == zone) is { } here
+            ? new CostTracker(type, zone, here.CurrentPerHour, clock, started: new DateTimeOffset(DateTime.SpecifyKind(launched, DateTimeKind.Utc)))
+            : null;
     }
 
     public string InstanceType { get; }

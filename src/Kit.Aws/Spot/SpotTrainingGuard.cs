@@ -33,20 +33,16 @@ public sealed class SpotTrainingGuard : IAsyncDisposable
     public const string PollSecondsVariable = "KIT_SPOT_POLL_SECONDS";
 
     /// <summary>
-    /// From the environment `kit aws launch` sets on the VM: KIT_CHECKPOINT_STORE (an s3:// address or folder)
-    /// and KIT_SPOT_WATCH=1 (poll the instance metadata service). An S3-compatible server instead of AWS comes
-    /// from AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), addressed path-style as such servers need, like `kit export`.
+    /// S3 settings from the AWS SDKs' endpoint and region variables (<see cref="Kit.Export.S3.S3Options.FromEnvironment"/>);
+    /// null: AWS itself, the defaults. An S3-compatible server is addressed path-style, as such servers need.
     /// </summary>
-    /// <summary>S3 settings from the AWS SDKs' endpoint and region variables (null: AWS itself, the defaults).</summary>
-    public static Kit.Export.S3.S3Options? S3FromEnvironment()
-    {
-        var endpoint = Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL");
-        return endpoint is null ? null : new Kit.Export.S3.S3Options
-        {
-            EndpointUrl = endpoint, PathStyle = true, Region = Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION"),
-        };
-    }
+    public static Kit.Export.S3.S3Options? S3FromEnvironment() =>
+        Kit.Export.S3.S3Options.FromEnvironment() is { EndpointUrl: not null } s3 ? s3 with { PathStyle = true } : null;
 
+    /// <summary>
+    /// From the environment `kit aws launch` sets on the VM: KIT_CHECKPOINT_STORE (an s3:// address or folder)
+    /// and KIT_SPOT_WATCH=1 (poll the instance metadata service); S3 settings from <see cref="S3FromEnvironment"/>.
+    /// </summary>
     public static SpotTrainingGuard FromEnvironment(TimeSpan? pollInterval = null)
     {
         var address = Environment.GetEnvironmentVariable(TrainingRunSettings.CheckpointStoreVariable);
@@ -70,6 +66,9 @@ public sealed class SpotTrainingGuard : IAsyncDisposable
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
 
     public ICheckpointStore? Store { get; }
+
+    /// <summary>On a VM `kit aws launch` made (a checkpoint store, or the interruption watch): a restart continues the run in place.</summary>
+    public bool OnManagedVm => Store is not null || watcher is not null;
 
     public CancellationToken StopRequested => watcher?.Token ?? CancellationToken.None;
 

@@ -25,7 +25,7 @@ public sealed class CheckCommand : IKitCommand
             try
             {
                 DatasetInput.RequireReadable(path);
-                report = await ClipProgress.Run("reading clips", progress => Task.Run(() => DatasetCheck.Run(path, new DatasetCheckOptions
+                report = await ConsoleProgress.Items("reading clips", progress => Task.Run(() => DatasetCheck.Run(path, new DatasetCheckOptions
                 {
                     SampleRate = pr.GetValue(sampleRate),
                     Progress = progress,

@@ -1,9 +1,10 @@
 using System.CommandLine;
-using Kit.Export;
+using Kit.Display;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Drive;
 using Kit.Export.S3;
+using Kit.Export;
 using Spectre.Console;
 
 namespace Kit.Cli.Commands;
@@ -34,19 +35,25 @@ public sealed class ExportCommand : IKitCommand
                 var runFolder = new RunFolder(pr.GetValue(run)!.FullName);
                 var state = ExportState.Load(runFolder.Path(RunFolder.ExportStateFile));
                 await using var destination = await DestinationFactory.OpenAsync(pr.GetValue(to)!, state, connection.Settings(pr), ct);
-                var result = await TransferConsole.Run(progress =>
-                    new Exporter(destination, state, TransferConsole.Log).ExportAsync(runFolder, new BundleOptions
+                var result = await ConsoleProgress.Transfer(progress =>
+                    new Exporter(destination, state, ExportLog.Stderr).ExportAsync(runFolder, new BundleOptions
                     {
                         Step = pr.GetValue(step), WithTrainingState = pr.GetValue(withState), MaxSamples = pr.GetValue(samples),
                     }, progress, ct));
                 Console.Out.WriteLine($"exported run '{result.Manifest.Run}' step {result.Manifest.Step} to {destination.Description}: " +
-                                      $"{result.Uploaded} uploaded ({Exporter.Size(result.BytesUploaded)}), {result.Skipped} already there");
+                                      $"{result.Uploaded} uploaded ({ByteSize.Format(result.BytesUploaded)}), {result.Skipped} already there");
                 Console.Out.WriteLine(result.Verification.ToString());
                 return result.Verification.Ok ? 0 : 2;
             }
         });
         return command;
     }
+}
+
+/// <summary>The exporter's and importer's log lines, on stderr (stdout is the command's result).</summary>
+internal static class ExportLog
+{
+    public static readonly IExportLog Stderr = new ActionLog(line => Console.Error.WriteLine(line));
 }
 
 /// <summary>The options that say how to reach S3 and Drive, shared by `kit export` and `kit import`.</summary>
@@ -72,89 +79,20 @@ internal sealed class ConnectionOptions
         int partMb = pr.GetValue(_partMb), chunkMb = pr.GetValue(_chunkMb);
         if (partMb < 5) throw new ArgumentException("--part-size-mb must be at least 5 (S3's smallest part)");
         if (chunkMb < 1) throw new ArgumentException("--drive-chunk-mb must be at least 1");
-        var drive = new DriveAuthOptions
+        // The environment as a notebook reads it, then what the command line gives on top.
+        var settings = DestinationSettings.FromEnvironment(line => Console.Error.WriteLine(line),
+            pr.GetValue(_clientSecrets)?.FullName, pr.GetValue(_serviceAccount)?.FullName, pr.GetValue(_headless));
+        return settings with
         {
-            ClientSecretsFile = pr.GetValue(_clientSecrets)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_CLIENT_SECRETS"),
-            ServiceAccountFile = pr.GetValue(_serviceAccount)?.FullName ?? Environment.GetEnvironmentVariable("KIT_GDRIVE_SERVICE_ACCOUNT"),
-            Headless = pr.GetValue(_headless),
-        };
-        return new DestinationSettings
-        {
-            S3 = new S3Options
+            S3 = settings.S3 with
             {
-                Region = pr.GetValue(_region),
-                EndpointUrl = pr.GetValue(_endpoint) ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"),
+                Region = pr.GetValue(_region) ?? settings.S3.Region,
+                EndpointUrl = pr.GetValue(_endpoint) ?? settings.S3.EndpointUrl,
                 PathStyle = pr.GetValue(_pathStyle),
                 PartSize = (long)partMb << 20,
                 MultipartThreshold = (long)partMb << 20,
             },
-            DriveCredential = ct => DriveAuth.AuthorizeAsync(drive, line => Console.Error.WriteLine(line), ct),
-            DriveBaseUri = Environment.GetEnvironmentVariable("KIT_GDRIVE_BASE_URI") is { Length: > 0 } b ? new Uri(b) : null,
             DriveChunkSize = chunkMb << 20,
         };
-    }
-}
-
-/// <summary>
-/// Transfer progress on stderr: a Spectre.Console bar with bytes, rate and ETA on a terminal; a plain line
-/// every few seconds when output is redirected (CI logs, notebooks).
-/// </summary>
-internal static class TransferConsole
-{
-    public static readonly IExportLog Log = new ActionLog(line => Console.Error.WriteLine(line));
-
-    public static async Task<T> Run<T>(Func<IProgress<TransferProgress>, Task<T>> work)
-    {
-        if (!Console.IsErrorRedirected && !Console.IsOutputRedirected)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            T result = default!;
-            await console.Progress().AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    result = await work(new Callback(p =>
-                    {
-                        lock (tasks)
-                        {
-                            if (!tasks.TryGetValue(p.Phase, out var task))
-                                tasks[p.Phase] = task = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
-                            task.MaxValue = Math.Max(1, Math.Max(p.Total, p.Done));
-                            task.Value = p.Done;
-                            task.Description = p.File is null ? p.Phase : $"{p.Phase} {Markup.Escape(p.File)}";
-                        }
-                    }));
-                });
-            return result;
-        }
-        var started = DateTime.UtcNow;
-        var last = DateTime.MinValue;
-        string? lastPhase = null;
-        var gate = new object();
-        return await work(new Callback(p =>
-        {
-            lock (gate)
-            {
-                var now = DateTime.UtcNow;
-                if (p.Phase == lastPhase && now - last < TimeSpan.FromSeconds(5) && p.Done < p.Total) return;
-                if (p.Phase != lastPhase) started = now;
-                lastPhase = p.Phase;
-                last = now;
-                var seconds = Math.Max(0.001, (now - started).TotalSeconds);
-                var rate = p.Done / seconds;
-                // Rate and ETA only once there is a second of history to base them on.
-                var eta = rate > 0 && p.Total > p.Done ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
-                Console.Error.WriteLine(seconds >= 1
-                    ? $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}, {Exporter.Size((long)rate)}/s, ETA {eta:hh\\:mm\\:ss}"
-                    : $"{p.Phase}: {Exporter.Size(p.Done)} of {Exporter.Size(p.Total)}");
-            }
-        }));
-    }
-
-    // Progress<T> posts to a synchronization context; a direct callback reports from the worker threads at once.
-    private sealed class Callback(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ImportCommand : IKitCommand
             {
                 await using var from = await DestinationFactory.OpenAsync(pr.GetValue(source)!, ExportState.InMemory(), connection.Settings(pr), ct);
                 var target = pr.GetValue(to)!.FullName;
-                var (manifest, report) = await TransferConsole.Run(progress => new Importer(from, TransferConsole.Log).ImportAsync(target, progress, ct));
+                var (manifest, report) = await ConsoleProgress.Transfer(progress => new Importer(from, ExportLog.Stderr).ImportAsync(target, progress, ct));
                 Console.Out.WriteLine($"imported run '{manifest.Run}' step {manifest.Step} into {target}");
                 Console.Out.WriteLine(report.ToString());
                 return report.Ok ? 0 : 2;

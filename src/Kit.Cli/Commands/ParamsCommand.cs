@@ -2,6 +2,7 @@ using System.CommandLine;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.Training.Config;
+using Kit.Notebooks.Parameters;
 using Kit.Training.Parameters;
 
 namespace Kit.Cli.Commands;
@@ -52,7 +53,7 @@ public sealed class ParamsCommand : IKitCommand
                 if (path is not null) DatasetInput.RequireReadable(path);
                 report = json is not null
                     ? DatasetCheckReport.Load(json.FullName)
-                    : await ClipProgress.Run("checking clips", progress => Task.Run(() =>
+                    : await ConsoleProgress.Items("checking clips", progress => Task.Run(() =>
                         DatasetCheck.Run(path!, new DatasetCheckOptions { Progress = progress, Cancellation = ct }), ct));
             }
             catch (Exception e) when (e is DatasetLoadException or InvalidDataException or IOException)

@@ -22,7 +22,7 @@ public sealed class SampleDatasetCommand : IKitCommand
             }
             try
             {
-                await ClipProgress.Run("speaking clips", async progress =>
+                await ConsoleProgress.Items("speaking clips", async progress =>
                 {
                     await SampleDataset.CreateAsync(folder, count, new Relay(progress, count), ct);
                     return 0;

@@ -36,7 +36,7 @@ public sealed class SpeakCommand : IKitCommand
                 var spectrogramPath = NewestIntact(pr.GetValue(spectrogram)!, "spectrogram model");
                 var signalPath = pr.GetValue(signal) is { } s ? NewestIntact(s, "signal model") : null;
                 using var synthesizer = Synthesizer.Load(spectrogramPath, signalPath);
-                Console.WriteLine($"vocoder: {synthesizer.Vocoder}");
+                Console.WriteLine($"signal model: {synthesizer.SignalModelName}");
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;

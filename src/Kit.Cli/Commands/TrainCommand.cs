@@ -113,7 +113,7 @@ public sealed class TrainCommand : IKitCommand
                 RecordedConfig = recorded,
             };
             // On a spot VM a restart continues the run in place rather than refusing a folder with checkpoints.
-            var managedVm = spot.Store is not null || Environment.GetEnvironmentVariable("KIT_SPOT_WATCH") == "1";
+            var managedVm = spot.OnManagedVm;
             var resuming = resume is not null
                 || (managedVm && Directory.Exists(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) && new CheckpointStore(runDir).Steps().Count > 0);
             var signals = new ConsoleSignalStopSource { Notice = Log };

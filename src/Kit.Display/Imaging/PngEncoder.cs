@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Kit.Display.Imaging;
 
@@ -46,21 +47,10 @@ public static class PngEncoder
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         s.Write(typeBytes);
         s.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(buf, Crc32(Crc32(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu);
+        var crc = new Crc32(); // over the chunk type and data, not the length
+        crc.Append(typeBytes);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(buf, crc.GetCurrentHashAsUInt32());
         s.Write(buf);
-    }
-
-    // System.IO.Hashing is a separate package; the table-driven CRC-32 (polynomial 0xEDB88320) is a few lines.
-    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
-    {
-        var c = (uint)n;
-        for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        return c;
-    }).ToArray();
-
-    private static uint Crc32(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
     }
 }

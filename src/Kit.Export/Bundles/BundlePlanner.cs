@@ -1,4 +1,5 @@
 using Kit.Display.Html;
+using Kit.Display;
 using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Bundles;
@@ -41,8 +42,8 @@ public static class BundlePlanner
         /// <summary>The bundle's files for people: path, size and where each comes from, with a total.</summary>
         public Table Table() => new(
             ["file", "size", "from"],
-            [.. Files.Select(f => new object?[] { f.RelativePath, Exporter.Size(f.Size), f.SourcePath }),
-             new object?[] { $"{Files.Count} files", Exporter.Size(TotalBytes), $"run '{Run}', step {Step}" }],
+            [.. Files.Select(f => new object?[] { f.RelativePath, ByteSize.Format(f.Size), f.SourcePath }),
+             new object?[] { $"{Files.Count} files", ByteSize.Format(TotalBytes), $"run '{Run}', step {Step}" }],
             $"bundle of run '{Run}', step {Step}" + (ValLoss is { } v ? $" (val_loss {v:G5})" : "") +
             (WithTrainingState ? ", with training state" : ""));
 

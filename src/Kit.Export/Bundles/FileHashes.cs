@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 
 namespace Kit.Export.Bundles;
 
-/// <summary>A file's size and checksums: SHA-256 for the manifest, MD5 because Drive and S3 report it.</summary>
+/// <summary>
+/// A file's size and checksums in one pass: SHA-256 for the manifest, MD5 because Drive and S3 report it. Where
+/// only the SHA-256 is wanted, <see cref="Kit.Training.Checkpoints.FileSha256"/> is the one way.
+/// </summary>
 public sealed record FileHashes(long Size, string Sha256, string Md5)
 {
     private const int BufferSize = 1 << 20;
@@ -13,20 +16,7 @@ public sealed record FileHashes(long Size, string Sha256, string Md5)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long size = 0;
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
-            {
-                sha.AppendData(buffer, 0, n);
-                md5.AppendData(buffer, 0, n);
-                size += n;
-                progress?.Report(n);
-            }
-        }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        var size = await AppendAsync(stream, long.MaxValue, progress, ct, sha, md5);
         return new FileHashes(size, Hex(sha.GetHashAndReset()), Hex(md5.GetHashAndReset()));
     }
 
@@ -44,28 +34,16 @@ public sealed record FileHashes(long Size, string Sha256, string Md5)
     {
         await using var stream = OpenRead(path);
         using var outer = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         int parts = 0;
-        try
+        while (true)
         {
-            while (true)
-            {
-                using var part = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                long left = partSize, read = 0;
-                int n;
-                while (left > 0 && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, left)), ct)) > 0)
-                {
-                    part.AppendData(buffer, 0, n);
-                    left -= n;
-                    read += n;
-                }
-                if (read == 0) break;
-                outer.AppendData(part.GetHashAndReset());
-                parts++;
-                if (left > 0) break;
-            }
+            using var part = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            var read = await AppendAsync(stream, partSize, null, ct, part);
+            if (read == 0) break;
+            outer.AppendData(part.GetHashAndReset());
+            parts++;
+            if (read < partSize) break;
         }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
         return $"{Hex(outer.GetHashAndReset())}-{parts}";
     }
 
@@ -75,38 +53,27 @@ public sealed record FileHashes(long Size, string Sha256, string Md5)
         await using var stream = OpenRead(path);
         stream.Seek(offset, SeekOrigin.Begin);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            int n;
-            while (length > 0 && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, length)), ct)) > 0)
-            {
-                md5.AppendData(buffer, 0, n);
-                length -= n;
-            }
-        }
-        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        await AppendAsync(stream, length, null, ct, md5);
         return Hex(md5.GetHashAndReset());
     }
 
-    /// <summary>SHA-256 alone: re-hashing a destination folder needs no MD5, and skipping it is about twice as fast.</summary>
-    public static async Task<(long Size, string Sha256)> Sha256Async(string path, CancellationToken ct = default)
+    /// <summary>Feeds up to <paramref name="limit"/> bytes of the stream to every hash; returns how many there were.</summary>
+    private static async Task<long> AppendAsync(Stream stream, long limit, IProgress<long>? progress, CancellationToken ct, params IncrementalHash[] hashes)
     {
-        await using var stream = OpenRead(path);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long size = 0;
+        long read = 0;
         try
         {
             int n;
-            while ((n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+            while (read < limit && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, limit - read)), ct)) > 0)
             {
-                sha.AppendData(buffer, 0, n);
-                size += n;
+                foreach (var hash in hashes) hash.AppendData(buffer, 0, n);
+                read += n;
+                progress?.Report(n);
             }
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
-        return (size, Hex(sha.GetHashAndReset()));
+        return read;
     }
 
     public static FileStream OpenRead(string path) =>

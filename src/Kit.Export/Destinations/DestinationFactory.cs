@@ -20,7 +20,7 @@ public sealed record DestinationSettings
 
     /// <summary>
     /// Settings from the environment (a notebook has no command-line options): the AWS chain and
-    /// AWS_ENDPOINT_URL_S3 for S3; for Drive the files given here, else KIT_GDRIVE_CLIENT_SECRETS or
+    /// <see cref="S3Options.FromEnvironment"/> for S3; for Drive the files given here, else KIT_GDRIVE_CLIENT_SECRETS or
     /// KIT_GDRIVE_SERVICE_ACCOUNT. <paramref name="tell"/> shows sign-in instructions (never a secret).
     /// </summary>
     public static DestinationSettings FromEnvironment(Action<string> tell, string? driveClientSecrets = null,
@@ -36,7 +36,7 @@ public sealed record DestinationSettings
         };
         return new DestinationSettings
         {
-            S3 = new S3Options { EndpointUrl = Env("AWS_ENDPOINT_URL_S3") ?? Env("AWS_ENDPOINT_URL"), Region = Env("AWS_REGION") },
+            S3 = S3Options.FromEnvironment(),
             DriveCredential = ct => DriveAuth.AuthorizeAsync(drive, tell, ct),
             DriveBaseUri = Env("KIT_GDRIVE_BASE_URI") is { } b ? new Uri(b) : null,
         };

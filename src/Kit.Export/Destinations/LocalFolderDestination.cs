@@ -1,5 +1,6 @@
 using System.Buffers;
 using Kit.Export.Bundles;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Destinations;
 
@@ -88,7 +89,7 @@ public sealed class LocalFolderDestination(string root) : IExportDestination
 
     private async Task<RemoteFile> Describe(string file, CancellationToken ct)
     {
-        var (size, sha256) = await FileHashes.Sha256Async(file, ct);
+        var (size, sha256) = await FileSha256.OfAsync(file, ct);
         var relative = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
         return new RemoteFile(relative, size, sha256);
     }

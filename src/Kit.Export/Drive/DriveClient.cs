@@ -10,7 +10,8 @@ namespace Kit.Export.Drive;
 /// A thin Drive v3 REST client: the handful of calls an export needs (files.list with q, files.create for
 /// folders, resumable upload sessions, about.get, download, delete). The base URI is configurable so tests
 /// talk to a loopback server. Authorization comes from the HTTP client's initializer (a Google credential);
-/// this class never sees or prints the token.
+/// this class never sees or prints the token. Written on Google.Apis (auth, resumable upload) because
+/// Google.Apis.Drive.v3, the generated client, is not served by the package registry the kit restores from.
 /// </summary>
 public sealed class DriveClient : IDisposable
 {

@@ -22,4 +22,17 @@ public sealed record S3Options
 
     /// <summary>Explicit credentials; null = the standard AWS chain (environment, profile, SSO, instance role).</summary>
     public AWSCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// The endpoint and region from the AWS SDKs' own variables: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL;
+    /// AWS_REGION, else AWS_DEFAULT_REGION. The one place the kit reads them.
+    /// </summary>
+    public static S3Options FromEnvironment() => new()
+    {
+        EndpointUrl = Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL"),
+        Region = Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION"),
+    };
+
+    private static string? Variable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value.Trim() : null;
 }

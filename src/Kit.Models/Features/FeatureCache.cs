@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Kit.Data.Audio;
+using Kit.Data.Caching;
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +7,7 @@ using static TorchSharp.torch;
 namespace Kit.Models.Features;
 
 /// <summary>
-/// Per-clip log-mel spectrograms (and the resampled signal the vocoder trains on) kept on disk, keyed by the
+/// Per-clip log-mel spectrograms (and the resampled signal the signal model trains on) kept on disk, keyed by the
 /// file's full path, size, modification time and the mel settings: an epoch reads them instead of computing
 /// them again, and a changed file or setting misses the cache. Files are written whole then renamed, so a
 /// crash never leaves a half-written entry.
@@ -62,13 +61,7 @@ public sealed class FeatureCache : IDisposable
         return (mel, signal);
     }
 
-    private string Key(string wavPath)
-    {
-        var info = new FileInfo(wavPath);
-        if (!info.Exists) throw new FileNotFoundException($"{wavPath}: no such audio file", wavPath);
-        var text = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{Settings.ToJson()}";
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
-    }
+    private string Key(string wavPath) => CacheKey.Of(CacheKey.FileStamp(wavPath), Settings.ToJson());
 
     public void Dispose() => _mel.Dispose();
 }

@@ -1,6 +1,7 @@
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
+using Kit.Models.Training;
 
 namespace Kit.Models.Signal;
 
@@ -12,7 +13,7 @@ public sealed record SignalBatch(Tensor Mel, Tensor PreviousCoarse, Tensor Previ
 /// slice of <see cref="SignalModelSize.SegmentFrames"/> frames per clip (random in training, the middle in
 /// validation so its losses compare across validations): a step costs the same for any clip length.
 /// </summary>
-public sealed class SignalClips : IDisposable
+public sealed class SignalClips : IClipSet
 {
     private readonly Tensor[] _mels;   // (mels, context + frames + segment + context), padded with silence
     private readonly Tensor[] _coarse; // (1 + (frames + segment)·hop): a silent sample first, then the clip, then silence

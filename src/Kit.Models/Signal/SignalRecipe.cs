@@ -3,6 +3,7 @@ using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
+using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Recipes;
@@ -26,8 +27,7 @@ public abstract class SignalRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        manual_seed(context.Seed);
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevice.SeedAndPick(context);
         var mel = Mel;
         TeacherForcedMels? teacher = null;
         if (context.Config.SpectrogramModelCheckpoint is { } checkpoint)
@@ -74,18 +74,15 @@ public abstract class SignalRecipe : IRecipe
     }
 
     private sealed class Trainable(RecipeContext context, WaveRnnModel model, optim.Optimizer optimizer, Device device,
-        SignalClips train, SignalClips validation, SignalModelConfig config) : TorchTrainable(context, model, optimizer, device), ITrainable
+        SignalClips train, SignalClips validation, SignalModelConfig config)
+        : ClipSetTrainable<SignalClips>(context, model, optimizer, device, train, validation), ITrainable
     {
         /// <summary>Seconds of the first validation clip spoken at each validation (generation is sample by sample).</summary>
         private const double SampleSeconds = 2;
 
-        public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
-
-        protected override int ValidationCount => validation.Count;
-
         protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validating)
         {
-            var b = (validating ? validation : train).Batch(clips, random: !validating, Device);
+            var b = (validating ? Validation : Train).Batch(clips, random: !validating, Device);
             var p = model.forward(b.Mel, b.PreviousCoarse, b.PreviousFine, b.Coarse);
             return SignalLosses.Compute(p, b.Coarse, b.Fine);
         }
@@ -93,26 +90,19 @@ public abstract class SignalRecipe : IRecipe
         /// <summary>The first validation clip's opening seconds as the model speaks them from its frames, beside the real audio.</summary>
         public IReadOnlyList<TrainingSample> Samples(long step)
         {
-            if (validation.Count == 0) return [];
+            if (Validation.Count == 0) return [];
             model.eval();
             try
             {
                 using var scope = NewDisposeScope();
                 var mel = config.Mel;
-                var (frames, real) = validation.Clip(0, (long)(SampleSeconds * mel.SampleRate / mel.HopLength));
+                var (frames, real) = Validation.Clip(0, (long)(SampleSeconds * mel.SampleRate / mel.HopLength));
                 using var synthesizer = new SignalSynthesizer(model, config, Device, ownsModel: false);
                 var spoken = synthesizer.Synthesize([frames])[0];
                 byte[] Wav(float[] samples) => WavWriter.ToBytes(new AudioClip(samples, mel.SampleRate), WavFormat.Pcm16);
                 return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real.data<float>().ToArray()))];
             }
             finally { model.train(); }
-        }
-
-        public override void Dispose()
-        {
-            train.Dispose();
-            validation.Dispose();
-            base.Dispose();
         }
     }
 }

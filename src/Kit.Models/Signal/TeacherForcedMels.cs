@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Kit.Data.Caching;
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
@@ -44,17 +43,14 @@ public sealed class TeacherForcedMels : IDisposable
         {
             throw new InvalidDataException($"spectrogram model checkpoint {checkpoint}: {e.Message}", e);
         }
-        string identity;
-        using (var stream = File.OpenRead(file)) identity = Convert.ToHexString(SHA256.HashData(stream))[..24];
-        return new TeacherForcedMels(model, file, Path.Combine(cacheRoot, identity));
+        return new TeacherForcedMels(model, file, Path.Combine(cacheRoot, CacheKey.OfContents(file)));
     }
 
     /// <summary>The predicted log-mel (mels, frames) for a clip whose real log-mel is <paramref name="realMel"/>.</summary>
     public Tensor Get(DatasetEntry entry, Tensor realMel)
     {
-        var info = new FileInfo(entry.AudioPath);
-        var key = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{entry.TrainingText}\n{realMel.shape[1]}";
-        var path = Path.Combine(_folder, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + ".safetensors");
+        var key = CacheKey.Of(CacheKey.FileStamp(entry.AudioPath), entry.TrainingText, realMel.shape[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = Path.Combine(_folder, key + ".safetensors");
         if (File.Exists(path))
         {
             try { return TensorFiles.load(path)["mel"]; }

@@ -1,6 +1,7 @@
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Text;
+using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ using static TorchSharp.torch;
 namespace Kit.Models.Spectrogram;
 
 /// <summary>A split's clips as token ids and log-mel frames (frames, mels), kept in memory for the run, batched with padding.</summary>
-public sealed class SpectrogramClips : IDisposable
+public sealed class SpectrogramClips : IClipSet
 {
     private readonly long[][] _tokens;
     private readonly Tensor[] _frames;

@@ -1,5 +1,6 @@
 using Kit.Models.Features;
 using Kit.Models.Text;
+using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Recipes;
@@ -24,8 +25,7 @@ public abstract class SpectrogramRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        manual_seed(context.Seed);
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevice.SeedAndPick(context);
         var phonemizer = Phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = Phonemes };
@@ -41,15 +41,12 @@ public abstract class SpectrogramRecipe : IRecipe
     }
 
     private sealed class Trainable(RecipeContext context, TacotronModel model, optim.Optimizer optimizer, Device device,
-        SpectrogramClips train, SpectrogramClips validation, MelSettings mel) : TorchTrainable(context, model, optimizer, device), ITrainable
+        SpectrogramClips train, SpectrogramClips validation, MelSettings mel)
+        : ClipSetTrainable<SpectrogramClips>(context, model, optimizer, device, train, validation), ITrainable
     {
-        public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
-
-        protected override int ValidationCount => validation.Count;
-
         protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validating)
         {
-            var data = validating ? validation : train;
+            var data = validating ? Validation : Train;
             var (tokens, targets, frames, tokenLengths) = data.Batch(clips, Device);
             var prediction = model.forward(tokens, targets);
             return SpectrogramLosses.Compute(prediction, targets, frames, tokenLengths, model.Size.FramesPerStep, model.Size.GuidedAttentionWeight);
@@ -57,13 +54,13 @@ public abstract class SpectrogramRecipe : IRecipe
 
         public IReadOnlyList<TrainingSample> Samples(long step)
         {
-            if (validation.Count == 0) return [];
+            if (Validation.Count == 0) return [];
             model.eval();
             try
             {
                 using var _ = no_grad();
                 using var scope = NewDisposeScope();
-                var (tokens, targets, frames, tokenLengths) = validation.Batch([0], Device);
+                var (tokens, targets, frames, tokenLengths) = Validation.Batch([0], Device);
                 var p = model.forward(tokens, targets);
                 var steps = (frames[0] + model.Size.FramesPerStep - 1) / model.Size.FramesPerStep;
                 var alignment = p.Alignments[0].slice(0, 0, steps, 1).slice(1, 0, tokenLengths[0], 1).t().contiguous().cpu();
@@ -71,13 +68,6 @@ public abstract class SpectrogramRecipe : IRecipe
                 return SpectrogramSamples.Make(alignment, Mel(targets[0]), Mel(p.PostFrames[0]), mel, step);
             }
             finally { model.train(); }
-        }
-
-        public override void Dispose()
-        {
-            train.Dispose();
-            validation.Dispose();
-            base.Dispose();
         }
     }
 }

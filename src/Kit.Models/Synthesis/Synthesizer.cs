@@ -55,8 +55,8 @@ public sealed class Synthesizer : IDisposable
         }
     }
 
-    /// <summary>"WaveRNN" or "Griffin-Lim": what turns spectrograms into audio.</summary>
-    public string Vocoder => Signal is null ? "Griffin-Lim" : "WaveRNN";
+    /// <summary>What turns spectrograms into audio: "WaveRNN" (the signal model), or "Griffin-Lim" standing in when none is given.</summary>
+    public string SignalModelName => Signal is null ? "Griffin-Lim" : "WaveRNN";
 
     public IReadOnlyList<SpokenLine> Speak(IReadOnlyList<string> lines, int batchSize = 8, Action<string>? progress = null)
     {
@@ -71,7 +71,7 @@ public sealed class Synthesizer : IDisposable
                 var samples = audio?[i] ?? GriffinLim.Synthesize(p.Mel, Spectrogram.Mel);
                 spoken.Add(new SpokenLine(p.Text, new AudioClip(samples, Spectrogram.Mel.SampleRate), p.Mel.data<float>().ToArray(),
                     (int)p.Mel.shape[0], (int)p.Frames, p.Alignment));
-                progress?.Invoke($"spoke {i + 1}/{lines.Count} ({Vocoder}): {samples.Length / (double)Spectrogram.Mel.SampleRate:F2} s");
+                progress?.Invoke($"spoke {i + 1}/{lines.Count} ({SignalModelName}): {samples.Length / (double)Spectrogram.Mel.SampleRate:F2} s");
             }
         }
         finally

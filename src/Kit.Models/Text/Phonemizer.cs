@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
+using Kit.Data.Caching;
 
 namespace Kit.Models.Text;
 
@@ -43,8 +43,7 @@ public sealed class Phonemizer
         return ipa;
     }
 
-    private string Key(string text) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Voice + "\n" + text)))[..24];
+    private string Key(string text) => CacheKey.Of(Voice, text);
 
     private string RunEspeak(string text)
     {

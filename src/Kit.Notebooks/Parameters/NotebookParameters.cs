@@ -47,5 +47,10 @@ public static class NotebookParameters
         t == typeof(double) ? "double" : t == typeof(float) ? "float" : t == typeof(decimal) ? "decimal" : t.Name;
 }
 
-/// <summary>A parameter value or name the notebook cannot take; the message names it.</summary>
+/// <summary>
+/// A value the user gave that the kit cannot take: a notebook parameter, a training parameter override or
+/// input, a run setting. The message names it and says why. One type, so the CLI reports every such mistake
+/// the same way (exit code 2, one line). It lives here, in the assembly with no dependencies, so that
+/// Kit.Training (which references this one) and `kit run` (which must not load the trainer) share it.
+/// </summary>
 public sealed class ParameterException(string message) : Exception(message);

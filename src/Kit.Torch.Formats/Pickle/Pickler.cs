@@ -225,25 +225,21 @@ internal sealed class Pickler(Stream output, Func<RawTensor, string> addStorage)
     private int WritePut()
     {
         var index = _memo.Count + _globals.Count;
-        if (index < 256) { output.WriteByte(Op.BinPut); output.WriteByte((byte)index); }
-        else
-        {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(b, index);
-            output.WriteByte(Op.LongBinPut);
-            output.Write(b);
-        }
+        WriteMemoOp(Op.BinPut, Op.LongBinPut, index);
         return index;
     }
 
-    private void WriteGet(int index)
+    private void WriteGet(int index) => WriteMemoOp(Op.BinGet, Op.LongBinGet, index);
+
+    /// <summary>A memo put or get: the one-byte form below 256, else the four-byte form.</summary>
+    private void WriteMemoOp(byte shortOp, byte longOp, int index)
     {
-        if (index < 256) { output.WriteByte(Op.BinGet); output.WriteByte((byte)index); }
+        if (index < 256) { output.WriteByte(shortOp); output.WriteByte((byte)index); }
         else
         {
             Span<byte> b = stackalloc byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(b, index);
-            output.WriteByte(Op.LongBinGet);
+            output.WriteByte(longOp);
             output.Write(b);
         }
     }

@@ -153,13 +153,8 @@ public sealed class SafetensorsFile : IDisposable
 
     private void ReadExactly(long offset, Span<byte> destination)
     {
-        while (destination.Length > 0)
-        {
-            var n = RandomAccess.Read(_handle, destination, offset);
-            if (n <= 0) throw Error($"file ends at byte {offset} before the data it promises: the file is truncated");
-            destination = destination[n..];
-            offset += n;
-        }
+        if (FileRead.Exactly(_handle, offset, destination) is { } end)
+            throw Error($"file ends at byte {end} before the data it promises: the file is truncated");
     }
 
     private TorchFormatException Error(string message) => new(FilePath, message);

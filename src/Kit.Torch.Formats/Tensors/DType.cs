@@ -43,13 +43,7 @@ public static class DTypeInfo
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
     };
 
-    public static bool TryFromSafetensorsName(string name, out DType dtype)
-    {
-        foreach (var d in Enum.GetValues<DType>())
-            if (d.SafetensorsName() == name) { dtype = d; return true; }
-        dtype = default;
-        return false;
-    }
+    public static bool TryFromSafetensorsName(string name, out DType dtype) => TryFind(SafetensorsName, name, out dtype);
 
     /// <summary>The name of the dtype in torch ("float32", "bfloat16", ...), as torch.float32 pickles.</summary>
     public static string TorchName(this DType dtype) => dtype switch
@@ -83,10 +77,13 @@ public static class DTypeInfo
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
     };
 
-    public static bool TryFromTorchStorageName(string name, out DType dtype)
+    public static bool TryFromTorchStorageName(string name, out DType dtype) => TryFind(TorchStorageName, name, out dtype);
+
+    /// <summary>The dtype whose name (by <paramref name="nameOf"/>) is <paramref name="name"/>.</summary>
+    private static bool TryFind(Func<DType, string> nameOf, string name, out DType dtype)
     {
-        foreach (var d in Enum.GetValues<DType>())
-            if (d.TorchStorageName() == name) { dtype = d; return true; }
+        foreach (var t in Enum.GetValues<DType>())
+            if (nameOf(t) == name) { dtype = t; return true; }
         dtype = default;
         return false;
     }

@@ -164,13 +164,8 @@ internal sealed class ZipReader : IDisposable
 
     private void ReadExactly(long fileOffset, Span<byte> destination, string what)
     {
-        while (destination.Length > 0)
-        {
-            var n = RandomAccess.Read(_handle, destination, fileOffset);
-            if (n <= 0) throw Error($"{what} ends at byte {fileOffset} but the file has {Length}: the file is truncated");
-            destination = destination[n..];
-            fileOffset += n;
-        }
+        if (FileRead.Exactly(_handle, fileOffset, destination) is { } end)
+            throw Error($"{what} ends at byte {end} but the file has {Length}: the file is truncated");
     }
 
     private TorchFormatException Error(string message) => new(FilePath, message);

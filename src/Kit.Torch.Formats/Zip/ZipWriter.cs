@@ -17,7 +17,7 @@ internal sealed class ZipWriter(Stream output)
     public void Add(string name, ReadOnlySpan<byte> data)
     {
         var nameBytes = Encoding.UTF8.GetBytes(name);
-        var crc = Crc32.Compute(data);
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         var offset = _position;
 
         var headerEnd = offset + 30 + nameBytes.Length;

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Kit.Data.Caching;
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,10 +39,5 @@ public sealed class MelCodeCache(string directory, DiscreteVae dvae, string dvae
         return codes;
     }
 
-    private string Key(string audioPath)
-    {
-        var info = new FileInfo(audioPath);
-        var text = $"{Path.GetFullPath(audioPath)}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{dvaeIdentity}";
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32].ToLowerInvariant();
-    }
+    private string Key(string audioPath) => CacheKey.Of(CacheKey.FileStamp(audioPath), dvaeIdentity);
 }

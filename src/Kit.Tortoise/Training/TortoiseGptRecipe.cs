@@ -32,8 +32,7 @@ public sealed class TortoiseGptRecipe : IRecipe
         if (problems.Count > 0)
             throw new FileNotFoundException("the tortoise-gpt recipe needs TorToiSe's files (`kit finetune` takes them as --base-model, --dvae, --tokenizer):\n"
                 + string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
-        manual_seed(context.Seed);
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevice.SeedAndPick(context);
 
         var config = UnifiedVoiceConfig.ForSize(Options.Size);
         var model = new UnifiedVoice(config);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,12 +20,11 @@ public sealed record CheckpointManifest(
 
     public long TotalBytes => Files.Sum(f => f.Bytes);
 
-    /// <summary>A file's size and SHA-256: the one hash the trainer, resume, export and the S3 sync compare.</summary>
+    /// <summary>A file's entry: its size and <see cref="FileSha256"/>.</summary>
     public static ManifestEntry Describe(string folder, string name)
     {
-        var path = Path.Combine(folder, name);
-        using var fs = File.OpenRead(path);
-        return new ManifestEntry(name, fs.Length, Convert.ToHexStringLower(SHA256.HashData(fs)));
+        var (size, sha256) = FileSha256.Of(Path.Combine(folder, name));
+        return new ManifestEntry(name, size, sha256);
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class CheckpointStore
     /// <summary>
     /// Saves a checkpoint for <paramref name="step"/>. <paramref name="write"/> writes the files; the manifest
     /// comes last and the folder appears under its real name only when complete. Throws
-    /// <see cref="InsufficientDiskSpaceException"/> before writing anything when the disk lacks room.
+    /// <see cref="InsufficientSpaceException"/> before writing anything when the disk lacks room.
     /// </summary>
     public SavedCheckpoint Save(long step, double? validationLoss, long expectedBytes, Action<CheckpointWriter> write)
     {

@@ -1,3 +1,4 @@
+using Kit.Display;
 namespace Kit.Training.Checkpoints;
 
 /// <summary>Free space where the run folder lives, checked before a save starts rather than discovered halfway.</summary>
@@ -25,23 +26,10 @@ public static class DiskSpace
         var margin = WithMargin(needed) - needed;
         var free = FreeBytes(folder);
         if (free < needed + margin)
-            throw new InsufficientDiskSpaceException(
-                $"Not enough disk space to save {what} in {folder}: it needs about {Format(needed + margin)} " +
-                $"and only {Format(free)} is free. Free some space (old runs, or lower keep_last_checkpoints) and the " +
+            throw new InsufficientSpaceException(
+                $"Not enough disk space to save {what} in {folder}: it needs about {ByteSize.Format(needed + margin)} " +
+                $"and only {ByteSize.Format(free)} is free. Free some space (old runs, or lower keep_last_checkpoints) and the " +
                 "save is retried; training continues meanwhile.", needed + margin, free);
     }
 
-    public static string Format(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
-}
-
-public sealed class InsufficientDiskSpaceException(string message, long needed, long free) : IOException(message)
-{
-    public long NeededBytes { get; } = needed;
-    public long FreeBytes { get; } = free;
 }

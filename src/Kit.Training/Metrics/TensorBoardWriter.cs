@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Kit.Training.Metrics;
@@ -67,12 +68,19 @@ public sealed class TensorBoardWriter : IDisposable
     {
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Masked(header[..8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MaskedCrc32C(header[..8]));
         _file.Write(header);
         _file.Write(data);
         Span<byte> footer = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(footer, Crc32C.Masked(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc32C(data));
         _file.Write(footer);
+    }
+
+    /// <summary>TFRecord stores masked CRC-32Cs, so a CRC of data that itself holds CRCs stays well distributed.</summary>
+    private static uint MaskedCrc32C(ReadOnlySpan<byte> data)
+    {
+        var crc = Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data);
+        return ((crc >> 15) | (crc << 17)) + 0xA282EAD8u;
     }
 
     private static void WriteTag(Stream s, int field, int wireType) => WriteVarint(s, (ulong)((field << 3) | wireType));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Kit.Display;
 
 namespace Kit.Training.Parameters;
 
@@ -10,7 +11,7 @@ public sealed record GpuMemory(long Bytes, string Source)
     /// <summary>Colab's free T4 (the guide's GPU): what the kit assumes when it neither is told nor finds one.</summary>
     public static GpuMemory ColabT4 { get; } = new(16_000_000_000, "assumed: no GPU found, so Colab's free 16 GB T4");
 
-    public string Display => FormatBytes(Bytes);
+    public string Display => ByteSize.Format(Bytes);
 
     /// <summary>"16GB", "16 GB", "15.5G", "16GiB", "24576MiB", "80000MB". GB/MB are decimal, GiB/MiB binary.</summary>
     public static GpuMemory Parse(string text)
@@ -25,7 +26,7 @@ public sealed record GpuMemory(long Bytes, string Source)
         var factor = Math.Pow(m.Groups[3].Value.Length > 0 ? 1024 : 1000, power);
         var bytes = number * factor;
         if (bytes < 1e8 || bytes > 1e13)
-            throw new ParameterException($"--gpu-memory '{text}': {FormatBytes((long)bytes)} is not a plausible accelerator memory");
+            throw new ParameterException($"--gpu-memory '{text}': {ByteSize.Format((long)bytes)} is not a plausible accelerator memory");
         return new GpuMemory((long)bytes, $"given ({text.Trim()})");
     }
 
@@ -52,8 +53,4 @@ public sealed record GpuMemory(long Bytes, string Source)
             return null; // no nvidia-smi on this machine
         }
     }
-
-    public static string FormatBytes(long bytes) =>
-        bytes >= 1e9 ? (bytes / 1e9).ToString("0.#", CultureInfo.InvariantCulture) + " GB"
-                     : (bytes / 1e6).ToString("0", CultureInfo.InvariantCulture) + " MB";
 }

@@ -1,3 +1,4 @@
+using Kit.Display;
 namespace Kit.Training.Parameters;
 
 /// <summary>
@@ -61,7 +62,7 @@ public static class KitProfile
         int longestText = all.Max(c => c.TextLength);
         var fits = options.Model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16);
         if (fits == 0)
-            warnings.Add(new("memory", $"the model alone needs about {GpuMemory.FormatBytes(options.Model.FixedBytes)} for training: it does not fit in " +
+            warnings.Add(new("memory", $"the model alone needs about {ByteSize.Format(options.Model.FixedBytes)} for training: it does not fit in " +
                                        $"{memory.Display} ({memory.Source}) even one clip at a time (rule: batch bounded by accelerator memory)"));
         var perPass = Math.Max(1, fits);
         var limit = $"{perPass:N0} clips per pass fit in {memory.Display} ({memory.Source}), longest clip {longest:0.0} s, {longestText} characters";

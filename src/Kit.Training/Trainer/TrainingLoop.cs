@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kit.Display;
 using Kit.Training.Batching;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
@@ -16,7 +17,7 @@ internal sealed class TrainingLoop
 {
     private readonly RunConfig _config;
     private readonly IRecipe _recipe;
-    private readonly TrainerOptions _o;
+    private readonly TrainerOptions _options;
     private readonly StopSignal _stop;
     private readonly Action<string> _log;
     private readonly TrainingView _view;
@@ -47,7 +48,7 @@ internal sealed class TrainingLoop
         options.Validate();
         _config = config;
         _recipe = recipe;
-        _o = options;
+        _options = options;
         _resume = resume;
         _stop = stop;
         _log = log;
@@ -83,17 +84,17 @@ internal sealed class TrainingLoop
         _model = _recipe.Create(_context);
         try
         {
-            _sampler = new LengthBucketSampler(_model.TrainLengths, _o.TrainBatchSize, _o.Seed);
+            _sampler = new LengthBucketSampler(_model.TrainLengths, _options.TrainBatchSize, _options.Seed);
             if (resume) RestoreNewest(rollback: false);
             // Written once the start has got this far (data read, model built): a start that fails before leaves
             // no config.yaml behind, and a fresh run replaces one left by such a start (it has no checkpoint).
-            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_o.RecordedConfig ?? _config, configPath);
+            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_options.RecordedConfig ?? _config, configPath);
             _log(resume
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
             _log($"Precision: {_model.Precision}");
             _metrics = new MetricsLog(RunDirectory, resumeStep: _step);
-            _tensorBoard = _o.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null;
+            _tensorBoard = _options.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null;
             try
             {
                 // One record per session: a resumed run may train on another device, so in another precision.
@@ -148,18 +149,18 @@ internal sealed class TrainingLoop
         while (reason is null)
         {
             reason = _stop.Reason
-                ?? (_o.MaxSteps is { } max && _step >= max ? $"reached the step limit ({max})" : null)
+                ?? (_options.MaxSteps is { } max && _step >= max ? $"reached the step limit ({max})" : null)
                 ?? (_early is { ShouldStop: true } ? _early.StopReason : null);
             if (reason is not null) break;
 
             clock.Restart();
             batches.MoveNext();
             var (position, clips) = batches.Current;
-            var lr = _o.LearningRateAt(_step) * _lrScale;
+            var lr = _options.LearningRateAt(_step) * _lrScale;
             var modelStart = clock.Elapsed;
             var losses = ForwardBackward(clips);
             var action = _nonFinite.Observe(losses[MetricNames.TotalLoss]);
-            if (action == NonFiniteAction.Train) _model.ApplyUpdate(lr, _o.MaxGradNorm);
+            if (action == NonFiniteAction.Train) _model.ApplyUpdate(lr, _options.MaxGradNorm);
             else _model.DiscardGradients();
             _modelSeconds += (clock.Elapsed - modelStart).TotalSeconds;
             _position = _sampler.Next(position);
@@ -186,16 +187,16 @@ internal sealed class TrainingLoop
             AppendMetrics("train", _step, position.Epoch, losses.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value)).Append(new(MetricNames.LearningRate, lr)));
             Publish(TrainingState.Training, lr, window, losses);
 
-            if (_step % _o.PrintFrequency == 0) Print(window, lr);
+            if (_step % _options.PrintFrequency == 0) Print(window, lr);
             _stepSeconds += clock.Elapsed.TotalSeconds;
             _sessionSteps++;
             clock.Restart();
-            if (_step % _o.ValidationFrequency == 0) RunValidation(lr, window);
+            if (_step % _options.ValidationFrequency == 0) RunValidation(lr, window);
             _validationSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
             // A save the disk refused is retried every step until it goes through (the free-space check that
             // comes first costs one statvfs), so the work at risk shrinks as soon as there is room again.
-            if (_step % _o.SaveFrequency == 0 || _saveFailedAt is not null) Save();
+            if (_step % _options.SaveFrequency == 0 || _saveFailedAt is not null) Save();
             _saveSeconds += clock.Elapsed.TotalSeconds;
         }
 
@@ -217,7 +218,7 @@ internal sealed class TrainingLoop
 
     private Dictionary<string, double> ForwardBackward(int[] clips)
     {
-        var parts = Math.Min(_o.AccumulationSteps, clips.Length);
+        var parts = Math.Min(_options.AccumulationSteps, clips.Length);
         var total = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < parts; i++)
         {
@@ -234,7 +235,7 @@ internal sealed class TrainingLoop
     private void Print(ProgressWindow window, double lr)
     {
         var averages = window.Averages();
-        var toSave = _o.SaveFrequency - _step % _o.SaveFrequency;
+        var toSave = _options.SaveFrequency - _step % _options.SaveFrequency;
         _log(ProgressLine.Format(_step, _position.Epoch, averages, lr, window.StepsPerSecond, window.SamplesPerSecond, toSave));
         SideWrite(ref _tensorBoard, "the TensorBoard events", t => t.AddScalars(_step, averages.Select(kv => new KeyValuePair<string, double>(MetricNames.Train(kv.Key), kv.Value))
             .Append(new(MetricNames.LearningRate, lr)).Append(new("train/steps_per_s", window.StepsPerSecond))));
@@ -246,7 +247,7 @@ internal sealed class TrainingLoop
     private void RunValidation(double lr, ProgressWindow window)
     {
         Publish(TrainingState.Validating, lr, window, Status.LastTrainLosses);
-        var losses = _model.Validate(_o.ValidationBatchSize);
+        var losses = _model.Validate(_options.ValidationBatchSize);
         var named = losses.ToDictionary(kv => MetricNames.Validation(kv.Key), kv => kv.Value);
         AppendMetrics("validation", _step, _position.Epoch, named);
         SideWrite(ref _tensorBoard, "the TensorBoard events", t => t.AddScalars(_step, named));
@@ -286,7 +287,7 @@ internal sealed class TrainingLoop
             Step = _step,
             Epoch = _position.Epoch,
             DataPosition = _position,
-            Seed = _o.Seed,
+            Seed = _options.Seed,
             LearningRateScale = _lrScale,
             OptimizerSteps = _step,
             SkippedNonFiniteSteps = _nonFinite.Total,
@@ -311,7 +312,7 @@ internal sealed class TrainingLoop
             var retried = _saveFailedAt is { } failed ? $" (the save that failed at step {failed} went through)" : "";
             _saveFailedAt = null;
             _saveError = null;
-            _log($"Saved checkpoint step {_step} ({DiskSpace.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
+            _log($"Saved checkpoint step {_step} ({ByteSize.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
             Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
             _view.Update(Status);
             CheckpointSaved?.Invoke(saved);
@@ -334,7 +335,7 @@ internal sealed class TrainingLoop
     /// <summary>Too many non-finite losses in a row: back to the newest good checkpoint (or the start) with a lower learning rate.</summary>
     private void RollBack()
     {
-        var scale = _lrScale * _o.RollbackLearningRateFactor;
+        var scale = _lrScale * _options.RollbackLearningRateFactor;
         var rollbacks = _rollbacks + 1;
         var from = _step;
         var skipped = _nonFinite.Total;
@@ -349,8 +350,8 @@ internal sealed class TrainingLoop
         _lrScale = scale;
         _rollbacks = rollbacks;
         _nonFinite.Total = skipped;
-        var message = $"{_o.MaxNonFiniteInARow} non-finite losses in a row at step {from}: rolled back to step {_step} " +
-                      $"and lowered the learning rate to {_lrScale:0.###}× the schedule ({_o.LearningRateAt(_step) * _lrScale:0.0e+00})";
+        var message = $"{_options.MaxNonFiniteInARow} non-finite losses in a row at step {from}: rolled back to step {_step} " +
+                      $"and lowered the learning rate to {_lrScale:0.###}× the schedule ({_options.LearningRateAt(_step) * _lrScale:0.0e+00})";
         _log(message);
         AppendMetrics("rollback", _step, _position.Epoch, [new("from_step", from), new("lr_scale", _lrScale)]);
     }

@@ -83,7 +83,7 @@ public sealed class ValidationSamples : LiveDisplay
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Sample(path, name, kind, 0, null, $"cannot be read: {e.Message}"); }
         if (kind == SampleKind.Other) return new Sample(path, name, kind, length, null, null);
         if (length > budget)
-            return new Sample(path, name, kind, length, null, $"not embedded: the view embeds at most {FormatBytes(max)} per validation");
+            return new Sample(path, name, kind, length, null, $"not embedded: the view embeds at most {ByteSize.Format(max)} per validation");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Sample(path, name, kind, length, null, $"cannot be read: {e.Message}"); }
@@ -107,7 +107,7 @@ public sealed class ValidationSamples : LiveDisplay
         {
             var caption = $"step {_step}: {s.Name}";
             if (s.Content is null)
-                html.Append($"<div class=\"kit-sample-file\">{WebUtility.HtmlEncode(caption)} ({FormatBytes(s.Length)}{(s.Note is null ? "" : ", " + WebUtility.HtmlEncode(s.Note))}): <code>{WebUtility.HtmlEncode(s.Path)}</code></div>");
+                html.Append($"<div class=\"kit-sample-file\">{WebUtility.HtmlEncode(caption)} ({ByteSize.Format(s.Length)}{(s.Note is null ? "" : ", " + WebUtility.HtmlEncode(s.Note))}): <code>{WebUtility.HtmlEncode(s.Path)}</code></div>");
             else if (s.Kind == SampleKind.Audio)
                 html.Append(new AudioPlayer(caption, s.Content, s.Seconds).ToHtml());
             else
@@ -128,7 +128,7 @@ public sealed class ValidationSamples : LiveDisplay
         {
             text.Append("\n  ").Append(s.Path).Append(" (");
             if (s.Kind == SampleKind.Audio && s.Content is not null) text.Append(CultureInfo.InvariantCulture, $"{s.Seconds:0.00} s, ");
-            text.Append(FormatBytes(s.Length));
+            text.Append(ByteSize.Format(s.Length));
             if (s.Note is not null) text.Append(", ").Append(s.Note);
             text.Append(')');
         }
@@ -141,13 +141,6 @@ public sealed class ValidationSamples : LiveDisplay
         ".png" => SampleKind.Png,
         ".svg" => SampleKind.Svg,
         _ => SampleKind.Other,
-    };
-
-    private static string FormatBytes(long bytes) => bytes switch
-    {
-        < 1 << 10 => $"{bytes} bytes",
-        < 1 << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.#} MiB"),
     };
 
     internal enum SampleKind { Audio, Png, Svg, Other }

@@ -4,6 +4,7 @@ using Kit.Export.Drive;
 using Kit.Export.Tests.Fixtures;
 using Kit.Export.Verification;
 using Kit.TestSupport;
+using Kit.Training.Checkpoints;
 
 namespace Kit.Export.Tests.Drive;
 
@@ -120,7 +121,7 @@ public sealed class DriveDestinationTests : IDisposable
 
         var e = await Assert.ThrowsAsync<InsufficientSpaceException>(() => new Exporter(dest, state).ExportAsync(run, new BundleOptions()));
 
-        Assert.Contains("gdrive:MyDrive/voices/my-voice has 97.7 KB free", e.Message);
+        Assert.Contains("gdrive:MyDrive/voices/my-voice has 97.7 KiB free", e.Message);
         Assert.Contains("needs", e.Message);
         Assert.Equal(0, _server.SessionsStarted);
         Assert.DoesNotContain(Token, e.ToString());

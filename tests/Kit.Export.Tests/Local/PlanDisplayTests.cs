@@ -18,7 +18,7 @@ public sealed class PlanDisplayTests
         var table = plan.Table();
         Assert.Equal(plan.Files.Count + 1, table.Rows.Count);
         Assert.Equal(plan.Files.Select(f => f.RelativePath), table.Rows.Take(plan.Files.Count).Select(r => r[0]));
-        Assert.Equal(Exporter.Size(plan.TotalBytes), table.Rows[^1][1]);
+        Assert.Equal(ByteSize.Format(plan.TotalBytes), table.Rows[^1][1]);
         Assert.Contains("step 100", table.Title);
     }
 
@@ -28,10 +28,10 @@ public sealed class PlanDisplayTests
         var progress = new TransferProgressDisplay();
         Assert.Equal("waiting to start", progress.ToString());
         progress.Report(new TransferProgress("uploading", "weights/model.pth", 512, 2048));
-        Assert.StartsWith("uploading: 512 B of 2.0 KB", progress.ToString());
+        Assert.StartsWith("uploading: 512 B of 2.0 KiB", progress.ToString());
         Assert.EndsWith("(weights/model.pth)", progress.ToString());
         progress.Report(new TransferProgress("verifying", null, 2048, 2048));
-        Assert.StartsWith("verifying: 2.0 KB of 2.0 KB", progress.ToString());
+        Assert.StartsWith("verifying: 2.0 KiB of 2.0 KiB", progress.ToString());
         Assert.DoesNotContain("weights/model.pth", progress.ToString());
         var html = progress.Render().Single(r => r.MimeType == Rendering.Html).Content;
         Assert.Contains("<progress max=\"2048\" value=\"2048\"", html);

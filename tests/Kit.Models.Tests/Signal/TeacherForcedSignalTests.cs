@@ -32,7 +32,7 @@ public class TeacherForcedSignalTests
         Assert.Equal(spectrogramRun, KitTrainer.ReadRunConfig(signalRun).SpectrogramModelCheckpoint);
 
         using var synthesizer = Synthesizer.Load(spectrogramRun, signalRun);
-        Assert.Equal("WaveRNN", synthesizer.Vocoder);
+        Assert.Equal("WaveRNN", synthesizer.SignalModelName);
         string[] lines = ["A short line.", "Another line to speak."];
         var spoken = synthesizer.Speak(lines, batchSize: 2);
         var mel = synthesizer.Spectrogram.Mel;

@@ -108,7 +108,7 @@ public class CheckpointStoreTests
         var store = new CheckpointStore(dir.Path);
         var wrote = false;
         var free = DiskSpace.FreeBytes(dir.Path);
-        var e = Assert.Throws<InsufficientDiskSpaceException>(() => store.Save(100, null, expectedBytes: free + (1L << 30), _ => wrote = true));
+        var e = Assert.Throws<InsufficientSpaceException>(() => store.Save(100, null, expectedBytes: free + (1L << 30), _ => wrote = true));
         Assert.False(wrote);
         Assert.Contains("Not enough disk space", e.Message);
         Assert.Contains(store.Folder, e.Message);

@@ -69,7 +69,7 @@ public sealed class TrainerFaultTests
         try
         {
             DiskSpace.EnsureRoom(dir["disk"], (long)(7.9 * (1 << 20)), "a 7.9 MiB checkpoint"); // fits: refused before
-            var e = Assert.Throws<InsufficientDiskSpaceException>(() => DiskSpace.EnsureRoom(dir["disk"], (long)(10.2 * (1 << 20)), "a 10.2 MiB checkpoint"));
+            var e = Assert.Throws<InsufficientSpaceException>(() => DiskSpace.EnsureRoom(dir["disk"], (long)(10.2 * (1 << 20)), "a 10.2 MiB checkpoint"));
             Assert.Equal(11L << 20, e.FreeBytes);
         }
         finally { DiskLimit.Clear(dir["disk"]); }

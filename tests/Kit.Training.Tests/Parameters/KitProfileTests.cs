@@ -1,3 +1,4 @@
+using Kit.Notebooks.Parameters;
 using Kit.Training.Parameters;
 
 namespace Kit.Training.Tests.Parameters;
@@ -65,7 +66,7 @@ public class KitProfileTests
         var set = Kit(stats, "12GB");
         Assert.Equal((64 + perPass - 1) / perPass, set.Values.MegaBatchFactor);
         Assert.True((set.Values.TrainBS + set.Values.MegaBatchFactor - 1) / set.Values.MegaBatchFactor <= perPass);
-        Assert.Contains("12 GB", set["TrainBS"].Reason);
+        Assert.Contains("11.2 GiB", set["TrainBS"].Reason); // 12e9 bytes
         Assert.Empty(set.WarningsFor("memory"));
     }
 

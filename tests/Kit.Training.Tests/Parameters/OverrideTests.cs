@@ -1,3 +1,4 @@
+using Kit.Notebooks.Parameters;
 using Kit.Training.Parameters;
 
 namespace Kit.Training.Tests.Parameters;

@@ -23,16 +23,8 @@ internal static class AwsStatus
             {
                 var request = (await ec2.DescribeSpotInstanceRequestsAsync([sir], ct: ct)).FirstOrDefault();
                 Console.WriteLine($"  spot request {sir}: {request?.Type} {request?.State} ({request?.StatusCode}), on interruption: {request?.InstanceInterruptionBehavior}");
-                if (vm.InstanceType is { } type && vm.AvailabilityZone is { } zone)
-                {
-                    var prices = await SpotPriceReport.FetchAsync(ec2, type, TimeSpan.FromHours(6), ct);
-                    var here = prices.Zones.FirstOrDefault(z => z.Zone == zone);
-                    if (here is not null && vm.LaunchTime is { } launched && vm.State == "running")
-                    {
-                        var hours = (DateTime.UtcNow - launched).TotalHours;
-                        Console.WriteLine($"  spot price now ${here.CurrentPerHour:0.0000}/h; since launch ({hours:0.0} h) about ${here.CurrentPerHour * (decimal)hours:0.00} at today's price");
-                    }
-                }
+                if (await CostTracker.SinceLaunchAsync(ec2, vm, ct: ct) is { } cost)
+                    Console.WriteLine($"  since launch, at today's spot price: {cost}");
             }
             else Console.WriteLine("  on demand");
             return 0;

@@ -24,7 +24,7 @@ public sealed class CheckBenchmark : IKitBenchmark
             int count = pr.GetValue(clips), runs = Math.Max(1, pr.GetValue(repeats));
             var folder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bench", $"check-{count}"));
             var make = Stopwatch.StartNew();
-            await ClipProgress.Run("generating clips", async progress =>
+            await ConsoleProgress.Items("generating clips", async progress =>
             {
                 await SampleDataset.CreateAsync(folder, count, new Relay(progress, count), ct);
                 return 0;
@@ -34,7 +34,7 @@ public sealed class CheckBenchmark : IKitBenchmark
             var files = Directory.GetFiles(Path.Combine(folder, "wavs"), "*.wav")
                 .Concat(new[] { "metadata.csv", "train.txt", "val.txt" }.Select(f => Path.Combine(folder, f))).ToArray();
             long bytes = files.Sum(f => new FileInfo(f).Length);
-            Console.WriteLine($"files: {files.Length:N0}, {bytes / 1048576.0:0.0} MiB; warming the page cache");
+            Console.WriteLine($"files: {files.Length:N0}, {Kit.Display.ByteSize.Format(bytes)}; warming the page cache");
             await Cat(files);
 
             var catBest = TimeSpan.MaxValue;

@@ -22,8 +22,7 @@ public sealed class TinyDurationTorchRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        manual_seed(context.Seed);
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevice.SeedAndPick(context);
         var model = nn.Sequential(nn.Linear(TextFeatures.Count, Hidden), nn.Tanh(), nn.Linear(Hidden, 1));
         if (device.type != DeviceType.CPU) model.to(device);
         var optimizer = optim.Adam(model.parameters(), lr: 1e-3);

@@ -1,0 +1,35 @@
+using Kit.Training.Recipes;
+using Kit.Training.Recipes.Torch;
+using TorchSharp;
+
+namespace Kit.Models.Training;
+
+/// <summary>A split's clips held in memory for the run, measured in log-mel frames.</summary>
+public interface IClipSet : IDisposable
+{
+    IReadOnlyList<long> FrameCounts { get; }
+    int Count { get; }
+}
+
+/// <summary>
+/// A trainable over two in-memory clip sets (training and validation): the sampler's lengths are the training
+/// clips' frame counts, and the sets are disposed with it. The spectrogram and signal recipes build on it.
+/// </summary>
+public abstract class ClipSetTrainable<TClips>(RecipeContext context, torch.nn.Module model, torch.optim.Optimizer optimizer,
+    torch.Device device, TClips train, TClips validation) : TorchTrainable(context, model, optimizer, device)
+    where TClips : IClipSet
+{
+    protected TClips Train { get; } = train;
+    protected TClips Validation { get; } = validation;
+
+    public override IReadOnlyList<double> TrainLengths { get; } = train.FrameCounts.Select(f => (double)f).ToArray();
+
+    protected override int ValidationCount => Validation.Count;
+
+    public override void Dispose()
+    {
+        Train.Dispose();
+        Validation.Dispose();
+        base.Dispose();
+    }
+}
