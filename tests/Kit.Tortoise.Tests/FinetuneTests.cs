@@ -2,9 +2,9 @@ using Kit.TestSupport;
 using Kit.Tortoise.Training;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
+using Kit.Training.Loop;
 using Kit.Training.Metrics;
 using Kit.Training.Parameters;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Tortoise.Tests;
 
@@ -21,7 +21,7 @@ public sealed class FinetuneTests
         const int steps = 40;
         var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-3, steps);
         var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { Size = "tiny" } };
-        var result = KitTrainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config));
+        var result = Trainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config));
         Assert.Equal(steps, result.Step);
 
         var rows = MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)).Where(r => r.Kind == "train").ToList();
@@ -45,7 +45,7 @@ public sealed class FinetuneTests
         using var dir = new TempDir("finetune-missing");
         var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-5, 1);
         var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { BaseModel = dir["nope/autoregressive.pth"] } };
-        var e = Assert.ThrowsAny<Exception>(() => KitTrainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config)));
+        var e = Assert.ThrowsAny<Exception>(() => Trainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config)));
         var message = e.ToString();
         Assert.Contains("autoregressive.pth", message);
         Assert.Contains("--dvae is missing", message);

@@ -5,8 +5,8 @@ using Kit.Tortoise.Training;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
 using Kit.Training.Parameters;
-using Kit.Training.Trainer;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop;
+using Kit.Training.Loop.Stopping;
 
 namespace Kit.Cli.Commands;
 

@@ -6,8 +6,8 @@ using Kit.Export.S3;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
-using Kit.Training.Trainer;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop;
+using Kit.Training.Loop.Stopping;
 using Spectre.Console;
 
 namespace Kit.Cli.Commands;

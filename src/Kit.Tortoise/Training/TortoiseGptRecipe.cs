@@ -64,8 +64,8 @@ public sealed class TortoiseGptRecipe : IRecipe
     }
 
     /// <summary>The trainer settings DLAS's config fixes for this model (gradient clipping at 4).</summary>
-    public static Kit.Training.Trainer.TrainerOptions TrainerDefaults(Kit.Training.Config.RunConfig config) =>
-        Kit.Training.Trainer.TrainerOptions.FromConfig(config) with { MaxGradNorm = MaxGradNorm };
+    public static Kit.Training.Loop.TrainerOptions TrainerDefaults(Kit.Training.Config.RunConfig config) =>
+        Kit.Training.Loop.TrainerOptions.FromConfig(config) with { MaxGradNorm = MaxGradNorm };
 
     /// <summary>Tiny runs without a tokenizer file: lower-case characters folded into the text vocabulary (not TorToiSe's tokens).</summary>
     private static int[] CharacterTokens(string text, int vocabulary) =>

@@ -4,7 +4,7 @@ using Kit.Export.Destinations;
 using Kit.TestSupport;
 using Kit.Torch.Formats;
 using Kit.Training.Config;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 
 namespace Kit.Export.Tests.Local;
 

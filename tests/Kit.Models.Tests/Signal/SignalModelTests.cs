@@ -1,8 +1,7 @@
 using Kit.Data.Audio;
 using Kit.Models.Signal;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Models.Tests.Signal;
 
@@ -16,8 +15,8 @@ public class SignalModelTests
         var run = dir["run"];
         var config = ModelFixture.Config(data, run, TinySignalRecipe.RecipeName, lr: 3e-3, valFreq: 60, saveFreq: 10);
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 10, MaxGradNorm = 1.0 };
-        Assert.Equal(10, KitTrainer.Run(config, new TinySignalRecipe(), options: options).LastCheckpointStep);
-        var result = KitTrainer.Run(KitTrainer.ReadRunConfig(run), new TinySignalRecipe(), runDirectory: run, options: options with { MaxSteps = 60 }, resume: true);
+        Assert.Equal(10, Trainer.Run(config, new TinySignalRecipe(), options: options).LastCheckpointStep);
+        var result = Trainer.Run(Trainer.ReadRunConfig(run), new TinySignalRecipe(), runDirectory: run, options: options with { MaxSteps = 60 }, resume: true);
         Assert.Equal(60, result.Step);
         // The resumed run picked up at step 11: every step logged once, in order.
         var steps = Kit.Training.Metrics.MetricsLog.Read(Path.Combine(run, Kit.Training.Metrics.MetricsLog.FileName))

@@ -2,9 +2,8 @@ using Kit.Data.Audio;
 using Kit.Models.Signal;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Models.Tests.Signal;
 
@@ -17,19 +16,19 @@ public class TeacherForcedSignalTests
         var data = ModelFixture.Handful(dir["data"], clips: 2);
         var spectrogramRun = dir["spectrogram"];
         var spectrogramConfig = ModelFixture.Config(data, spectrogramRun, TinySpectrogramRecipe.RecipeName, batch: 2);
-        KitTrainer.Run(spectrogramConfig, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(spectrogramConfig) with { MaxSteps = 2 });
+        Trainer.Run(spectrogramConfig, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(spectrogramConfig) with { MaxSteps = 2 });
 
         var signalRun = dir["signal"];
         var config = ModelFixture.Config(data, signalRun, TinySignalRecipe.RecipeName, batch: 2) with { SpectrogramModelCheckpoint = spectrogramRun };
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 2 };
-        KitTrainer.Run(config, new TinySignalRecipe(), options: options);
+        Trainer.Run(config, new TinySignalRecipe(), options: options);
         // One cached prediction per clip, under a folder named by the checkpoint's weights.
         var cached = Directory.GetFiles(Path.Combine(signalRun, "cache", "teacher-forced"), "*.safetensors", SearchOption.AllDirectories);
         Assert.Equal(2, cached.Length);
         var written = cached.Select(File.GetLastWriteTimeUtc).ToArray();
-        KitTrainer.Run(KitTrainer.ReadRunConfig(signalRun), new TinySignalRecipe(), runDirectory: signalRun, options: options with { MaxSteps = 3 }, resume: true);
+        Trainer.Run(Trainer.ReadRunConfig(signalRun), new TinySignalRecipe(), runDirectory: signalRun, options: options with { MaxSteps = 3 }, resume: true);
         Assert.Equal(written, cached.Select(File.GetLastWriteTimeUtc));
-        Assert.Equal(spectrogramRun, KitTrainer.ReadRunConfig(signalRun).SpectrogramModelCheckpoint);
+        Assert.Equal(spectrogramRun, Trainer.ReadRunConfig(signalRun).SpectrogramModelCheckpoint);
 
         using var synthesizer = Synthesizer.Load(spectrogramRun, signalRun);
         Assert.Equal("WaveRNN", synthesizer.SignalModelName);
@@ -56,13 +55,13 @@ public class TeacherForcedSignalTests
         var data = ModelFixture.Handful(dir["data"], clips: 2);
         var missing = dir["no-such-run"];
         var config = ModelFixture.Config(data, dir["signal"], TinySignalRecipe.RecipeName, batch: 2) with { SpectrogramModelCheckpoint = missing };
-        var error = Assert.Throws<FileNotFoundException>(() => KitTrainer.Run(config, new TinySignalRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 1 }));
+        var error = Assert.Throws<FileNotFoundException>(() => Trainer.Run(config, new TinySignalRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 1 }));
         Assert.Contains(missing, error.Message);
 
         // A signal model's checkpoint is not a spectrogram model's.
-        KitTrainer.Run(config with { SpectrogramModelCheckpoint = null }, new TinySignalRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 1 });
+        Trainer.Run(config with { SpectrogramModelCheckpoint = null }, new TinySignalRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 1 });
         var wrong = config with { OutputFolder = dir["signal2"], SpectrogramModelCheckpoint = dir["signal"] };
-        var notSpectrogram = Assert.Throws<InvalidDataException>(() => KitTrainer.Run(wrong, new TinySignalRecipe(), options: TrainerOptions.FromConfig(wrong) with { MaxSteps = 1 }));
+        var notSpectrogram = Assert.Throws<InvalidDataException>(() => Trainer.Run(wrong, new TinySignalRecipe(), options: TrainerOptions.FromConfig(wrong) with { MaxSteps = 1 }));
         Assert.Contains("not a spectrogram model", notSpectrogram.Message);
         Assert.Contains(dir["signal"], notSpectrogram.Message);
     }

@@ -1,8 +1,7 @@
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Models.Tests.Spectrogram;
 
@@ -16,10 +15,10 @@ public class SpectrogramModelTests
         var run = dir["run"];
         var config = ModelFixture.Config(data, run, TinySpectrogramRecipe.RecipeName);
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 1, MaxGradNorm = 1.0 };
-        KitTrainer.Run(config, new TinySpectrogramRecipe(), options: options);
+        Trainer.Run(config, new TinySpectrogramRecipe(), options: options);
         var before = AlignmentShape(run, data);
         // Resumed from the one-step checkpoint: the trainer's resume path with this recipe's state dicts.
-        var result = KitTrainer.Run(KitTrainer.ReadRunConfig(run), new TinySpectrogramRecipe(), runDirectory: run, options: options with { MaxSteps = 200 }, resume: true);
+        var result = Trainer.Run(Trainer.ReadRunConfig(run), new TinySpectrogramRecipe(), runDirectory: run, options: options with { MaxSteps = 200 }, resume: true);
         Assert.Equal(200, result.Step);
         foreach (var name in new[] { "pre_spectrogram_loss", "post_spectrogram_loss", "stop_token_loss" })
         {

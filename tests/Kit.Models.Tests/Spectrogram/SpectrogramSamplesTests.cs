@@ -4,9 +4,8 @@ using Kit.Display;
 using Kit.Display.Imaging;
 using Kit.Models.Spectrogram;
 using Kit.Training.Checkpoints;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Models.Tests.Spectrogram;
 
@@ -21,7 +20,7 @@ public class SpectrogramSamplesTests
         var data = ModelFixture.Handful(dir["data"], clips: 2);
         var config = ModelFixture.Config(data, dir["run"], TinySpectrogramRecipe.RecipeName, batch: 2, valFreq: 2);
         var recipe = new TinySpectrogramRecipe();
-        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
+        var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
         await run.Completion.WaitAsync(TimeSpan.FromMinutes(5));
 
         string PathOf(string name) => Path.Combine(dir["run"], CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(2)}-{name}");

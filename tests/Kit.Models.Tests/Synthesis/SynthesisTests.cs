@@ -1,9 +1,8 @@
 using Kit.Data.Audio;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Models.Tests.Synthesis;
 
@@ -15,7 +14,7 @@ public class SynthesisTests
         using var dir = new TempDir();
         var data = ModelFixture.Handful(dir["data"], clips: 2);
         var config = ModelFixture.Config(data, dir["run"], TinySpectrogramRecipe.RecipeName, batch: 2);
-        KitTrainer.Run(config, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
+        Trainer.Run(config, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
 
         using var synthesizer = Synthesizer.Load(dir["run"]);
         string[] lines = ["A short line.", "Dr. Smith paid $3.50 for 2 apples on the 21st of May."];

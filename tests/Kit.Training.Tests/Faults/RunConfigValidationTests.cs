@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Kit.Training.Config;
-using Kit.Training.Tests.Trainer;
+using Kit.Training.Tests.Loop;
 using Kit.TestSupport;
 
 namespace Kit.Training.Tests.Faults;

@@ -1,7 +1,7 @@
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Metrics;
-using Kit.Training.Tests.Trainer;
+using Kit.Training.Tests.Loop;
 using Kit.TestSupport;
 
 namespace Kit.Training.Tests.Faults;

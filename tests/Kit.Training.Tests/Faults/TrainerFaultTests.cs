@@ -2,10 +2,9 @@ using System.Text.Json;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Tests.Trainer;
-using Kit.Training.Trainer;
+using Kit.Training.Tests.Loop;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
 namespace Kit.Training.Tests.Faults;
 
@@ -17,7 +16,7 @@ namespace Kit.Training.Tests.Faults;
 public sealed class TrainerFaultTests
 {
     private static TrainingResult Train(string runDir, long maxSteps, List<string> lines, bool resume = false, int saveFreq = 10, RunConfig? config = null) =>
-        KitTrainer.Run(config ?? TrainerFixture.Config(runDir, saveFreq: saveFreq), new TinyDurationRecipe(), runDirectory: runDir, resume: resume,
+        Trainer.Run(config ?? TrainerFixture.Config(runDir, saveFreq: saveFreq), new TinyDurationRecipe(), runDirectory: runDir, resume: resume,
             log: l => { lock (lines) lines.Add(l); },
             options: TrainerOptions.FromConfig(config ?? TrainerFixture.Config(runDir, saveFreq: saveFreq)) with { MaxSteps = maxSteps });
 
@@ -100,7 +99,7 @@ public sealed class TrainerFaultTests
         var runDir = dir["run"];
         var lines = new List<string>();
         var filled = false;
-        var result = KitTrainer.Run(TrainerFixture.Config(runDir, saveFreq: 10), new TinyDurationRecipe(), runDirectory: runDir, log: line =>
+        var result = Trainer.Run(TrainerFixture.Config(runDir, saveFreq: 10), new TinyDurationRecipe(), runDirectory: runDir, log: line =>
         {
             lock (lines) lines.Add(line);
             // After the first checkpoint the disk fills: metrics, TensorBoard and the next save all meet it.
@@ -127,7 +126,7 @@ public sealed class TrainerFaultTests
         using var dir = new TempDir();
         var runDir = dir["run"];
         var lines = new List<string>();
-        var result = KitTrainer.Run(TrainerFixture.Config(runDir, saveFreq: 10), new TinyDurationRecipe(), runDirectory: runDir, log: line =>
+        var result = Trainer.Run(TrainerFixture.Config(runDir, saveFreq: 10), new TinyDurationRecipe(), runDirectory: runDir, log: line =>
         {
             lock (lines) lines.Add(line);
             if (line.StartsWith("Saved checkpoint step 10 ")) DiskLimit.Set(runDir, UsedBytes(runDir) + 64);
@@ -215,7 +214,7 @@ public sealed class TrainerFaultTests
         // A config.yaml left by such a start in an older kit: --resume starts the run from step 0 with it.
         RunConfigFile.Write(TrainerFixture.Config(runDir, saveFreq: 5), Path.Combine(runDir, CheckpointFiles.ConfigFile));
         lines.Clear();
-        var result = Train(runDir, 5, lines, resume: true, config: KitTrainer.ReadRunConfig(runDir));
+        var result = Train(runDir, 5, lines, resume: true, config: Trainer.ReadRunConfig(runDir));
         Assert.Contains(lines, l => l.Contains("holds no checkpoint yet") && l.Contains("starting it from step 0"));
         Assert.Equal(5, result.LastCheckpointStep);
     }
@@ -237,7 +236,7 @@ public sealed class TrainerFaultTests
         var moved = dir["project/runs/archive/2026/voice"];
         Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
         Directory.Move(runDir, moved);
-        var read = KitTrainer.ReadRunConfig(moved);
+        var read = Trainer.ReadRunConfig(moved);
         Assert.Equal(Path.Combine(dataset, "train.txt"), read.TrainList);
         lines.Clear();
         var result = Train(moved, 10, lines, resume: true, config: read);

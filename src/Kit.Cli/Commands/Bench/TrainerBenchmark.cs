@@ -3,7 +3,7 @@ using Kit.Data.Samples;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 
 namespace Kit.Cli.Commands.Bench;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop.Stopping;
 using Kit.TestSupport;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 public class StopSourceTests
 {

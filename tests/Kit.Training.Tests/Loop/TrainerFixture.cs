@@ -1,7 +1,7 @@
 using Kit.Training.Config;
 using Kit.TestSupport;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 /// <summary>Run configs for the tiny recipe on the kit's sample dataset (real espeak-ng speech, 36 train + 4 validation clips).</summary>
 public static class TrainerFixture

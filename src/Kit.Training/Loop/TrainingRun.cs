@@ -1,8 +1,8 @@
 using Kit.Display;
 using Kit.Display.Formatting;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop.Stopping;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// A run training in the background (from <see cref="Trainer.Start"/>). <see cref="Stop"/> from another

@@ -4,7 +4,7 @@ using Kit.Display;
 using Kit.Display.Charts;
 using Kit.Display.Live;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the step, speed and

@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 public enum NonFiniteAction { Train, SkipStep, RollBack }
 

@@ -2,11 +2,10 @@ using Kit.Training.Batching;
 using Kit.Training.Checkpoints;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 public class TrainerTests
 {
@@ -27,7 +26,7 @@ public class TrainerTests
     {
         using var dir = new TempDir();
         var lines = new List<string>();
-        var result = KitTrainer.Run(TrainerFixture.Config(dir.Path), new TinyDurationRecipe(),
+        var result = Trainer.Run(TrainerFixture.Config(dir.Path), new TinyDurationRecipe(),
             options: TrainerOptions.FromConfig(TrainerFixture.Config(dir.Path)) with { MaxSteps = 60 }, log: lines.Add);
         Assert.Equal(60, result.Step);
         Assert.Contains("step limit", result.StopReason);
@@ -52,12 +51,12 @@ public class TrainerTests
         using var straight = new TempDir();
         using var split = new TempDir();
         var options = TrainerOptions.FromConfig(TrainerFixture.Config(straight.Path)) with { MaxSteps = 23 };
-        KitTrainer.Run(TrainerFixture.Config(straight.Path), new TinyDurationRecipe(), options: options);
+        Trainer.Run(TrainerFixture.Config(straight.Path), new TinyDurationRecipe(), options: options);
 
-        var first = KitTrainer.Run(TrainerFixture.Config(split.Path), new TinyDurationRecipe(), options: options with { MaxSteps = 9 });
+        var first = Trainer.Run(TrainerFixture.Config(split.Path), new TinyDurationRecipe(), options: options with { MaxSteps = 9 });
         Assert.Equal(9, first.Step);
         var lines = new List<string>();
-        var second = KitTrainer.Run(KitTrainer.ReadRunConfig(split.Path), new TinyDurationRecipe(), runDirectory: split.Path, options: options, resume: true, log: lines.Add);
+        var second = Trainer.Run(Trainer.ReadRunConfig(split.Path), new TinyDurationRecipe(), runDirectory: split.Path, options: options, resume: true, log: lines.Add);
         Assert.Equal(23, second.Step);
         Assert.Contains(lines, l => l.Contains("Resuming at step 9"));
 
@@ -76,7 +75,7 @@ public class TrainerTests
     public async Task Stop_from_another_thread_finishes_the_step_and_saves()
     {
         using var dir = new TempDir();
-        var run = KitTrainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
         Assert.False(run.Completion.IsCompleted);
         await WaitForStep(run, 7);
         run.Stop();
@@ -92,7 +91,7 @@ public class TrainerTests
     {
         using var dir = new TempDir();
         using var cts = new CancellationTokenSource();
-        var run = KitTrainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe(), cancel: cts.Token);
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe(), cancel: cts.Token);
         await WaitForStep(run, 3);
         cts.Cancel();
         var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
@@ -104,7 +103,7 @@ public class TrainerTests
     public async Task A_STOP_file_made_by_another_process_stops_and_saves()
     {
         using var dir = new TempDir();
-        var run = KitTrainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
         await WaitForStep(run, 3);
         using (var touch = System.Diagnostics.Process.Start("touch", Path.Combine(dir.Path, "STOP"))) await touch.WaitForExitAsync();
         var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
@@ -119,7 +118,7 @@ public class TrainerTests
         using var dir = new TempDir();
         // A learning rate this high makes the tiny model bounce: validation stops improving quickly.
         var config = TrainerFixture.Config(dir.Path, valFreq: 2, saveFreq: 1000, lr: 2.0);
-        var result = KitTrainer.Run(config, new TinyDurationRecipe(),
+        var result = Trainer.Run(config, new TinyDurationRecipe(),
             options: TrainerOptions.FromConfig(config) with { EarlyStoppingPatience = 3, MaxSteps = 2000 });
         Assert.Contains("has not improved for 3 validations", result.StopReason);
         Assert.True(result.Step < 2000);
@@ -133,7 +132,7 @@ public class TrainerTests
         var config = TrainerFixture.Config(dir.Path, saveFreq: 5);
         var recipe = new TinyDurationRecipe { NonFiniteLosses = 3, NonFiniteFromStep = 12 };
         var lines = new List<string>();
-        var result = KitTrainer.Run(config, recipe, log: lines.Add,
+        var result = Trainer.Run(config, recipe, log: lines.Add,
             options: TrainerOptions.FromConfig(config) with { MaxSteps = 20, MaxNonFiniteInARow = 3, RollbackLearningRateFactor = 0.5 });
         Assert.Equal(20, result.Step);
         var metrics = Metrics(dir.Path);
@@ -157,8 +156,8 @@ public class TrainerTests
     {
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path);
-        KitTrainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 3 });
-        var e = Assert.Throws<InvalidOperationException>(() => KitTrainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 3 }));
+        Trainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 3 });
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 3 }));
         Assert.Contains("--resume", e.Message);
     }
 
@@ -168,7 +167,7 @@ public class TrainerTests
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 4);
         var reported = new List<(long Step, bool Complete)>();
-        KitTrainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 },
+        Trainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 },
             onCheckpointSaved: s => reported.Add((s.Step, CheckpointManifest.Verify(s.Folder, out _) is not null)));
         Assert.Equal([(4L, true), (8L, true), (10L, true)], reported);
     }

@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer.Stopping;
+namespace Kit.Training.Loop.Stopping;
 
 /// <summary>
 /// The one flag the training loop checks between steps. Any number of sources set it; the first reason wins.

@@ -1,6 +1,6 @@
 using Kit.Training.Config;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// How a run trains. Most values come from the run config's parameters (<see cref="FromConfig"/>); the rest

@@ -2,11 +2,10 @@ using System.Diagnostics;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 /// <summary>`kit train` in a child process: signals stop it gracefully, and a SIGKILL during a save leaves a resumable run.</summary>
 public class TrainCommandProcessTests
@@ -86,8 +85,8 @@ public class TrainCommandProcessTests
         var store = new CheckpointStore(runDir);
         Assert.Equal([5L], store.Steps());
         var lines = new List<string>();
-        var config = KitTrainer.ReadRunConfig(runDir);
-        var result = KitTrainer.Run(config, new TinyDurationRecipe(), runDirectory: runDir, resume: true, log: lines.Add,
+        var config = Trainer.ReadRunConfig(runDir);
+        var result = Trainer.Run(config, new TinyDurationRecipe(), runDirectory: runDir, resume: true, log: lines.Add,
             options: TrainerOptions.FromConfig(config) with { MaxSteps = 12 });
         Assert.Contains(lines, l => l.Contains("Resuming at step 5"));
         Assert.Equal(12, result.Step);

@@ -1,10 +1,9 @@
 using Kit.Training.Metrics;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 /// <summary>A dataset of MP3, FLAC and OGG Vorbis clips trains as DLAS trains on it: the data path reads them through Kit.Data's one audio reader.</summary>
 public class CompressedClipsTrainingTests
@@ -38,7 +37,7 @@ public class CompressedClipsTrainingTests
             TrainList = dataset["train.txt"],
             ValList = dataset["val.txt"],
         };
-        var result = KitTrainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 40 });
+        var result = Trainer.Run(config, new TinyDurationRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 40 });
         Assert.Equal(40, result.Step);
         var validation = MetricsLog.Read(Path.Combine(run.Path, MetricsLog.FileName))
             .Where(r => r.Kind == "validation").Select(r => r.Values["dev_epoch/loss"]).ToList();

@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer.Stopping;
+namespace Kit.Training.Loop.Stopping;
 
 /// <summary>
 /// Something that can ask a run to stop: a STOP file, a signal, a cancellation token, a cloud's interruption

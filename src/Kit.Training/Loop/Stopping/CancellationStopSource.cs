@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer.Stopping;
+namespace Kit.Training.Loop.Stopping;
 
 /// <summary>A notebook's stop button (the kernel's cancellation token) or any caller's token.</summary>
 public sealed class CancellationStopSource(CancellationToken token, string reason = "cancelled") : IStopSource

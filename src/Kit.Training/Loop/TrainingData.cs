@@ -2,7 +2,7 @@ using Kit.Data.Datasets;
 using Kit.Training.Config;
 using Kit.Training.Parameters;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>The training and validation entries a run config names.</summary>
 public static class TrainingData

@@ -1,11 +1,10 @@
 using Kit.Training.Checkpoints;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 /// <summary>The trainer driving a recipe on the tensor engine (libtorch): learning, state-dict checkpoints, exact resume.</summary>
 [Collection(TorchTrainerRuns.Name)]
@@ -19,7 +18,7 @@ public class TorchRecipeTests
     {
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, lr: 0.01);
-        var result = KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 60, MaxGradNorm = 4 });
+        var result = Trainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 60, MaxGradNorm = 4 });
         Assert.Equal(60, result.Step);
         var val = Column(dir.Path, "validation", "dev_epoch/loss");
         Assert.True(val[^1] < val[0] * 0.5, $"validation loss went {val[0]} → {val[^1]}");
@@ -40,9 +39,9 @@ print(sorted(m.keys())); print(len(s) > 0)
         using var split = new TempDir();
         var config = TrainerFixture.Config(straight.Path, lr: 0.01);
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 25 };
-        KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: options);
-        KitTrainer.Run(TrainerFixture.Config(split.Path, lr: 0.01), new TinyDurationTorchRecipe(), options: options with { MaxSteps = 12 });
-        KitTrainer.Run(KitTrainer.ReadRunConfig(split.Path), new TinyDurationTorchRecipe(), runDirectory: split.Path, options: options, resume: true);
+        Trainer.Run(config, new TinyDurationTorchRecipe(), options: options);
+        Trainer.Run(TrainerFixture.Config(split.Path, lr: 0.01), new TinyDurationTorchRecipe(), options: options with { MaxSteps = 12 });
+        Trainer.Run(Trainer.ReadRunConfig(split.Path), new TinyDurationTorchRecipe(), runDirectory: split.Path, options: options, resume: true);
         var a = Column(straight.Path, "train", "train/loss");
         var b = Column(split.Path, "train", "train/loss");
         Assert.Equal(25, a.Length);

@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer.Stopping;
+namespace Kit.Training.Loop.Stopping;
 
 /// <summary>
 /// `touch RUN/STOP` stops the run (for a remote VM reached over ssh). Polled on a timer, once a second by

@@ -6,12 +6,11 @@ using Kit.Display.Imaging;
 using Kit.Training.Checkpoints;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
 using Microsoft.DotNet.Interactive.Formatting;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 public class TrainingViewTests
 {
@@ -20,7 +19,7 @@ public class TrainingViewTests
     {
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
-        var run = KitTrainer.Start(config, new SampleRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
+        var run = Trainer.Start(config, new SampleRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
         await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
 
         var renderings = run.Display.Render();
@@ -63,7 +62,7 @@ public class TrainingViewTests
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
         var recipe = new SampleRecipe { LongClip = false, Gate = new ManualResetEventSlim() };
-        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
+        var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
         var wavBytes = recipe.Samples(10)[0].Content.Length;
         run.Display.MaxEmbeddedSampleBytes = wavBytes - 1;
         recipe.Gate.Set();
@@ -88,7 +87,7 @@ public class TrainingViewTests
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
         var recipe = new SampleRecipe { Gate = new ManualResetEventSlim() };
-        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
+        var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
         using (ListenToDisplays(listen))
         {
             run.Display.MinInterval = TimeSpan.Zero; // every change redraws: the most a run can send
@@ -135,7 +134,7 @@ public class TrainingViewTests
         // Steps of microseconds, validations of 50 ms: the run cannot have gone faster than 20 steps in 4 × 50 ms.
         var recipe = new SampleRecipe { LongClip = false, ValidationDelay = TimeSpan.FromMilliseconds(50) };
         var clock = Stopwatch.StartNew();
-        var run = KitTrainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 });
+        var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 });
         await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
         var wall = clock.Elapsed.TotalSeconds;
 

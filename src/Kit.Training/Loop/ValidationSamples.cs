@@ -6,7 +6,7 @@ using Kit.Display;
 using Kit.Display.Live;
 using Kit.Training.Checkpoints;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// The latest validation's samples, a live display of their own beside the training view: WAVs as audio players

@@ -1,6 +1,6 @@
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 public class LearningRateScheduleTests
 {

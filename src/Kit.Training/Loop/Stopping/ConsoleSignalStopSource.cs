@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Kit.Training.Trainer.Stopping;
+namespace Kit.Training.Loop.Stopping;
 
 /// <summary>
 /// Ctrl+C (SIGINT) and SIGTERM (what `kill`, systemd, SageMaker and docker send) become a graceful stop: the

@@ -3,11 +3,10 @@ using Kit.Training.Config;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
-using Kit.Training.Trainer;
+using Kit.Training.Loop;
 using Kit.TestSupport;
-using KitTrainer = Kit.Training.Trainer.Trainer;
 
-namespace Kit.Training.Tests.Trainer;
+namespace Kit.Training.Tests.Loop;
 
 /// <summary>
 /// Trainer runs on the tensor engine, one at a time: each seeds libtorch's generator, which is global to the
@@ -37,17 +36,17 @@ public class PrecisionTests
         RunConfig Bf16(string dir) => TrainerFixture.Config(dir, lr: 0.01) with { Precision = TrainingPrecision.Bf16 };
         var options = TrainerOptions.FromConfig(Bf16(straight.Path)) with { MaxSteps = 30, MaxGradNorm = 4 };
         var log = new List<string>();
-        KitTrainer.Run(Bf16(straight.Path), new TinyDurationTorchRecipe(), options: options, log: log.Add);
+        Trainer.Run(Bf16(straight.Path), new TinyDurationTorchRecipe(), options: options, log: log.Add);
         Assert.Contains(log, l => l.StartsWith("Precision: bf16", StringComparison.Ordinal));
 
         var val = Records(straight.Path, "validation").Select(r => r.Values["dev_epoch/loss"]).ToArray();
         Assert.True(val[^1] < val[0] * 0.7, $"validation loss went {val[0]} → {val[^1]}");
         Assert.Equal("bf16", new CheckpointStore(straight.Path).FindNewestReadable()!.Progress.Precision);
         Assert.True(Records(straight.Path, "precision").Single().Values.ContainsKey("bf16"));
-        Assert.Equal(TrainingPrecision.Bf16, KitTrainer.ReadRunConfig(straight.Path).Precision);
+        Assert.Equal(TrainingPrecision.Bf16, Trainer.ReadRunConfig(straight.Path).Precision);
 
-        KitTrainer.Run(Bf16(split.Path), new TinyDurationTorchRecipe(), options: options with { MaxSteps = 14 });
-        KitTrainer.Run(KitTrainer.ReadRunConfig(split.Path), new TinyDurationTorchRecipe(), runDirectory: split.Path, options: options, resume: true);
+        Trainer.Run(Bf16(split.Path), new TinyDurationTorchRecipe(), options: options with { MaxSteps = 14 });
+        Trainer.Run(Trainer.ReadRunConfig(split.Path), new TinyDurationTorchRecipe(), runDirectory: split.Path, options: options, resume: true);
         var a = Records(straight.Path, "train").Select(r => r.Values["train/loss"]).ToArray();
         var b = Records(split.Path, "train").Select(r => r.Values["train/loss"]).ToArray();
         Assert.Equal(30, b.Length);
@@ -62,8 +61,8 @@ public class PrecisionTests
         using var bf16 = new TempDir();
         var config = TrainerFixture.Config(fp32.Path, lr: 0.01);
         var options = TrainerOptions.FromConfig(config) with { MaxSteps = 3 };
-        KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: options);
-        KitTrainer.Run(TrainerFixture.Config(bf16.Path, lr: 0.01) with { Precision = TrainingPrecision.Bf16 }, new TinyDurationTorchRecipe(), options: options);
+        Trainer.Run(config, new TinyDurationTorchRecipe(), options: options);
+        Trainer.Run(TrainerFixture.Config(bf16.Path, lr: 0.01) with { Precision = TrainingPrecision.Bf16 }, new TinyDurationTorchRecipe(), options: options);
         var a = Records(fp32.Path, "train")[0].Values["train/loss"];
         var b = Records(bf16.Path, "train")[0].Values["train/loss"];
         Assert.NotEqual(a, b);
@@ -76,7 +75,7 @@ public class PrecisionTests
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path) with { Precision = TrainingPrecision.Fp16 };
         var e = Assert.Throws<ArgumentException>(() =>
-            KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }));
+            Trainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }));
         Assert.Contains("fp16 needs a CUDA GPU", e.Message);
         Assert.Contains("bf16 or fp32", e.Message);
     }
@@ -88,7 +87,7 @@ public class PrecisionTests
         var config = TrainerFixture.Config(dir.Path);
         config = config with { Parameters = config.Parameters with { Fp16 = true } };
         var log = new List<string>();
-        KitTrainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }, log: log.Add);
+        Trainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 }, log: log.Add);
         Assert.Single(log, l => l.StartsWith("Precision: fp32 (Fp16 asks for half precision, but this is a CPU", StringComparison.Ordinal));
         Assert.Equal("fp32", new CheckpointStore(dir.Path).FindNewestReadable()!.Progress.Precision);
     }

@@ -5,9 +5,9 @@ using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop.Stopping;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// One run, start to stop, on the calling thread. Between steps it checks the stop signal; every stop —

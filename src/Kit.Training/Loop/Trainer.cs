@@ -1,9 +1,9 @@
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
-using Kit.Training.Trainer.Stopping;
+using Kit.Training.Loop.Stopping;
 
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// Trains a recipe from a run config. <see cref="Start"/> returns at once with a background

@@ -1,4 +1,4 @@
-namespace Kit.Training.Trainer;
+namespace Kit.Training.Loop;
 
 /// <summary>
 /// The AWS guide's "watch the dev loss until it stops decreasing", done for the person: after
