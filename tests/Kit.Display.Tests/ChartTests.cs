@@ -1,17 +1,18 @@
 using System.Text.Json.Nodes;
 using Kit.Display.Charts;
 using Kit.Display.Imaging;
+using SkiaSharp;
 
 namespace Kit.Display.Tests;
 
 public sealed class ChartTests
 {
-    private static int Count(RgbaImage img, Color c, int x0 = 0, int y0 = 0, int x1 = int.MaxValue, int y1 = int.MaxValue)
+    private static int Count(SKBitmap img, Color c, int x0 = 0, int y0 = 0, int x1 = int.MaxValue, int y1 = int.MaxValue)
     {
         var n = 0;
         for (var y = y0; y < Math.Min(y1, img.Height); y++)
             for (var x = x0; x < Math.Min(x1, img.Width); x++)
-                if (img[x, y] is var p && Math.Abs(p.R - c.R) + Math.Abs(p.G - c.G) + Math.Abs(p.B - c.B) < 30) n++;
+                if (img.GetPixel(x, y) is var p && Math.Abs(p.Red - c.R) + Math.Abs(p.Green - c.G) + Math.Abs(p.Blue - c.B) < 30) n++;
         return n;
     }
 
@@ -27,7 +28,7 @@ public sealed class ChartTests
         Assert.Contains($"stroke=\"{Color.Series[0].Css}\"", svg);
         Assert.Contains($"stroke=\"{Color.Series[1].Css}\"", svg);
 
-        var png = PngDecoder.Decode(Convert.FromBase64String(chart.Render().Single(r => r.MimeType == Rendering.Png).Content));
+        using var png = SKBitmap.Decode(Convert.FromBase64String(chart.Render().Single(r => r.MimeType == Rendering.Png).Content));
         Assert.Equal((640, 400), (png.Width, png.Height));
         // train falls from top-left to bottom-right: its colour is in the top-left and bottom-right of the plot.
         Assert.True(Count(png, Color.Series[0], 64, 40, 200, 140) > 20);
@@ -65,12 +66,12 @@ public sealed class ChartTests
     {
         // 2 rows x 3 columns; the smallest value at row 0 column 0, the largest at row 1 column 2.
         var h = new Heatmap([[0.0, 1, 2], [3, 4, 5]]);
-        var px = h.Pixels();
-        Assert.Equal(ColorMap.Viridis(0), px[0, 1]);
-        Assert.Equal(ColorMap.Viridis(1), px[2, 0]);
-        var png = PngDecoder.Decode(Convert.FromBase64String(h.Render().Single(r => r.MimeType == Rendering.Png).Content));
-        Assert.Equal(ColorMap.Viridis(0), png[70, 340]); // bottom-left of the plot area
-        Assert.Equal(ColorMap.Viridis(1), png[610, 50]); // top-right
+        using var px = h.Pixels();
+        Assert.Equal(ColorMap.Viridis(0), Color.From(px.GetPixel(0, 1)));
+        Assert.Equal(ColorMap.Viridis(1), Color.From(px.GetPixel(2, 0)));
+        using var png = SKBitmap.Decode(Convert.FromBase64String(h.Render().Single(r => r.MimeType == Rendering.Png).Content));
+        Assert.Equal(ColorMap.Viridis(0), Color.From(png.GetPixel(70, 340))); // bottom-left of the plot area
+        Assert.Equal(ColorMap.Viridis(1), Color.From(png.GetPixel(610, 50))); // top-right
         Assert.Contains("data:image/png;base64,", h.Render().Single(r => r.MimeType == Rendering.Svg).Content);
     }
 

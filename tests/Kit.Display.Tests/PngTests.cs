@@ -1,17 +1,21 @@
+using Kit.Display.Charts;
 using Kit.Display.Imaging;
+using SkiaSharp;
 using Kit.TestSupport;
 
 namespace Kit.Display.Tests;
 
 public sealed class PngTests
 {
-    private static RgbaImage Sample()
+    /// <summary>A chart with a filled rectangle, a line and a heatmap picture: every kind of shape but text.</summary>
+    private static SKBitmap Sample()
     {
-        var img = new RgbaImage(37, 23, Color.White);
-        img.FillRect(2, 3, 10, 5, new Color(200, 10, 30));
-        img.DrawLine(0, 22, 36, 0, new Color(10, 20, 250), 2);
-        img[36, 22] = new Color(1, 2, 3);
-        return img;
+        var scene = new Scene(37, 23);
+        scene.Add(new Rect(2, 3, 10, 5, new Color(200, 10, 30)));
+        scene.Add(new Polyline([(0, 22), (36, 0)], new Color(10, 20, 250), 2));
+        using var cells = new Heatmap([[0.0, 1], [2, 3]]).Pixels();
+        scene.Add(new Picture(30, 18, 6, 4, cells.Copy()));
+        return PngRasterizer.Rasterize(scene);
     }
 
     [Fact]
@@ -19,9 +23,9 @@ public sealed class PngTests
     {
         using var dir = new TempDir();
         var file = dir["img.png"];
-        var img = Sample();
-        File.WriteAllBytes(file, PngEncoder.Encode(img));
-        // An independent reader: CRC of every chunk with zlib.crc32, inflate IDAT, undo filter 0.
+        using var img = Sample();
+        File.WriteAllBytes(file, Png.Encode(img));
+        // An independent reader: CRC of every chunk with zlib.crc32, inflate IDAT, undo the row filters.
         var output = ReferencePython.Run("""
             import struct, sys, zlib
             data = open(sys.argv[1], 'rb').read()
@@ -31,27 +35,39 @@ public sealed class PngTests
                 n, = struct.unpack('>I', data[pos:pos+4]); kind = data[pos+4:pos+8]; body = data[pos+8:pos+8+n]
                 crc, = struct.unpack('>I', data[pos+8+n:pos+12+n])
                 assert zlib.crc32(kind + body) & 0xffffffff == crc, kind
-                if kind == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+                if kind == b'IHDR': w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', body)
                 if kind == b'IDAT': idat += body
                 pos += 12 + n
-            raw = zlib.decompress(idat)
-            def px(x, y):
-                row = raw[y*(w*4+1):(y+1)*(w*4+1)]
-                assert row[0] == 0
-                return tuple(row[1+x*4:1+x*4+4])
-            print(w, h, depth, ctype, px(5, 5), px(36, 22), px(30, 30 - 30))
+            assert depth == 8 and interlace == 0 and ctype in (2, 6), (depth, ctype, interlace)
+            bpp = 3 if ctype == 2 else 4
+            raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+            for y in range(h):
+                f, cur = raw[y*(stride+1)], bytearray(raw[y*(stride+1)+1:(y+1)*(stride+1)])
+                for i in range(stride):
+                    a = cur[i-bpp] if i >= bpp else 0; b = prev[i]; c = prev[i-bpp] if i >= bpp else 0
+                    p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    pred = [0, a, b, (a + b) // 2, a if pa <= pb and pa <= pc else b if pb <= pc else c][f]
+                    cur[i] = (cur[i] + pred) & 255
+                rows.append(cur); prev = cur
+            px = lambda x, y: tuple(rows[y][x*bpp:x*bpp+3])
+            print(w, h, px(5, 5), px(18, 11), px(31, 21), px(35, 18))
             """, file);
-        Assert.Equal($"37 23 8 6 {Py(img[5, 5])} {Py(img[36, 22])} {Py(img[30, 0])}", output.Trim());
-        Assert.Equal((200, 10, 30), (img[5, 5].R, img[5, 5].G, img[5, 5].B));
+        Assert.Equal($"37 23 {Py(img, 5, 5)} {Py(img, 18, 11)} {Py(img, 31, 21)} {Py(img, 35, 18)}", output.Trim());
+        Assert.Equal(new SKColor(200, 10, 30), img.GetPixel(5, 5)); // inside the rectangle: its exact colour
+        Assert.Equal(ColorMap.Viridis(0), Color.From(img.GetPixel(31, 21))); // the picture's bottom-left cell
+        Assert.Equal(ColorMap.Viridis(1), Color.From(img.GetPixel(35, 18))); // and its top-right one
+        var onLine = img.GetPixel(18, 11); // the line's middle: blue-ish (antialiased, so not exactly its colour)
+        Assert.True(onLine.Blue > 200 && onLine.Red < 80 && onLine.Green < 80, $"pixel on the line is {onLine}");
     }
 
-    private static string Py(Color c) => $"({c.R}, {c.G}, {c.B}, {c.A})";
+    private static string Py(SKBitmap img, int x, int y) => img.GetPixel(x, y) is var c ? $"({c.Red}, {c.Green}, {c.Blue})" : "";
 
     [Fact]
-    public void The_decoder_reads_back_what_the_encoder_wrote()
+    public void SkiaSharp_reads_back_exactly_what_the_kit_wrote()
     {
-        var img = Sample();
-        var back = PngDecoder.Decode(PngEncoder.Encode(img));
+        using var img = Sample();
+        using var back = SKBitmap.Decode(Png.Encode(img));
+        Assert.Equal((img.Width, img.Height), (back.Width, back.Height));
         Assert.Equal(img.Pixels, back.Pixels);
     }
 }
@@ -59,17 +75,17 @@ public sealed class PngTests
 public sealed class ChartPngTextTests
 {
     /// <summary>Dark (text-coloured) pixels in a region: labels are drawn in dark grey, the data in colour.</summary>
-    private static int Ink(RgbaImage img, int x0, int y0, int x1, int y1)
+    private static int Ink(SKBitmap img, int x0, int y0, int x1, int y1)
     {
         var n = 0;
         for (var y = y0; y < y1; y++)
             for (var x = x0; x < x1; x++)
-                if (img[x, y] is { R: < 160, G: < 160, B: < 160 }) n++;
+                if (img.GetPixel(x, y) is { Red: < 160, Green: < 160, Blue: < 160 }) n++;
         return n;
     }
 
-    private static RgbaImage Png(Kit.Display.Charts.Chart chart) =>
-        PngDecoder.Decode(Convert.FromBase64String(chart.Render().Single(r => r.MimeType == Rendering.Png).Content));
+    private static SKBitmap Png(Kit.Display.Charts.Chart chart) =>
+        SKBitmap.Decode(Convert.FromBase64String(chart.Render().Single(r => r.MimeType == Rendering.Png).Content));
 
     [Fact]
     public void A_chart_png_carries_its_title_axis_labels_and_tick_values_as_the_svg_does()

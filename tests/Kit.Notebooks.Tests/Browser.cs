@@ -1,5 +1,5 @@
-using Kit.Display.Imaging;
 using Microsoft.Playwright;
+using SkiaSharp;
 
 namespace Kit.Notebooks.Tests;
 
@@ -42,7 +42,7 @@ internal sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>Opens a local page, waits up to <paramref name="wait"/> for a selector, and screenshots it.</summary>
-    public async Task<(bool Found, string Detail, RgbaImage Screenshot)> OpenAsync(string htmlFile, string selector, string detailScript, TimeSpan wait)
+    public async Task<(bool Found, string Detail, SKBitmap Screenshot)> OpenAsync(string htmlFile, string selector, string detailScript, TimeSpan wait)
     {
         var page = await NewPageAsync(htmlFile);
         try
@@ -50,7 +50,7 @@ internal sealed class Browser : IAsyncDisposable
             var found = await WaitForAsync(page, selector, wait);
             var detail = await page.EvaluateAsync<string>(detailScript);
             var png = await page.ScreenshotAsync();
-            return (found, detail, PngDecoder.Decode(png));
+            return (found, detail, SKBitmap.Decode(png));
         }
         finally { await page.CloseAsync(); }
     }

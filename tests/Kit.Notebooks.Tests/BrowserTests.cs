@@ -59,21 +59,18 @@ public sealed class BrowserTests : IDisposable
     /// <summary>Plotly's SVG with a drawn line in the DOM, and the trace's colour on the screenshot.</summary>
     private static async Task<(bool Rendered, string Why, int TracePixels)> Rendered(Browser browser, string page, TimeSpan wait, string? keepScreenshot)
     {
-        var (found, pathLength, shot) = await browser.OpenAsync(page, TraceLine,
+        var (found, pathLength, screenshot) = await browser.OpenAsync(page, TraceLine,
             $"() => {{ const p = document.querySelector('{TraceLine}'); return String(p ? (p.getAttribute('d') || '').length : 0); }}",
             wait);
+        using var shot = screenshot;
         if (keepScreenshot is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(keepScreenshot)!);
-            File.WriteAllBytes(keepScreenshot, PngEncoder.Encode(shot)); // for a person to look at (CI artifact)
+            File.WriteAllBytes(keepScreenshot, Png.Encode(shot)); // for a person to look at (CI artifact)
         }
         var tracePixels = 0;
-        for (var y = 0; y < shot.Height; y++)
-            for (var x = 0; x < shot.Width; x++)
-            {
-                var c = shot[x, y];
-                if (Math.Abs(c.R - Trace.R) + Math.Abs(c.G - Trace.G) + Math.Abs(c.B - Trace.B) < 40) tracePixels++;
-            }
+        foreach (var c in shot.Pixels)
+            if (Math.Abs(c.Red - Trace.R) + Math.Abs(c.Green - Trace.G) + Math.Abs(c.Blue - Trace.B) < 40) tracePixels++;
         var why = $"plotly trace path found: {found} (d attribute {pathLength} chars), trace-coloured pixels in the screenshot: {tracePixels}";
         return (found && int.Parse(pathLength) > 20 && tracePixels > 150, why, tracePixels);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Kit.Display.Imaging;
+using SkiaSharp;
 
 namespace Kit.Display.Charts;
 
@@ -66,13 +67,13 @@ public sealed class Heatmap : Chart
     protected override (double XMin, double XMax, double YMin, double YMax) Bounds() => (-0.5, Columns - 0.5, -0.5, Rows - 0.5);
 
     /// <summary>One pixel per cell, row 0 at the bottom (as plotly draws z[0]).</summary>
-    public RgbaImage Pixels()
+    public SKBitmap Pixels()
     {
-        var img = new RgbaImage(Columns, Rows, Color.Black);
+        var img = new SKBitmap(new SKImageInfo(Columns, Rows, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var span = ZMax > ZMin ? ZMax - ZMin : 1;
         for (var r = 0; r < Rows; r++)
             for (var c = 0; c < Columns; c++)
-                img[c, Rows - 1 - r] = ColorMap.Viridis((Values[r][c] - ZMin) / span);
+                img.SetPixel(c, Rows - 1 - r, ColorMap.Viridis((Values[r][c] - ZMin) / span).Sk);
         return img;
     }
 

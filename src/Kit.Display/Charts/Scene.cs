@@ -1,4 +1,5 @@
 using Kit.Display.Imaging;
+using SkiaSharp;
 
 namespace Kit.Display.Charts;
 
@@ -26,6 +27,6 @@ public sealed record Rect(double X, double Y, double W, double H, Color Fill) : 
 public sealed record Label(double X, double Y, string Text, double Size, TextAnchor Anchor = TextAnchor.Middle, bool Vertical = false) : Shape;
 
 /// <summary>A raster stretched over a rectangle (heatmap cells).</summary>
-public sealed record Picture(double X, double Y, double W, double H, RgbaImage Image) : Shape;
+public sealed record Picture(double X, double Y, double W, double H, SKBitmap Image) : Shape;
 
 public enum TextAnchor { Start, Middle, End }

@@ -30,7 +30,7 @@ public static class SvgWriter
                     sb.Append($"<text x=\"{N(l.X)}\" y=\"{N(l.Y)}\" font-size=\"{N(l.Size)}\" text-anchor=\"{anchor}\"{rotate}>{WebUtility.HtmlEncode(l.Text)}</text>");
                     break;
                 case Picture pic:
-                    var data = Convert.ToBase64String(PngEncoder.Encode(pic.Image));
+                    var data = Convert.ToBase64String(Png.Encode(pic.Image));
                     sb.Append($"<image x=\"{N(pic.X)}\" y=\"{N(pic.Y)}\" width=\"{N(pic.W)}\" height=\"{N(pic.H)}\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,{data}\"/>");
                     break;
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkiaSharp;
 
 namespace Kit.Display.Imaging;
 
@@ -23,4 +24,8 @@ public readonly record struct Color(byte R, byte G, byte B, byte A = 255)
         byte.Parse(hex.AsSpan(5, 2), NumberStyles.HexNumber));
 
     public string Css => $"#{R:x2}{G:x2}{B:x2}";
+
+    public SKColor Sk => new(R, G, B, A);
+
+    public static Color From(SKColor c) => new(c.Red, c.Green, c.Blue, c.Alpha);
 }

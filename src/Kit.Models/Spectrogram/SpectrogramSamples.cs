@@ -1,6 +1,5 @@
 using Kit.Data.Audio;
 using Kit.Display.Charts;
-using Kit.Display.Imaging;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
 using Kit.TorchExtras;
@@ -55,5 +54,5 @@ public static class SpectrogramSamples
         return new Heatmap(rows, $"target (top) and predicted (bottom) log-mel, step {step}", "frame", "mel bin");
     }
 
-    private static byte[] Png(Chart chart) => PngEncoder.Encode(PngRasterizer.Rasterize(chart.DrawScene()));
+    private static byte[] Png(Chart chart) => PngRasterizer.Encode(chart.DrawScene());
 }

@@ -9,6 +9,7 @@ using Kit.Training.Recipes.Tiny;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 using Microsoft.DotNet.Interactive.Formatting;
+using SkiaSharp;
 
 namespace Kit.Training.Tests.Loop;
 
@@ -182,7 +183,9 @@ public class TrainingViewTests
             var samples = new List<TrainingSample> { new("clip.wav", Tone(8000 + (int)step * 10)) };
             // 5 MB, over the view's default 2 MiB: listed by path; the image after it still fits.
             if (LongClip) samples.Add(new("long.wav", Tone(2_600_000)));
-            samples.Add(new("alignment.png", PngEncoder.Encode(new RgbaImage(20 + (int)step, 10, new Color((byte)step, 80, 160, 255)))));
+            using var image = new SKBitmap(20 + (int)step, 10);
+            image.Erase(new SKColor((byte)step, 80, 160, 255));
+            samples.Add(new("alignment.png", Png.Encode(image)));
             return samples;
         }
 
