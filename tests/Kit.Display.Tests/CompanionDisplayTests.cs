@@ -1,3 +1,4 @@
+using Kit.TestSupport;
 using Kit.Display.Live;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -29,7 +30,7 @@ public sealed class CompanionDisplayTests
         var events = new List<DisplayedValue>();
         Action<DisplayedValue> listen = e => { lock (events) events.Add(e); };
         var live = new WithCompanion();
-        using (ListenToDisplays(listen))
+        using (KernelDisplays.Listen(listen))
         {
             live.Bind(DisplayExtensions.Display(live));
             live.Companion.Report(4);
@@ -48,23 +49,5 @@ public sealed class CompanionDisplayTests
         var foreign = new WithCompanion();
         foreign.Bind(new ForeignHandle());
         Assert.False(foreign.Beside);
-    }
-
-    /// <summary>
-    /// Hears what the kernel hears: the Formatting package raises an event for every display(...) and Update it
-    /// formats, and the kernel turns each into an output. The event is internal (the kernel's assembly is a friend
-    /// of Formatting's), so it is reached by reflection.
-    /// </summary>
-    private static IDisposable ListenToDisplays(Action<DisplayedValue> listener)
-    {
-        var e = typeof(Formatter).GetEvent("OnFormatterEvent", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
-                ?? throw new InvalidOperationException("Microsoft.DotNet.Interactive.Formatting has no OnFormatterEvent: the kernel's display channel moved");
-        e.AddMethod!.Invoke(null, [listener]);
-        return new Unlisten(() => e.RemoveMethod!.Invoke(null, [listener]));
-    }
-
-    private sealed class Unlisten(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
     }
 }

@@ -89,7 +89,7 @@ public class TrainingViewTests
         var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
         var recipe = new SampleRecipe { Gate = new ManualResetEventSlim() };
         var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
-        using (ListenToDisplays(listen))
+        using (KernelDisplays.Listen(listen))
         {
             run.Display.MinInterval = TimeSpan.Zero; // every change redraws: the most a run can send
             // All of each validation's samples embedded, the 5 MB clip too: megabytes that must never ride with a redraw.
@@ -147,24 +147,6 @@ public class TrainingViewTests
         Assert.InRange(status.SamplesPerSecond, 144 / wall, 144 / 0.2);
         Assert.Equal(7.2, status.SamplesPerSecond / status.StepsPerSecond, 3);
         Assert.Contains(status.StepsPerSecond.ToString("0.00 steps/s", System.Globalization.CultureInfo.InvariantCulture), run.Display.ToString());
-    }
-
-    /// <summary>
-    /// Hears what the kernel hears: the Formatting package raises an event for every display(...) and Update it
-    /// formats, and the kernel turns each into an output. The event is internal (the kernel's assembly is a friend
-    /// of Formatting's), so it is reached by reflection.
-    /// </summary>
-    private static IDisposable ListenToDisplays(Action<DisplayedValue> listener)
-    {
-        var e = typeof(Formatter).GetEvent("OnFormatterEvent", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
-                ?? throw new InvalidOperationException("Microsoft.DotNet.Interactive.Formatting has no OnFormatterEvent: the kernel's display channel moved");
-        e.AddMethod!.Invoke(null, [listener]);
-        return new Unlisten(() => e.RemoveMethod!.Invoke(null, [listener]));
-    }
-
-    private sealed class Unlisten(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
     }
 
     /// <summary>The tiny recipe, plus samples at each validation that differ by step: a short WAV, a long one and a PNG.</summary>
