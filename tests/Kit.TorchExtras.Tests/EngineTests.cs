@@ -1,6 +1,4 @@
 using Kit.TorchExtras;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Kit.TorchExtras.Tests;
 
@@ -12,19 +10,10 @@ public sealed class EngineTests
     {
         TorchEngine.EnsureConfigured();
         Assert.False(TorchEngine.mkldnn_enabled());
-        manual_seed(3);
-        // Shapes where libtorch 2.10's oneDNN kernels gave gradients off by ~4 (of ~10) on the build machine.
-        foreach (var (channelsIn, channelsOut, length, kernel) in new[] { (1L, 1L, 44L, 9L), (1L, 1L, 132L, 7L), (6L, 4L, 11L, 5L) })
-        {
-            using var scope = NewDisposeScope();
-            var x = randn(20, channelsIn, length, float64).requires_grad_();
-            var x32 = x.detach().to(float32).requires_grad_();
-            var w = randn(channelsOut, channelsIn, kernel, float64);
-            var g = randn(20, channelsOut, length, float64);
-            (nn.functional.conv1d(x, w, null, padding: kernel / 2) * g).sum().backward();
-            (nn.functional.conv1d(x32, w.to(float32), null, padding: kernel / 2) * g.to(float32)).sum().backward();
-            var err = (x32.grad!.to(float64) - x.grad!).abs().max().item<double>();
-            Assert.True(err < 1e-4, $"conv1d {channelsIn}->{channelsOut} k{kernel}: float32 input gradient off by {err}");
-        }
+        // Relative to the largest float64 gradient (7.5 to 106 over the shapes), so under 1e-4 absolute on the
+        // small-channel shapes; libtorch's own kernels come to about 3e-7 here, oneDNN's to 1 or NaN.
+        var (inputGradient, _) = OneDnnConvCheck.WorstErrors(oneDnn: false);
+        Assert.True(inputGradient < 5e-6, $"conv1d float32 input gradient off by {inputGradient} (relative) with the kit's engine settings");
+        Assert.False(TorchEngine.mkldnn_enabled());
     }
 }

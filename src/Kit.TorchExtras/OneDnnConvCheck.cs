@@ -1,15 +1,15 @@
-using Kit.TorchExtras;
 using static TorchSharp.torch;
 
-namespace Kit.Cli.Commands.Bench;
+namespace Kit.TorchExtras;
 
 /// <summary>
 /// The reproduction behind TorchEngine's oneDNN choice, runnable on any machine: small-channel conv1d (WaveRNN's
 /// conditioning network has such layers) computed in float32 and bfloat16 beside float64. On the kit's build
 /// machine (AMD EPYC, AVX-512) libtorch 2.10 with oneDNN gave input gradients off by their own size (NaN for one
 /// shape) and bfloat16 outputs off by up to 96%; with ONEDNN_MAX_CPU_ISA=SSE41 or oneDNN off they agree to 1e-6.
+/// `kit bench torch` prints it with oneDNN on and off; EngineTests holds the kit's setting to it.
 /// </summary>
-internal static class OneDnnConvCheck
+public static class OneDnnConvCheck
 {
     private static readonly (long ChannelsIn, long ChannelsOut, long Length, long Kernel)[] Shapes =
         [(1, 1, 44, 9), (1, 1, 132, 7), (6, 4, 11, 5), (80, 128, 100, 5)];
