@@ -19,5 +19,6 @@ status=${PIPESTATUS[0]}
 sum() { grep -ho "$1=\"[0-9]*\"" "$results"/*.trx 2>/dev/null | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum passed); failed=$(sum failed); skipped=$(sum notExecuted)
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1   # a crashed test host counts as a failure
+[ "$failed" -ne 0 ] && python3 scripts/failed-tests.py "$results"/*.trx
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

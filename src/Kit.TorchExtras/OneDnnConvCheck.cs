@@ -21,15 +21,15 @@ public static class OneDnnConvCheck
         TorchEngine.set_mkldnn_enabled(oneDnn);
         try
         {
-            manual_seed(3);
+            using var generator = new Generator(3);
             double grad = 0, bf16 = 0;
             foreach (var (ci, co, length, kernel) in Shapes)
             {
                 using var scope = NewDisposeScope();
-                var x = randn(20, ci, length, float64).requires_grad_();
+                var x = randn(20, ci, length, float64, generator: generator).requires_grad_();
                 var x32 = x.detach().to(float32).requires_grad_();
-                var w = randn(co, ci, kernel, float64);
-                var g = randn(20, co, length, float64);
+                var w = randn(co, ci, kernel, float64, generator: generator);
+                var g = randn(20, co, length, float64, generator: generator);
                 var y = nn.functional.conv1d(x, w, null, padding: kernel / 2);
                 (y * g).sum().backward();
                 (nn.functional.conv1d(x32, w.to(float32), null, padding: kernel / 2) * g.to(float32)).sum().backward();

@@ -24,8 +24,9 @@ public static class GriffinLim
         if (settings.Power != 1.0) magnitude = magnitude.pow(1.0 / settings.Power);
         var window = settings.Window == "hann" ? hann_window(settings.WinLength) : hamming_window(settings.WinLength);
         long length = (logMel.shape[1] - 1) * settings.HopLength;
-        manual_seed(seed);
-        var angles = rand(magnitude.shape) * (2 * Math.PI);
+        // Its own generator: reseeding the global one would rewind a training run's random stream at every validation.
+        using var generator = new Generator((ulong)seed);
+        var angles = rand(magnitude.shape, generator: generator) * (2 * Math.PI);
         Tensor signal = zeros(length);
         for (var i = 0; i < iterations; i++)
         {

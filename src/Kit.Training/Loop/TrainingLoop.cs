@@ -259,7 +259,7 @@ internal sealed class TrainingLoop
         _log($"validation at step {_step}: " + string.Join(", ", named.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))
              + (_early is null ? "" : best == true ? " (new best)" : $" (no improvement for {_early.WithoutImprovement} of {_early.Patience})"));
         var written = new List<string>();
-        foreach (var sample in _model.Samples(_step))
+        foreach (var sample in Samples())
         {
             var path = Path.Combine(RunDirectory, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(_step)}-{sample.Name}");
             try { AtomicFile.WriteAllBytes(path, sample.Content); }
@@ -272,6 +272,21 @@ internal sealed class TrainingLoop
         }
         _view.AddSamples(written);
         Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
+    }
+
+    /// <summary>
+    /// The recipe's samples at this validation. They are a preview: a recipe that fails to make them (a bug, or
+    /// generation that hit a bad value) is logged and training goes on to the save that follows, since a run of
+    /// days must not end, and lose the steps since its last checkpoint, over a preview.
+    /// </summary>
+    private IReadOnlyList<TrainingSample> Samples()
+    {
+        try { return _model.Samples(_step); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log($"Could not make the samples at step {_step} ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); training goes on");
+            return [];
+        }
     }
 
     /// <summary>The step whose save failed first, while no save has gone through since (null: nothing at risk).</summary>

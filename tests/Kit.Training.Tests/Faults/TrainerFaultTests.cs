@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
+using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 using Kit.Training.Tests.Loop;
 using Kit.Training.Loop;
@@ -11,7 +12,7 @@ namespace Kit.Training.Tests.Faults;
 /// <summary>
 /// Issue 13's faults 2, 3 and 6 in the trainer itself: the run-folder lock, a full disk (through the
 /// <see cref="DiskLimit"/> seam, so it runs on any machine), checkpoints that match their manifest yet do not
-/// load, damaged step folders, a failed start, a moved run folder.
+/// load, damaged step folders, a failed start, a moved run folder; and samples that cannot be made at a validation.
 /// </summary>
 public sealed class TrainerFaultTests
 {
@@ -242,6 +243,37 @@ public sealed class TrainerFaultTests
         var result = Train(moved, 10, lines, resume: true, config: read);
         Assert.Contains(lines, l => l.StartsWith("Resuming at step 5"));
         Assert.Equal(10, result.LastCheckpointStep);
+    }
+
+    // ---- a validation's samples that cannot be made ------------------------------------------------------
+
+    [Fact]
+    public void Samples_that_fail_are_logged_and_the_run_goes_on_to_save_and_to_the_next_samples()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5);
+        var lines = new List<string>();
+        var result = Trainer.Run(config, new SamplesFailingAt(5), log: lines.Add, options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
+
+        Assert.Equal(10, result.LastCheckpointStep);
+        Assert.Equal([5L, 10L], new CheckpointStore(dir.Path).Steps());
+        Assert.Contains(lines, l => l.StartsWith("Could not make the samples at step 5 (InvalidOperationException: generation hit NaN at sample 3)"));
+        var written = Directory.GetFiles(Path.Combine(dir.Path, CheckpointFiles.SamplesFolder)).Select(Path.GetFileName);
+        Assert.Equal([$"{CheckpointFiles.StepFolderName(10)}-clip.txt"], written);
+    }
+
+    /// <summary>The tiny recipe, whose samples are a small text file, except at one step where making them throws.</summary>
+    private sealed class SamplesFailingAt(long failingStep) : IRecipe
+    {
+        public string Name => "tiny-duration-failing-samples";
+        public ITrainable Create(RecipeContext context) => new Trainable(new TinyDurationRecipe().Create(context), failingStep);
+
+        private sealed class Trainable(ITrainable inner, long failingStep) : WrappedTrainable(inner)
+        {
+            public override IReadOnlyList<TrainingSample> Samples(long step) => step == failingStep
+                ? throw new InvalidOperationException("generation hit NaN at sample 3\n(a second line that stays out of the log)")
+                : [new("clip.txt", "step"u8.ToArray())];
+        }
     }
 
     private static void RewriteManifest(string folder, long step)

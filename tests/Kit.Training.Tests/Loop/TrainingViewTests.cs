@@ -175,23 +175,15 @@ public class TrainingViewTests
             WavWriter.ToBytes(new AudioClip(Enumerable.Range(0, length).Select(i => (float)(0.3 * Math.Sin(i * 0.05))).ToArray(), 16000));
     }
 
-    private sealed class WithSamples(ITrainable inner, SampleRecipe recipe) : ITrainable
+    private sealed class WithSamples(ITrainable inner, SampleRecipe recipe) : WrappedTrainable(inner)
     {
-        public IReadOnlyList<double> TrainLengths => inner.TrainLengths;
-        public IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight) => inner.ForwardBackward(clips, weight);
-        public void ApplyUpdate(double learningRate, double? maxGradNorm) => inner.ApplyUpdate(learningRate, maxGradNorm);
-        public void DiscardGradients() => inner.DiscardGradients();
-        public IReadOnlyDictionary<string, double> Validate(int batchSize)
+        public override IReadOnlyDictionary<string, double> Validate(int batchSize)
         {
             Thread.Sleep(recipe.ValidationDelay);
-            return inner.Validate(batchSize);
+            return base.Validate(batchSize);
         }
-        public void Save(CheckpointWriter writer) => inner.Save(writer);
-        public void Load(LoadedCheckpoint checkpoint) => inner.Load(checkpoint);
-        public long EstimatedCheckpointBytes => inner.EstimatedCheckpointBytes;
-        public void Dispose() => inner.Dispose();
 
-        public IReadOnlyList<TrainingSample> Samples(long step)
+        public override IReadOnlyList<TrainingSample> Samples(long step)
         {
             if (recipe.Gate is { } gate && !gate.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the test never opened the gate");
             return recipe.Samples(step);
