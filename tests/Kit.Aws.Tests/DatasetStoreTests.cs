@@ -114,7 +114,7 @@ public sealed class DatasetStoreTests(S3rver s3) : IClassFixture<S3rver>, IDispo
         Assert.Contains("does not exist", e.Message);
 
         Assert.Throws<DirectoryNotFoundException>(() => DatasetStore.Check(temp["nowhere"]));
-        Assert.Empty(DatasetStore.Check(SampleDatasets.Get(4)).Findings.Where(f => f.Severity == Kit.Data.Checks.Severity.Error));
+        Assert.DoesNotContain(DatasetStore.Check(SampleDatasets.Get(4)).Findings, f => f.Severity == Kit.Data.Checks.Severity.Error);
     }
 
     [Theory]

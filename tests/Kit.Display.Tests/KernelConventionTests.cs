@@ -96,7 +96,7 @@ public sealed class InheritedConventionTests
     public void A_live_display_subclass_inherits_one_attribute_and_a_chart_subclass_its_own()
     {
         var inherited = Assert.Single(typeof(StepCounter).GetCustomAttributes(true), a => a.GetType().Name == "TypeFormatterSourceAttribute");
-        Assert.Equal([Rendering.Html, Rendering.Text], ((Formatting.TypeFormatterSourceAttribute)inherited).PreferredMimeTypes);
+        Assert.Equal([Rendering.Html, Rendering.Text], ((Formatting.TypeFormatterSourceAttribute)inherited).PreferredMimeTypes!);
         var chart = Assert.Single(typeof(LiveChart).GetCustomAttributes(true), a => a.GetType().Name == "TypeFormatterSourceAttribute");
         Assert.Equal(4, ((Formatting.TypeFormatterSourceAttribute)chart).PreferredMimeTypes!.Length);
     }

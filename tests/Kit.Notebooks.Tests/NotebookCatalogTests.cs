@@ -183,7 +183,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
     }
 
     /// <summary>`kit run NOTEBOOK --output COPY [--set name=value]...` in a child process must exit 0, leave a copy under 6 MB with at most one plotly.js.</summary>
-    public static void AssertRuns(string notebook, string output, params string[] set)
+    private static void AssertRuns(string notebook, string output, params string[] set)
     {
         var (code, stdout, stderr) = CliTests.KitWithin(TimeSpan.FromMinutes(10), ["run", notebook, "--output", output, .. set.SelectMany(a => new[] { "--set", a })]);
         var failures = string.Join("\n", stderr.Split('\n').Where(l => l.StartsWith("kit run: ", StringComparison.Ordinal)));

@@ -50,7 +50,7 @@ public sealed class ModuleReferenceTests : ReferenceTests<ModuleReferenceTests>,
                 .In("ix", tensor(new long[] { 1, 0, 6, 3, 3, 0 }, [2, 3])),
             Mod("LayerNorm", nn.LayerNorm(6).Keep(out var ln), "nn.LayerNorm(6)", "out = m(I['x'])", i => [ln.forward(i["x"])]).In("x", R(2, 3, 6), true),
             Mod("BatchNorm1d", bn, "nn.BatchNorm1d(3)", "y = m(I['x']); m.eval(); out = [y, m(I['x']), m.running_mean, m.running_var, m.num_batches_tracked]",
-                i => { bn.train(); var y = bn.forward(i["x"]); bn.eval(); return [y, bn.forward(i["x"]), bn.running_mean, bn.running_var, bn.num_batches_tracked]; })
+                i => { bn.train(); var y = bn.forward(i["x"]); bn.eval(); return [y, bn.forward(i["x"]), bn.running_mean!, bn.running_var!, bn.num_batches_tracked!]; })
                 .In("x", R(4, 3, 5), true),
             Mod("LSTM", lstm, "nn.LSTM(5, 6, num_layers=2, batch_first=True, bidirectional=True)",
                 "o, (h, c) = m(I['x']); o2, (h2, c2) = m(I['x'], (I['h0'], I['c0'])); out = [o, h, c, o2, h2, c2]",

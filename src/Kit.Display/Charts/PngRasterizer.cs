@@ -67,9 +67,10 @@ public static class PngRasterizer
                 canvas.DrawCircle((float)run[0].X, (float)run[0].Y, width / 2, dot);
                 continue;
             }
-            using var path = new SKPath();
-            path.MoveTo((float)run[0].X, (float)run[0].Y);
-            for (var i = 1; i < run.Count; i++) path.LineTo((float)run[i].X, (float)run[i].Y);
+            using var builder = new SKPathBuilder();
+            builder.MoveTo((float)run[0].X, (float)run[0].Y);
+            for (var i = 1; i < run.Count; i++) builder.LineTo((float)run[i].X, (float)run[i].Y);
+            using var path = builder.Detach();
             canvas.DrawPath(path, stroke);
         }
     }

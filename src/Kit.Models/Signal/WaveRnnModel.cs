@@ -27,6 +27,9 @@ public sealed class WaveRnnModel : nn.Module
     [TorchSharp.Utils.ComponentName(Name = "input_mask")]
     private readonly Tensor _inputMask;
 
+    /// <summary>This model written in PyTorch under the same state-dict names (a Python module beside the assembly), the reference its test and benchmark run.</summary>
+    public static string PythonReferenceFile => Path.Combine(AppContext.BaseDirectory, "python", "wavernn_reference.py");
+
     public SignalModelSize Size { get; }
     public int MelBins { get; }
     public int Hop => conditioning.Hop;

@@ -13,7 +13,7 @@ public sealed class LearnedPositionEmbeddings : nn.Module<Tensor, Tensor>
     public LearnedPositionEmbeddings(long positions, long dim) : base(nameof(LearnedPositionEmbeddings))
     {
         emb = nn.Embedding(positions, dim);
-        using (no_grad()) emb.weight.normal_(0, 0.02);
+        using (no_grad()) emb.weight!.normal_(0, 0.02);
         RegisterComponents();
     }
 
@@ -21,7 +21,7 @@ public sealed class LearnedPositionEmbeddings : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         var length = tokens.size(1);
-        if (length > emb.weight.size(0))
+        if (length > emb.weight!.size(0))
             throw new ArgumentException($"a sequence of {length} tokens is longer than the {emb.weight.size(0)} learned positions");
         using var positions = arange(0, length, 1, ScalarType.Int64, tokens.device);
         return emb.forward(positions);

@@ -46,8 +46,8 @@ public sealed class UnifiedVoice : nn.Module
         mel_embedding = nn.Embedding(config.NumberMelCodes, config.ModelDim);
         using (no_grad())
         {
-            text_embedding.weight.normal_(0, 0.02);
-            mel_embedding.weight.normal_(0, 0.02);
+            text_embedding.weight!.normal_(0, 0.02);
+            mel_embedding.weight!.normal_(0, 0.02);
         }
         gpt = new Gpt2Model(config.Layers, config.ModelDim, config.Heads, config.GptPositions, config.Dropout);
         mel_pos_embedding = new LearnedPositionEmbeddings(config.MelPositions, config.ModelDim);

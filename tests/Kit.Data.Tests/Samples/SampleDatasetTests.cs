@@ -29,12 +29,12 @@ public sealed class SampleDatasetTests
     }
 
     [Fact]
-    public void The_same_clip_count_makes_the_same_files()
+    public async Task The_same_clip_count_makes_the_same_files()
     {
         using var a = new TempDir();
         using var b = new TempDir();
-        SampleDataset.CreateAsync(a.Path, 3).GetAwaiter().GetResult();
-        SampleDataset.CreateAsync(b.Path, 3).GetAwaiter().GetResult();
+        await SampleDataset.CreateAsync(a.Path, 3);
+        await SampleDataset.CreateAsync(b.Path, 3);
         foreach (var file in Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories))
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(b.Path, Path.GetRelativePath(a.Path, file))));
     }

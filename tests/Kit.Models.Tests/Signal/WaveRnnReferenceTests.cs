@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 namespace Kit.Models.Tests.Signal;
 
 /// <summary>
-/// The kit's WaveRNN against the same network written in PyTorch from its published description (Python's
-/// own conv1d, repeat_interleave and GRU, fed the kit's state dict): same logits, same losses, same
-/// gradients, and the coarse half's input weight for the current coarse byte gets no gradient.
+/// The kit's WaveRNN against the same network written in PyTorch from its published description
+/// (<see cref="WaveRnnModel.PythonReferenceFile"/>: Python's own conv1d, repeat_interleave and GRU, loading the
+/// kit's state dict strictly): same logits, same losses, same gradients, and the coarse half's input weight for
+/// the current coarse byte gets no gradient.
 /// </summary>
 public class WaveRnnReferenceTests
 {
@@ -37,7 +38,8 @@ public class WaveRnnReferenceTests
         var weights = model.state_dict().Where(kv => kv.Key != "input_mask").ToDictionary();
         TensorFiles.save(weights.Concat(inputs), dir["in.pth"]);
 
-        ReferencePython.Run(Script, dir["in.pth"], dir["out.pth"], Hop.ToString(), Size.ResidualBlocks.ToString());
+        ReferencePython.Run(Script, dir["in.pth"], dir["out.pth"], WaveRnnModel.PythonReferenceFile,
+            $"{Mels}", $"{Hop}", $"{Size.HiddenSize}", $"{Size.ConditioningChannels}", $"{Size.ResidualBlocks}");
         var reference = TensorFiles.load(dir["out.pth"]);
         AssertClose(reference["coarse_logits"], p.Coarse, "coarse logits");
         AssertClose(reference["fine_logits"], p.Fine, "fine logits");
@@ -61,48 +63,20 @@ public class WaveRnnReferenceTests
     }
 
     private const string Script = """
-import sys, torch, torch.nn.functional as F
-src, dst, hop, blocks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+import os, sys, torch, torch.nn.functional as F
+src, dst, reference = sys.argv[1], sys.argv[2], sys.argv[3]
+mels, hop, hidden, channels, blocks = map(int, sys.argv[4:9])
+sys.path.insert(0, os.path.dirname(reference))
+from wavernn_reference import WaveRNN
 S = torch.load(src)
-P = {k: v.clone().requires_grad_(True) for k, v in S.items() if v.is_floating_point() and k not in ('mel',)}
-mel = S['mel']
-def factors(hop):
-    primes, n, p = [], hop, 2
-    while n > 1:
-        while n % p == 0: primes.append(p); n //= p
-        p += 1
-    bins = []
-    for q in sorted(primes, reverse=True):
-        if len(bins) < 3: bins.append(q)
-        else: bins[bins.index(min(bins))] *= q
-    return sorted(bins, reverse=True)
-# Conditioning: conv over +-2 frames, residual 1x1 blocks, then stretch-and-smooth stages of [mel, features].
-x = F.relu(F.conv1d(mel, P['conditioning.input.weight'], P['conditioning.input.bias'], padding=2))
-for i in range(blocks):
-    y = F.relu(F.conv1d(x, P[f'conditioning.residualIn.{i}.weight'], P[f'conditioning.residualIn.{i}.bias']))
-    x = x + F.conv1d(y, P[f'conditioning.residualOut.{i}.weight'], P[f'conditioning.residualOut.{i}.bias'])
-z = torch.cat([mel, x], 1)
-B, C = z.shape[0], z.shape[1]
-for i, f in enumerate(factors(hop)):
-    z = z.repeat_interleave(f, 2)
-    z = F.conv1d(z.reshape(B * C, 1, -1), P[f'conditioning.smoothing.{i}.weight'], padding=f).reshape(B, C, -1)
-T = S['coarse'].shape[1]
-cond = z.transpose(1, 2)[:, 4 * hop: 4 * hop + T]
-scale = lambda c: c.float() / 127.5 - 1
-inp = torch.cat([scale(S['previous_coarse']).unsqueeze(2), scale(S['previous_fine']).unsqueeze(2), scale(S['coarse']).unsqueeze(2), cond], 2)
-H = P['weight_hh'].shape[1]; half = H // 2
-mask = torch.ones_like(P['weight_ih'])
-for g in range(3): mask[g * H: g * H + half, 2] = 0
-out, _ = torch._VF.gru(inp, torch.zeros(1, B, H), [P['weight_ih'] * mask, P['weight_hh'], P['bias_ih'], P['bias_hh']], True, 1, 0.0, True, False, True)
-hc, hf = out[..., :half], out[..., half:]
-coarse = F.linear(F.relu(F.linear(hc, P['coarse1.weight'], P['coarse1.bias'])), P['coarse2.weight'], P['coarse2.bias'])
-fine = F.linear(F.relu(F.linear(hf, P['fine1.weight'], P['fine1.bias'])), P['fine2.weight'], P['fine2.bias'])
+model = WaveRNN(mels, hop, hidden, channels, blocks)
+model.load_state_dict({k: S[k] for k in model.state_dict()}, strict=True)
+coarse, fine = model(S['mel'], S['previous_coarse'], S['previous_fine'], S['coarse'])
 cl = F.cross_entropy(coarse.reshape(-1, 256), S['coarse'].reshape(-1))
 fl = F.cross_entropy(fine.reshape(-1, 256), S['fine'].reshape(-1))
 (cl + fl).backward()
 result = {'coarse_logits': coarse.detach(), 'fine_logits': fine.detach(), 'coarse_loss': cl.detach(), 'fine_loss': fl.detach()}
-for k, v in P.items():
-    if v.grad is not None: result['grad.' + k] = v.grad
+result.update({'grad.' + k: p.grad for k, p in model.named_parameters()})
 torch.save(result, dst)
 """;
 }

@@ -61,52 +61,18 @@ public static class SignalModelBench
 
     public static double PythonStepsPerSecond(int threads, int steps) =>
         PythonReference.Run(threads, "-c", Script, threads, steps, Batch, Size.SegmentFrames, Mel.HopLength, Mel.NMels, Size.HiddenSize,
-            Size.ConditioningChannels, Size.ResidualBlocks).GetProperty("steps_per_s").GetDouble();
+            Size.ConditioningChannels, Size.ResidualBlocks, WaveRnnModel.PythonReferenceFile).GetProperty("steps_per_s").GetDouble();
 
-    // WaveRnnModel layer for layer: conditioning convs and stretch-and-smooth upsampling, one GRU whose coarse
-    // half is masked from the current coarse byte, two heads.
+    // WaveRnnModel's PyTorch version (WaveRnnModel.PythonReferenceFile, the module its reference test checks it against).
     private const string Script = """
-import sys, time, json, torch, torch.nn as nn, torch.nn.functional as F
+import os, sys, time, json, torch, torch.nn.functional as F
 threads, steps, B, S, hop, M, H, C, R = map(int, sys.argv[1:10])
+sys.path.insert(0, os.path.dirname(sys.argv[10]))
+from wavernn_reference import WaveRNN, CONTEXT
 torch.set_num_threads(threads); torch.manual_seed(0)
-CTX, half, I = 4, H // 2, 3 + M + C
-def factors(hop):
-    primes, n, p = [], hop, 2
-    while n > 1:
-        while n % p == 0: primes.append(p); n //= p
-        p += 1
-    bins = []
-    for q in sorted(primes, reverse=True):
-        if len(bins) < 3: bins.append(q)
-        else: bins[bins.index(min(bins))] *= q
-    return sorted(bins, reverse=True)
-class WaveRNN(nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.inp = nn.Conv1d(M, C, 5, padding=2)
-        s.res_in = nn.ModuleList([nn.Conv1d(C, C, 1) for _ in range(R)]); s.res_out = nn.ModuleList([nn.Conv1d(C, C, 1) for _ in range(R)])
-        s.f = factors(hop); s.smooth = nn.ModuleList([nn.Conv1d(1, 1, 2 * f + 1, padding=f, bias=False) for f in s.f])
-        s.gru = nn.GRU(I, H, batch_first=True)
-        mask = torch.ones(3 * H, I)
-        for g in range(3): mask[g * H: g * H + half, 2] = 0
-        s.register_buffer('mask', mask)
-        s.c1, s.c2, s.f1, s.f2 = nn.Linear(half, half), nn.Linear(half, 256), nn.Linear(half, half), nn.Linear(half, 256)
-    def forward(s, mel, pc, pf, c):
-        x = F.relu(s.inp(mel))
-        for a, b in zip(s.res_in, s.res_out): x = x + b(F.relu(a(x)))
-        z = torch.cat([mel, x], 1); b_, ch = z.shape[:2]
-        for f, conv in zip(s.f, s.smooth):
-            z = z.repeat_interleave(f, 2); z = conv(z.reshape(b_ * ch, 1, -1)).reshape(b_, ch, -1)
-        T = c.shape[1]; cond = z.transpose(1, 2)[:, CTX * hop: CTX * hop + T]
-        sc = lambda v: v.float() / 127.5 - 1
-        inp = torch.cat([sc(pc).unsqueeze(2), sc(pf).unsqueeze(2), sc(c).unsqueeze(2), cond], 2)
-        g = s.gru
-        out, _ = torch._VF.gru(inp, torch.zeros(1, b_, H), [g.weight_ih_l0 * s.mask, g.weight_hh_l0, g.bias_ih_l0, g.bias_hh_l0], True, 1, 0.0, True, False, True)
-        hc, hf = out[..., :half], out[..., half:]
-        return s.c2(F.relu(s.c1(hc))), s.f2(F.relu(s.f1(hf)))
-m = WaveRNN(); opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+m = WaveRNN(M, hop, H, C, R); opt = torch.optim.Adam(m.parameters(), lr=1e-3)
 T = S * hop
-mel = torch.randn(B, M, S + 2 * CTX) - 4
+mel = torch.randn(B, M, S + 2 * CONTEXT) - 4
 pc, pf, c, f = (torch.randint(0, 256, (B, T)) for _ in range(4))
 def step():
     opt.zero_grad(); lc, lf = m(mel, pc, pf, c)
