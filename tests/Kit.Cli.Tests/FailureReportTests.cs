@@ -75,6 +75,20 @@ public sealed class FailureReportTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--set", "TrainBS=many", "TrainBS = 'many': expected a whole number")]
+    [InlineData("--gpu-memory", "lots", "--gpu-memory 'lots'")]
+    public void Params_with_a_value_it_cannot_take_is_one_line_naming_it_exit_2(string option, string value, string named)
+    {
+        var run = Kit(null, "params", SampleDatasets.Get(4), option, value, "--out", _dir["params"]);
+        Assert.True(run.Code == 2, $"exit {run.Code}: {run.Stderr}");
+        Assert.True(run.Stderr.Contains(named), run.Stderr);
+        // Before it, only the dataset check's progress (stderr is where progress goes); no stack trace.
+        Assert.StartsWith("kit params: ", run.Stderr.Split('\n').Last(l => l.Length > 0));
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\.\S+\(", run.Stderr);
+        Assert.False(Directory.Exists(_dir["params"]), "nothing is written for a refused value");
+    }
+
     [Fact]
     public void A_malformed_service_account_key_is_one_line_naming_the_file_and_never_quoting_it()
     {

@@ -67,33 +67,25 @@ public sealed class ParamsCommand : IKitCommand
                 return 2;
             }
 
-            try
+            var memoryText = pr.GetValue(gpuMemory);
+            var result = ParameterCalculator.Calculate(report.ToDatasetStats(), new CalculatorOptions
             {
-                var memoryText = pr.GetValue(gpuMemory);
-                var result = ParameterCalculator.Calculate(report.ToDatasetStats(), new CalculatorOptions
-                {
-                    Profile = pr.GetValue(profile)!,
-                    Overrides = ParameterOverrides.Parse(pr.GetValue(set) ?? []),
-                    GpuMemory = memoryText is null ? null : GpuMemory.Parse(memoryText),
-                    DlasValBatch = pr.GetValue(valBatch),
-                });
-                Console.Out.Write(result.ToText());
-                if (report.HasErrors)
-                    Console.Out.WriteLine($"\nnote: the check found {report.Summary.Errors} error(s); only the usable clips are counted (`kit check` lists them)");
-                var folder = pr.GetValue(output)?.FullName ?? Path.Combine("runs", result.Values.ExperimentName);
-                var written = ParameterOutputs.Write(result, folder, pr.GetValue(recipe));
-                Console.Out.WriteLine();
-                Console.Out.WriteLine($"run config:  {written.RunConfig}");
-                Console.Out.WriteLine($"DLAS config: {written.DlasConfig}");
-                if (written.DlasTrainList is not null)
-                    Console.Out.WriteLine($"DLAS lists:  {written.DlasTrainList}, {written.DlasValList}");
-                return 0;
-            }
-            catch (ParameterException e)
-            {
-                Console.Error.WriteLine($"kit params: {e.Message}");
-                return 1;
-            }
+                Profile = pr.GetValue(profile)!,
+                Overrides = ParameterOverrides.Parse(pr.GetValue(set) ?? []),
+                GpuMemory = memoryText is null ? null : GpuMemory.Parse(memoryText),
+                DlasValBatch = pr.GetValue(valBatch),
+            });
+            Console.Out.Write(result.ToText());
+            if (report.HasErrors)
+                Console.Out.WriteLine($"\nnote: the check found {report.Summary.Errors} error(s); only the usable clips are counted (`kit check` lists them)");
+            var folder = pr.GetValue(output)?.FullName ?? Path.Combine("runs", result.Values.ExperimentName);
+            var written = ParameterOutputs.Write(result, folder, pr.GetValue(recipe));
+            Console.Out.WriteLine();
+            Console.Out.WriteLine($"run config:  {written.RunConfig}");
+            Console.Out.WriteLine($"DLAS config: {written.DlasConfig}");
+            if (written.DlasTrainList is not null)
+                Console.Out.WriteLine($"DLAS lists:  {written.DlasTrainList}, {written.DlasValList}");
+            return 0;
         });
         return command;
     }

@@ -29,7 +29,7 @@ public static class FailureReport
     public static (int Code, string Message) Describe(Exception e) => e switch
     {
         RunFolderInUseException => (ExitCodes.RunFolderInUse, e.Message),
-        ConfigFormatException or DatasetLoadException or FileNotFoundException or DirectoryNotFoundException
+        ConfigFormatException or DatasetLoadException or FileNotFoundException or DirectoryNotFoundException or ParameterException
             => (ExitCodes.BadInput, e.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         // Before the SDK's own types: Ec2Client turns EC2's replies into these, with the action and request id.
@@ -38,7 +38,7 @@ public static class FailureReport
         AmazonClientException => (ExitCodes.Failed, $"could not reach the S3 store: {e.Message}"),
         HttpRequestException h => (ExitCodes.Failed, $"could not reach {(h.InnerException is SocketException ? "the server" : "the service")}: {e.Message}"),
         Google.GoogleApiException g => (ExitCodes.Failed, $"Google Drive refused the request: {g.Message}"),
-        ParameterException or IOException or InvalidDataException or InvalidOperationException or ArgumentException
+        IOException or InvalidDataException or InvalidOperationException or ArgumentException
             or UnauthorizedAccessException or FormatException or TimeoutException or NotSupportedException
             or System.Text.Json.JsonException => (ExitCodes.Failed, e.Message),
         _ => (ExitCodes.InternalError, $"unexpected {e.GetType().Name}: {e.Message} (a fault in the kit; KIT_DEBUG=1 prints the details)"),
