@@ -22,7 +22,8 @@ public sealed class ChartTests
         var chart = new LineChart("Losses", "step", "loss")
             .Add("train", [4.0, 3, 2, 1])
             .Add("val", [4.0, 3.5, 3, 2.5]);
-        var svg = SvgWriter.Write(chart.DrawScene());
+        using var scene = chart.DrawScene();
+        var svg = SvgWriter.Write(scene);
         Assert.Contains(">Losses</text>", svg);
         Assert.Contains(">step</text>", svg);
         Assert.Contains($"stroke=\"{Color.Series[0].Css}\"", svg);
@@ -45,7 +46,8 @@ public sealed class ChartTests
     public void NaN_points_are_gaps_in_every_rendering()
     {
         var chart = new LineChart().Add("train", [1.0, 2, double.NaN, 3, 4]);
-        Assert.Equal(2, SvgWriter.Write(chart.DrawScene()).Split("<polyline fill=\"none\" stroke=\"#1f77b4\"").Length - 1);
+        using var scene = chart.DrawScene();
+        Assert.Equal(2, SvgWriter.Write(scene).Split("<polyline fill=\"none\" stroke=\"#1f77b4\"").Length - 1);
         Assert.Null(chart.PlotlyFigure()["data"]![0]!["y"]![2]);
     }
 

@@ -10,7 +10,7 @@ public sealed class PngTests
     /// <summary>A chart with a filled rectangle, a line and a heatmap picture: every kind of shape but text.</summary>
     private static SKBitmap Sample()
     {
-        var scene = new Scene(37, 23);
+        using var scene = new Scene(37, 23);
         scene.Add(new Rect(2, 3, 10, 5, new Color(200, 10, 30)));
         scene.Add(new Polyline([(0, 22), (36, 0)], new Color(10, 20, 250), 2));
         using var cells = new Heatmap([[0.0, 1], [2, 3]]).Pixels();

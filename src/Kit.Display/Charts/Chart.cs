@@ -26,7 +26,7 @@ public abstract class Chart : IRenderable
 
     public IReadOnlyList<Rendering> Render()
     {
-        var scene = DrawScene();
+        using var scene = DrawScene();
         return
         [
             new Rendering(Rendering.Html, ToHtml()),
@@ -110,7 +110,8 @@ public abstract class Chart : IRenderable
     public string ToHtml()
     {
         var plotly = PlotlyScript.TakeForNewChart();
-        var svg = SvgWriter.Write(DrawScene());
+        string svg;
+        using (var scene = DrawScene()) svg = SvgWriter.Write(scene);
         if (!PlotlyScript.Available)
             return "<!-- plotly.js not found (run ./setup.sh to install node_modules); static chart only -->" + svg;
         var figure = PlotlyFigure().ToJsonString(JsonOptions).Replace("</", "<\\/");

@@ -5,15 +5,20 @@ namespace Kit.Display.Charts;
 
 /// <summary>
 /// A chart drawn as a few pixel-space shapes, so one drawing feeds both the SVG writer and the PNG
-/// rasterizer and the two always agree.
+/// rasterizer and the two always agree. It owns its pictures' bitmaps (native memory): dispose it once drawn.
 /// </summary>
-public sealed class Scene(int width, int height)
+public sealed class Scene(int width, int height) : IDisposable
 {
     public int Width { get; } = width;
     public int Height { get; } = height;
     public List<Shape> Shapes { get; } = [];
 
     public void Add(Shape shape) => Shapes.Add(shape);
+
+    public void Dispose()
+    {
+        foreach (var picture in Shapes.OfType<Picture>()) picture.Image.Dispose();
+    }
 }
 
 public abstract record Shape;

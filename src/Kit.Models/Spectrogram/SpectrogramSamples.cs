@@ -54,5 +54,9 @@ public static class SpectrogramSamples
         return new Heatmap(rows, $"target (top) and predicted (bottom) log-mel, step {step}", "frame", "mel bin");
     }
 
-    private static byte[] Png(Chart chart) => PngRasterizer.Encode(chart.DrawScene());
+    private static byte[] Png(Chart chart)
+    {
+        using var scene = chart.DrawScene();
+        return PngRasterizer.Encode(scene);
+    }
 }
