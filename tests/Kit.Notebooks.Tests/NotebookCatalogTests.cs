@@ -21,7 +21,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         {
             var dir = Path.Combine(RepoPaths.Root, "build", "main-job", "dataset");
             if (File.Exists(Path.Combine(dir, "metadata.csv"))) return;
-            var (code, _, err) = CliTests.Kit("sample-dataset", dir, "--clips", "24");
+            var (code, _, err) = KitCli.Run("sample-dataset", dir, "--clips", "24");
             Assert.True(code == 0, $"kit sample-dataset failed ({code}):\n{err}");
         }
     }
@@ -185,7 +185,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
     /// <summary>`kit run NOTEBOOK --output COPY [--set name=value]...` in a child process must exit 0, leave a copy under 6 MB with at most one plotly.js.</summary>
     private static void AssertRuns(string notebook, string output, params string[] set)
     {
-        var (code, stdout, stderr) = CliTests.KitWithin(TimeSpan.FromMinutes(10), ["run", notebook, "--output", output, .. set.SelectMany(a => new[] { "--set", a })]);
+        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(10), null, ["run", notebook, "--output", output, .. set.SelectMany(a => new[] { "--set", a })]);
         var failures = string.Join("\n", stderr.Split('\n').Where(l => l.StartsWith("kit run: ", StringComparison.Ordinal)));
         Assert.True(code == 0, $"kit run {notebook} exited {code} (executed copy: {output})\n{failures}\n{Tail(stderr)}\n{Tail(stdout)}");
         var size = new FileInfo(output).Length;
