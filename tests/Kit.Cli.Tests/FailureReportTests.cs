@@ -114,7 +114,7 @@ public sealed class FailureReportTests : IDisposable
         {
             ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test", ["AWS_REGION"] = "us-east-1", ["AWS_MAX_ATTEMPTS"] = "1",
         };
-        var export = Kit(env, "export", run, "--to", "s3://bucket/voices/x", "--endpoint-url", "http://127.0.0.1:9", "--path-style");
+        var export = Kit(env, "export", run, "--to", "s3://bucket/voices/x", "--endpoint-url", "http://127.0.0.1:9");
 
         Assert.Equal(1, export.Code);
         AssertOneLine(export.Stderr.Split('\n').Where(l => l.StartsWith("kit export:")).Aggregate("", (a, l) => a + l + "\n"), "export");

@@ -60,13 +60,13 @@ public sealed class S3rver : IDisposable
     public string Address(string prefix) => $"s3://{Bucket}/{prefix}";
 
     /// <summary>The kit's S3 settings for this server.</summary>
-    public S3Options Options => new()
+    public S3Options Options => new S3Options
     {
-        EndpointUrl = Endpoint, PathStyle = true, Region = Region,
+        Region = Region,
         Credentials = new BasicAWSCredentials(AccessKey, SecretKey),
         // Small parts so a modest synthetic checkpoint exercises the multipart path too.
         PartSize = 5L << 20, MultipartThreshold = 6L << 20,
-    };
+    }.AtEndpoint(Endpoint);
 
     /// <summary>
     /// The environment that sends a `kit` child process's S3 requests here, as a user's AWS settings would: no

@@ -37,7 +37,7 @@ public sealed class SpotTrainingGuard : IAsyncDisposable
     /// null: AWS itself, the defaults. An S3-compatible server is addressed path-style, as such servers need.
     /// </summary>
     public static Kit.Export.S3.S3Options? S3FromEnvironment() =>
-        Kit.Export.S3.S3Options.FromEnvironment() is { EndpointUrl: not null } s3 ? s3 with { PathStyle = true } : null;
+        Kit.Export.S3.S3Options.FromEnvironment() is { EndpointUrl: not null } s3 ? s3 : null;
 
     /// <summary>
     /// From the environment `kit aws launch` sets on the VM: KIT_CHECKPOINT_STORE (an s3:// address or folder)

@@ -60,8 +60,7 @@ internal static class ExportLog
 internal sealed class ConnectionOptions
 {
     private readonly Option<string?> _region = new("--region") { Description = "AWS region of the bucket (default: AWS_REGION / the profile's)" };
-    private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "S3-compatible endpoint (MinIO, R2, Ceph); default AWS_ENDPOINT_URL_S3 or AWS" };
-    private readonly Option<bool> _pathStyle = new("--path-style") { Description = "Bucket in the URL path (most S3-compatible servers need it)" };
+    private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "S3-compatible endpoint (MinIO, R2, Ceph), addressed path-style; default AWS_ENDPOINT_URL_S3 or AWS" };
     private readonly Option<int> _partMb = new("--part-size-mb") { Description = "S3 multipart part size in MiB (at least 5)", DefaultValueFactory = _ => 64 };
     private readonly Option<FileInfo?> _clientSecrets = new("--drive-client-secrets") { Description = "Google OAuth client JSON (default: KIT_GDRIVE_CLIENT_SECRETS)" };
     private readonly Option<FileInfo?> _serviceAccount = new("--drive-service-account") { Description = "Google service account key JSON (default: KIT_GDRIVE_SERVICE_ACCOUNT)" };
@@ -70,7 +69,7 @@ internal sealed class ConnectionOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _region, _endpoint, _pathStyle, _partMb, _clientSecrets, _serviceAccount, _headless, _chunkMb })
+        foreach (var option in new Option[] { _region, _endpoint, _partMb, _clientSecrets, _serviceAccount, _headless, _chunkMb })
             command.Options.Add(option);
     }
 
@@ -84,11 +83,9 @@ internal sealed class ConnectionOptions
             pr.GetValue(_clientSecrets)?.FullName, pr.GetValue(_serviceAccount)?.FullName, pr.GetValue(_headless));
         return settings with
         {
-            S3 = settings.S3 with
+            S3 = settings.S3.AtEndpoint(pr.GetValue(_endpoint) ?? settings.S3.EndpointUrl) with
             {
                 Region = pr.GetValue(_region) ?? settings.S3.Region,
-                EndpointUrl = pr.GetValue(_endpoint) ?? settings.S3.EndpointUrl,
-                PathStyle = pr.GetValue(_pathStyle),
                 PartSize = (long)partMb << 20,
                 MultipartThreshold = (long)partMb << 20,
             },

@@ -48,6 +48,22 @@ public sealed class S3DestinationTests(S3rver server) : IClassFixture<S3rver>
     }
 
     [Fact]
+    public async Task Kit_export_reaches_a_server_named_only_by_AWS_ENDPOINT_URL_S3_addressing_it_path_style()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"]);
+        // No --endpoint-url: the endpoint comes from the environment, as on a user's machine with MinIO set up. By
+        // host name, since the SDK goes path-style on its own for an IP address; kit-tests.localhost, where a
+        // virtual-host request would go, does not resolve here.
+        var env = new Dictionary<string, string?>(server.KitEnvironment()) { ["AWS_ENDPOINT_URL_S3"] = $"http://localhost:{server.Port}" };
+        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(2), env, "export", run.Root, "--to", server.Address("voices/from-env"));
+        Assert.True(code == 0, stdout + stderr);
+        using var s3 = RawClient();
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rver.Bucket, Prefix = "voices/from-env/" });
+        Assert.Contains(listed.S3Objects, o => o.Key.EndsWith("/" + BundleManifest.FileName));
+    }
+
+    [Fact]
     public async Task Multipart_upload_is_byte_identical_and_verified_by_its_multipart_etag()
     {
         using var tmp = new TempDir();
