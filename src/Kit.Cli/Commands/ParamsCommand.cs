@@ -2,7 +2,6 @@ using System.CommandLine;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.Training.Config;
-using Kit.Notebooks.Parameters;
 using Kit.Training.Parameters;
 
 namespace Kit.Cli.Commands;
