@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Kit.TestSupport;
 
 /// <summary>
-/// Debian's /usr/bin/python3 with python3-torch: the same libtorch as the kit, used as the reference
-/// results are compared against. (The python3 first on PATH may be another interpreter without torch.)
+/// Debian's /usr/bin/python3 with python3-torch (torch 1.13; the kit runs libtorch 2.10): PyTorch's own
+/// implementation, the reference results are compared against. (The python3 first on PATH may be another
+/// interpreter without torch.)
 /// </summary>
 public static class ReferencePython
 {
