@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Prints each failed test of the .trx files given, with its message's first lines and the top of its stack: test.sh puts this just
-above its summary line, where a log cut to its tail (a CI page) still shows why a run failed."""
+"""Prints each failed test of the .trx files given, with its message's first lines and the top of its stack.
+test.sh puts this just above its summary line, where a log cut to its tail (a CI page) still shows why."""
 import sys
 import xml.etree.ElementTree as ET
 
