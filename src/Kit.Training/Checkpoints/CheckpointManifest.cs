@@ -16,7 +16,12 @@ public sealed record CheckpointManifest(
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;
 
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    /// <summary>
+    /// The options of every JSON file in a checkpoint, written and read. A NaN or infinite number (a validation
+    /// that diverged, kept in state.json's metric history) is written as "NaN" or "Infinity" rather than
+    /// failing the save, since the checkpoint of a run going wrong is the one most worth keeping.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public long TotalBytes => Files.Sum(f => f.Bytes);
 

@@ -42,7 +42,7 @@ public sealed class CheckpointStore
         {
             var path = Path.Combine(Folder, CheckpointFiles.BestFile);
             if (!File.Exists(path)) return null;
-            try { return JsonSerializer.Deserialize<BestCheckpoint>(File.ReadAllText(path)); }
+            try { return JsonSerializer.Deserialize<BestCheckpoint>(File.ReadAllText(path), CheckpointManifest.Json); }
             catch (JsonException) { return null; }
         }
     }
@@ -108,7 +108,7 @@ public sealed class CheckpointStore
             TrainingProgress? progress = null;
             if (manifest is not null)
             {
-                try { progress = JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, TrainingProgress.FileName))); }
+                try { progress = JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, TrainingProgress.FileName)), CheckpointManifest.Json); }
                 catch (Exception e) when (e is JsonException or IOException) { problem = $"{folder}/{TrainingProgress.FileName}: {e.Message}"; }
                 if (progress is null && problem is null) problem = $"{folder}/{TrainingProgress.FileName} is missing or empty";
             }

@@ -5,6 +5,7 @@ using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 using Kit.Training.Tests.Loop;
 using Kit.Training.Loop;
+using Kit.Training.Metrics;
 using Kit.TestSupport;
 
 namespace Kit.Training.Tests.Faults;
@@ -260,6 +261,41 @@ public sealed class TrainerFaultTests
         Assert.Contains(lines, l => l.StartsWith("Could not make the samples at step 5 (InvalidOperationException: generation hit NaN at sample 3)"));
         var written = Directory.GetFiles(Path.Combine(dir.Path, CheckpointFiles.SamplesFolder)).Select(Path.GetFileName);
         Assert.Equal([$"{CheckpointFiles.StepFolderName(10)}-clip.txt"], written);
+    }
+
+    [Fact]
+    public void A_validation_loss_of_NaN_is_saved_in_the_checkpoint_and_read_back_on_resume()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5);
+        var lines = new List<string>();
+        Trainer.Run(config, new FirstValidationNaN(), log: lines.Add, options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
+        var result = Trainer.Run(Trainer.ReadRunConfig(dir.Path), new FirstValidationNaN(), runDirectory: dir.Path, resume: true, log: lines.Add,
+            options: TrainerOptions.FromConfig(config) with { MaxSteps = 12 });
+
+        Assert.Equal(12, result.LastCheckpointStep);
+        Assert.Contains(lines, l => l.StartsWith("Resuming at step 10"));
+        var history = new CheckpointStore(dir.Path).FindNewestReadable()!.Progress.Metrics.Where(p => p.Name == MetricNames.Validation(MetricNames.TotalLoss)).ToList();
+        Assert.True(double.IsNaN(history.Single(p => p.Step == 5).Value), string.Join(", ", history));
+        Assert.True(double.IsFinite(history.Single(p => p.Step == 10).Value), string.Join(", ", history));
+    }
+
+    /// <summary>The tiny recipe, whose first validation comes out NaN (a model that diverged in eval mode only).</summary>
+    private sealed class FirstValidationNaN : IRecipe
+    {
+        public string Name => "tiny-duration-validation-nan";
+        public ITrainable Create(RecipeContext context) => new Trainable(new TinyDurationRecipe().Create(context));
+
+        private sealed class Trainable(ITrainable inner) : WrappedTrainable(inner)
+        {
+            private bool _validated;
+            public override IReadOnlyDictionary<string, double> Validate(int batchSize)
+            {
+                var first = !_validated;
+                _validated = true;
+                return first ? new Dictionary<string, double> { ["loss"] = double.NaN } : base.Validate(batchSize);
+            }
+        }
     }
 
     /// <summary>The tiny recipe, whose samples are a small text file, except at one step where making them throws.</summary>
