@@ -3,7 +3,8 @@ namespace Kit.Training.Loop;
 public enum NonFiniteAction { Train, SkipStep, RollBack }
 
 /// <summary>
-/// A NaN or infinite loss: skip that step (no optimizer update), count it, and after
+/// A NaN or infinite loss, or a finite one whose gradients are not (the trainable refused the update): skip that
+/// step (no optimizer update), count it, and after
 /// <see cref="MaxInARow"/> in a row roll back to the last checkpoint with the learning rate multiplied by
 /// <see cref="LearningRateFactor"/>, since a run that keeps diverging will not recover by skipping alone.
 /// </summary>

@@ -159,15 +159,18 @@ internal sealed class TrainingLoop
             var lr = _options.LearningRateAt(_step) * _lrScale;
             var modelStart = clock.Elapsed;
             var losses = ForwardBackward(clips);
-            var action = _nonFinite.Observe(losses[MetricNames.TotalLoss]);
-            if (action == NonFiniteAction.Train) _model.ApplyUpdate(lr, _options.MaxGradNorm);
-            else _model.DiscardGradients();
+            var loss = losses[MetricNames.TotalLoss];
+            // A finite loss whose gradients are not finite makes no update either, and counts as a non-finite step.
+            var updated = double.IsFinite(loss) && _model.ApplyUpdate(lr, _options.MaxGradNorm);
+            if (!double.IsFinite(loss)) _model.DiscardGradients();
+            var action = _nonFinite.Observe(updated ? loss : double.NaN);
             _modelSeconds += (clock.Elapsed - modelStart).TotalSeconds;
             _position = _sampler.Next(position);
 
             if (action == NonFiniteAction.SkipStep)
             {
-                _log($"step {_step + 1}: the loss is {losses[MetricNames.TotalLoss]}; skipped this batch ({_nonFinite.InARow} in a row, {_nonFinite.Total} in all)");
+                var what = double.IsFinite(loss) ? $"the loss is {loss:0.####} but its gradients are not finite" : $"the loss is {loss}";
+                _log($"step {_step + 1}: {what}; skipped this batch ({_nonFinite.InARow} in a row, {_nonFinite.Total} in all)");
                 AppendMetrics("skipped", _step + 1, _position.Epoch, [new("nonfinite_total", _nonFinite.Total)]);
                 _stepSeconds += clock.Elapsed.TotalSeconds;
                 continue;

@@ -19,8 +19,13 @@ public interface ITrainable : IDisposable
     /// </summary>
     IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight);
 
-    /// <summary>Clips the gradients' norm to <paramref name="maxGradNorm"/> (when given), steps the optimizer at <paramref name="learningRate"/>, zeroes the gradients.</summary>
-    void ApplyUpdate(double learningRate, double? maxGradNorm);
+    /// <summary>
+    /// Clips the gradients' norm to <paramref name="maxGradNorm"/> (when given), steps the optimizer at
+    /// <paramref name="learningRate"/>, zeroes the gradients. Returns false, having made no update and zeroed
+    /// the gradients as <see cref="DiscardGradients"/> does, when the gradients are not finite though the loss
+    /// was: stepping would write NaN into every weight, and into the next checkpoint.
+    /// </summary>
+    bool ApplyUpdate(double learningRate, double? maxGradNorm);
 
     /// <summary>Zeroes the gradients without an update (the step's loss was not finite).</summary>
     void DiscardGradients();

@@ -1,5 +1,10 @@
+using Kit.TorchExtras;
 using Kit.Training.Checkpoints;
 using Kit.Training.Metrics;
+using Kit.Training.Recipes;
+using Kit.Training.Recipes.Torch;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Kit.Training.Recipes.Tiny;
 using Kit.Training.Loop;
 using Kit.TestSupport;
@@ -47,5 +52,67 @@ print(sorted(m.keys())); print(len(s) > 0)
         Assert.Equal(25, a.Length);
         Assert.Equal(25, b.Length);
         for (var i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-6);
+    }
+
+    [Fact]
+    public void A_step_whose_gradients_are_not_finite_makes_no_update_and_every_checkpoint_stays_finite()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5, lr: 0.01);
+        var lines = new List<string>();
+        // The 10th step, which is saved, has infinite gradients: stepping would save NaN weights, and the rollback
+        // that the NaN losses after it bring would return to that same checkpoint, again and again.
+        var result = Trainer.Run(config, new InfiniteGradientsAfter(9, 1), log: lines.Add,
+            options: TrainerOptions.FromConfig(config) with { MaxSteps = 15, MaxGradNorm = 1.0 });
+
+        Assert.Equal(15, result.Step);
+        Assert.Single(lines, l => l.StartsWith("step 10: the loss is ") && l.EndsWith("but its gradients are not finite; skipped this batch (1 in a row, 1 in all)"));
+        Assert.Equal([1L], MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)).Where(r => r.Kind == "skipped").Select(r => (long)r.Values["nonfinite_total"]));
+        Assert.All(Column(dir.Path, "train", "train/loss"), l => Assert.True(double.IsFinite(l), $"a training loss of {l}"));
+        var store = new CheckpointStore(dir.Path);
+        Assert.Equal([5L, 10L, 15L], store.Steps());
+        foreach (var checkpoint in store.ReadableNewestFirst())
+            foreach (var (name, weights) in TensorFiles.load(checkpoint.PathOf(CheckpointFiles.InferenceWeights)))
+                Assert.True(weights.isfinite().all().item<bool>(), $"step {checkpoint.Step}: {name} holds NaN or inf");
+    }
+
+    /// <summary>
+    /// A line fitted to the clips' positions; after <paramref name="updates"/> updates, <paramref name="count"/> training
+    /// losses carry a term worth 0 whose gradient is infinite (√ at 0), as an exploding step has a finite loss.
+    /// </summary>
+    private sealed class InfiniteGradientsAfter(long updates, int count) : IRecipe
+    {
+        private int _poisoned;
+        public string Name => "infinite-gradients";
+
+        public ITrainable Create(RecipeContext context)
+        {
+            var device = ComputeDevice.SeedAndPick(context);
+            var net = nn.Linear(1, 1);
+            return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, this);
+        }
+
+        private sealed class Model(RecipeContext context, Linear net, optim.Optimizer optimizer, Device device, InfiniteGradientsAfter recipe)
+            : TorchTrainable(context, net, optimizer, device)
+        {
+            private long _calls;
+            public override IReadOnlyList<double> TrainLengths { get; } = context.Train.Select(_ => 1.0).ToArray();
+            protected override int ValidationCount => context.Validation.Count;
+
+            protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
+            {
+                var x = tensor(clips.Select(c => c / 10f).ToArray()).unsqueeze(1);
+                var loss = nn.functional.mse_loss(net.call(x), 2 * x + 1);
+                if (!validation && _calls++ >= recipe.Updates && recipe._poisoned < recipe.Count)
+                {
+                    recipe._poisoned++;
+                    loss = loss + (net.weight! - net.weight!.detach()).sum().sqrt();
+                }
+                return new Dictionary<string, Tensor> { ["loss"] = loss };
+            }
+        }
+
+        private long Updates => updates;
+        private int Count => count;
     }
 }

@@ -81,13 +81,16 @@ internal sealed class TinyDurationModel : ITrainable
         return new Dictionary<string, double> { ["loss"] = loss, ["duration_loss"] = loss };
     }
 
-    public void ApplyUpdate(double learningRate, double? maxGradNorm)
+    public bool ApplyUpdate(double learningRate, double? maxGradNorm)
     {
-        if (maxGradNorm is { } max)
+        var norm = Math.Sqrt(_grad.Sum(g => g * g));
+        if (!double.IsFinite(norm))
         {
-            var norm = Math.Sqrt(_grad.Sum(g => g * g));
-            if (norm > max) for (var i = 0; i < _grad.Length; i++) _grad[i] *= max / norm;
+            DiscardGradients();
+            return false;
         }
+        if (maxGradNorm is { } max && norm > max)
+            for (var i = 0; i < _grad.Length; i++) _grad[i] *= max / norm;
         _adamSteps++;
         var c1 = 1 - Math.Pow(Beta1, _adamSteps);
         var c2 = 1 - Math.Pow(Beta2, _adamSteps);
@@ -98,6 +101,7 @@ internal sealed class TinyDurationModel : ITrainable
             _weights[i] -= learningRate * (_m[i] / c1) / (Math.Sqrt(_v[i] / c2) + Eps);
         }
         DiscardGradients();
+        return true;
     }
 
     public void DiscardGradients() => Array.Clear(_grad);

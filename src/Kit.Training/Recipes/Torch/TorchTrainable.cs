@@ -76,13 +76,13 @@ public abstract class TorchTrainable : ITrainable
         return values;
     }
 
-    public void ApplyUpdate(double learningRate, double? maxGradNorm)
+    public bool ApplyUpdate(double learningRate, double? maxGradNorm)
     {
         Optimizer.set_lr(learningRate);
         if (_scaler is { } scaler)
         {
             // Clipping compares the true gradient norm, so the scale comes off first. An overflowing step is
-            // skipped by the scaler (and the scale lowered); the loop's own NaN policy sees finite losses.
+            // skipped by the scaler (and the scale lowered): fp16's normal working, not a fault to report.
             scaler.unscale_(Optimizer);
             if (maxGradNorm is { } m) nn.utils.clip_grad_norm_(Model.parameters(), m);
             scaler.step(Optimizer);
@@ -90,12 +90,21 @@ public abstract class TorchTrainable : ITrainable
         }
         else
         {
-            if (maxGradNorm is { } max) nn.utils.clip_grad_norm_(Model.parameters(), max);
+            // A finite loss can still have inf gradients (an exploding recurrent step). Clipping would make them
+            // NaN (inf × 0) and Adam would spread NaN into the weights, so such a step is not taken. Without a
+            // clip, an infinite limit measures the norm and scales by 1.
+            var norm = nn.utils.clip_grad_norm_(Model.parameters(), maxGradNorm ?? double.PositiveInfinity);
+            if (!double.IsFinite(norm))
+            {
+                DiscardGradients();
+                return false;
+            }
             Optimizer.step();
         }
         Optimizer.clear_grad();
         _updates++;
         _microBatches = 0;
+        return true;
     }
 
     public void DiscardGradients()
