@@ -76,6 +76,50 @@ print(sorted(m.keys())); print(len(s) > 0)
                 Assert.True(weights.isfinite().all().item<bool>(), $"step {checkpoint.Step}: {name} holds NaN or inf");
     }
 
+    [Fact]
+    public void A_skipped_NaN_batch_leaves_batch_norms_running_statistics_as_they_were()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5, lr: 0.01);
+        var result = Trainer.Run(config, new NaNBatchThroughBatchNorm(3), options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
+
+        Assert.Equal(10, result.Step);
+        Assert.Single(MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)), r => r.Kind == "skipped");
+        // Eval mode normalizes with the running statistics: had the NaN batch stayed in them, validation would be NaN.
+        Assert.All(Column(dir.Path, "validation", "dev_epoch/loss"), l => Assert.True(double.IsFinite(l), $"a validation loss of {l}"));
+        var weights = TensorFiles.load(new CheckpointStore(dir.Path).FindNewestReadable()!.PathOf(CheckpointFiles.InferenceWeights));
+        Assert.True(weights["0.running_var"].isfinite().all().item<bool>(), weights["0.running_var"].ToString(TorchSharp.TensorStringStyle.Julia));
+        Assert.Equal(10L, weights["0.num_batches_tracked"].item<long>()); // ten batches trained; the NaN one, skipped, not counted
+    }
+
+    /// <summary>Batch norm, then a line fitted to the clips' positions; the <paramref name="nanCall"/>-th training batch holds a NaN.</summary>
+    private sealed class NaNBatchThroughBatchNorm(int nanCall) : IRecipe
+    {
+        public string Name => "nan-batch-through-batch-norm";
+
+        public ITrainable Create(RecipeContext context)
+        {
+            var device = ComputeDevice.SeedAndPick(context);
+            var net = nn.Sequential(nn.BatchNorm1d(1), nn.Linear(1, 1));
+            return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, nanCall);
+        }
+
+        private sealed class Model(RecipeContext context, Sequential net, optim.Optimizer optimizer, Device device, int nanCall)
+            : TorchTrainable(context, net, optimizer, device)
+        {
+            private int _calls;
+            public override IReadOnlyList<double> TrainLengths { get; } = context.Train.Select(_ => 1.0).ToArray();
+            protected override int ValidationCount => context.Validation.Count;
+
+            protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
+            {
+                var x = tensor(clips.Select(c => c / 10f).ToArray()).unsqueeze(1);
+                var input = !validation && ++_calls == nanCall ? x.index_fill(0, tensor(new long[] { 0 }), float.NaN) : x;
+                return new Dictionary<string, Tensor> { ["loss"] = nn.functional.mse_loss(net.call(input), 2 * x + 1) };
+            }
+        }
+    }
+
     /// <summary>
     /// A line fitted to the clips' positions; after <paramref name="updates"/> updates, <paramref name="count"/> training
     /// losses carry a term worth 0 whose gradient is infinite (√ at 0), as an exploding step has a finite loss.

@@ -63,6 +63,7 @@ public abstract class TorchTrainable : ITrainable
         // numbers without saving the generator's state.
         manual_seed(Context.Seed * 1_000_003L + _updates * 64 + _microBatches++);
         using var scope = NewDisposeScope();
+        var statistics = RunningStatistics().Select(t => (Live: t, Before: t.clone())).ToList();
         IReadOnlyDictionary<string, Tensor> terms;
         using (Autocast()) terms = Losses(clips, validation: false);
         if (!terms.TryGetValue("loss", out var total))
@@ -73,8 +74,22 @@ public abstract class TorchTrainable : ITrainable
             var weighted = total * weight;
             (_scaler?.scale(weighted) ?? weighted).backward();
         }
+        else
+        {
+            // The forward already folded the NaN batch into the normalization layers' running statistics, which
+            // eval mode uses: left there, every later validation and synthesis would be NaN though training
+            // (on batch statistics) goes on. The skipped step takes them back.
+            using var _ = no_grad();
+            foreach (var (live, before) in statistics) live.copy_(before);
+        }
         return values;
     }
+
+    /// <summary>The running statistics a training forward updates in place (batch norm's mean, variance and count).</summary>
+    private IEnumerable<Tensor> RunningStatistics() =>
+        Model.modules().OfType<TorchSharp.Modules.NormBase>()
+            .SelectMany(m => new[] { m.running_mean, m.running_var, m.num_batches_tracked })
+            .OfType<Tensor>();
 
     public bool ApplyUpdate(double learningRate, double? maxGradNorm)
     {
