@@ -60,9 +60,12 @@ print(sorted(m.keys())); print(len(s) > 0)
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5, lr: 0.01);
         var lines = new List<string>();
-        // The 10th step, which is saved, has infinite gradients: stepping would save NaN weights, and the rollback
-        // that the NaN losses after it bring would return to that same checkpoint, again and again.
-        var result = Trainer.Run(config, new InfiniteGradientsAfter(9, 1), log: lines.Add,
+        // The 10th step, which is saved, gets a term worth 0 whose gradient is infinite (√ at 0), as an exploding step
+        // has a finite loss: stepping would save NaN weights, and the rollback that the NaN losses after it bring
+        // would return to that same checkpoint, again and again.
+        var recipe = new LineFit(() => nn.Sequential(nn.Linear(1, 1)), poisonedCall: 10,
+            (net, x) => LineFit.Loss(net, x, x) + (net.parameters().First() - net.parameters().First().detach()).sum().sqrt());
+        var result = Trainer.Run(config, recipe, log: lines.Add,
             options: TrainerOptions.FromConfig(config) with { MaxSteps = 15, MaxGradNorm = 1.0 });
 
         Assert.Equal(15, result.Step);
@@ -81,7 +84,9 @@ print(sorted(m.keys())); print(len(s) > 0)
     {
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 5, valFreq: 5, lr: 0.01);
-        var result = Trainer.Run(config, new NaNBatchThroughBatchNorm(3), options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
+        var recipe = new LineFit(() => nn.Sequential(nn.BatchNorm1d(1), nn.Linear(1, 1)), poisonedCall: 3,
+            (net, x) => LineFit.Loss(net, x.index_fill(0, tensor(new long[] { 0 }), float.NaN), x));
+        var result = Trainer.Run(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 10 });
 
         Assert.Equal(10, result.Step);
         Assert.Single(MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)), r => r.Kind == "skipped");
@@ -92,19 +97,27 @@ print(sorted(m.keys())); print(len(s) > 0)
         Assert.Equal(10L, weights["0.num_batches_tracked"].item<long>()); // ten batches trained; the NaN one, skipped, not counted
     }
 
-    /// <summary>Batch norm, then a line fitted to the clips' positions; the <paramref name="nanCall"/>-th training batch holds a NaN.</summary>
-    private sealed class NaNBatchThroughBatchNorm(int nanCall) : IRecipe
+    /// <summary>
+    /// A line fitted to the clips' positions by the network <paramref name="layers"/> make (ending in a Linear(1, 1)).
+    /// Training call <paramref name="poisonedCall"/> (counted from 1) takes its loss from <paramref name="poison"/>,
+    /// given the network and the clean input.
+    /// </summary>
+    private sealed class LineFit(Func<Sequential> layers, int poisonedCall, Func<Sequential, Tensor, Tensor> poison) : IRecipe
     {
-        public string Name => "nan-batch-through-batch-norm";
+        public string Name => "line-fit";
+
+        /// <summary>The fit's loss with <paramref name="input"/> fed in for the positions <paramref name="x"/>.</summary>
+        public static Tensor Loss(Sequential net, Tensor input, Tensor x) => nn.functional.mse_loss(net.call(input), 2 * x + 1);
 
         public ITrainable Create(RecipeContext context)
         {
             var device = ComputeDevice.SeedAndPick(context);
-            var net = nn.Sequential(nn.BatchNorm1d(1), nn.Linear(1, 1));
-            return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, nanCall);
+            var net = layers();
+            return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, poisonedCall, poison);
         }
 
-        private sealed class Model(RecipeContext context, Sequential net, optim.Optimizer optimizer, Device device, int nanCall)
+        private sealed class Model(RecipeContext context, Sequential net, optim.Optimizer optimizer, Device device,
+            int poisonedCall, Func<Sequential, Tensor, Tensor> poison)
             : TorchTrainable(context, net, optimizer, device)
         {
             private int _calls;
@@ -114,49 +127,9 @@ print(sorted(m.keys())); print(len(s) > 0)
             protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
             {
                 var x = tensor(clips.Select(c => c / 10f).ToArray()).unsqueeze(1);
-                var input = !validation && ++_calls == nanCall ? x.index_fill(0, tensor(new long[] { 0 }), float.NaN) : x;
-                return new Dictionary<string, Tensor> { ["loss"] = nn.functional.mse_loss(net.call(input), 2 * x + 1) };
-            }
-        }
-    }
-
-    /// <summary>
-    /// A line fitted to the clips' positions; after <paramref name="updates"/> updates, <paramref name="count"/> training
-    /// losses carry a term worth 0 whose gradient is infinite (√ at 0), as an exploding step has a finite loss.
-    /// </summary>
-    private sealed class InfiniteGradientsAfter(long updates, int count) : IRecipe
-    {
-        private int _poisoned;
-        public string Name => "infinite-gradients";
-
-        public ITrainable Create(RecipeContext context)
-        {
-            var device = ComputeDevice.SeedAndPick(context);
-            var net = nn.Linear(1, 1);
-            return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, this);
-        }
-
-        private sealed class Model(RecipeContext context, Linear net, optim.Optimizer optimizer, Device device, InfiniteGradientsAfter recipe)
-            : TorchTrainable(context, net, optimizer, device)
-        {
-            private long _calls;
-            public override IReadOnlyList<double> TrainLengths { get; } = context.Train.Select(_ => 1.0).ToArray();
-            protected override int ValidationCount => context.Validation.Count;
-
-            protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
-            {
-                var x = tensor(clips.Select(c => c / 10f).ToArray()).unsqueeze(1);
-                var loss = nn.functional.mse_loss(net.call(x), 2 * x + 1);
-                if (!validation && _calls++ >= recipe.Updates && recipe._poisoned < recipe.Count)
-                {
-                    recipe._poisoned++;
-                    loss = loss + (net.weight! - net.weight!.detach()).sum().sqrt();
-                }
+                var loss = !validation && ++_calls == poisonedCall ? poison(net, x) : Loss(net, x, x);
                 return new Dictionary<string, Tensor> { ["loss"] = loss };
             }
         }
-
-        private long Updates => updates;
-        private int Count => count;
     }
 }
