@@ -1,3 +1,4 @@
+using System.Text;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.TestSupport;
@@ -59,6 +60,50 @@ public sealed class CheckCommandTests : IDisposable
         var empty = Kit("check", _dir["empty"]);
         Assert.Equal(2, empty.Code);
         Assert.Contains("metadata.csv", empty.Stderr);
+    }
+
+    /// <summary>Issue 24: a dataset whose lists Notepad saved as "Unicode" (UTF-16 with a mark) ended in "Null character in path".</summary>
+    [Fact]
+    public void Lists_saved_as_utf16_with_a_mark_check_and_calculate_as_their_utf8_originals()
+    {
+        var original = SampleDatasets.Get(4);
+        var dataset = SampleDatasets.CopyTo(_dir["utf16"], 4);
+        foreach (var (name, bigEndian) in new[] { ("metadata.csv", false), ("train.txt", true), ("val.txt", false) })
+        {
+            var list = Path.Combine(dataset, name);
+            File.WriteAllText(list, File.ReadAllText(list), new UnicodeEncoding(bigEndian, byteOrderMark: true));
+        }
+
+        var check = Kit("check", dataset, "--json", _dir["utf16.json"]);
+        var before = Kit("check", original, "--json", _dir["utf8.json"]);
+        Assert.True(check.Code == 0, check.Stdout + check.Stderr);
+        Assert.Equal(0, before.Code);
+        foreach (var split in new[] { Split.Metadata, Split.Train, Split.Val })
+            Assert.Equal(DatasetCheckReport.Load(_dir["utf8.json"]).UsableEntries(split).Select(e => (e.Audio, e.Text)),
+                DatasetCheckReport.Load(_dir["utf16.json"]).UsableEntries(split).Select(e => (e.Audio, e.Text)));
+
+        var parameters = Kit("params", dataset, "--out", _dir["params"]);
+        Assert.True(parameters.Code == 0, parameters.Stdout + parameters.Stderr);
+    }
+
+    [Fact]
+    public void A_list_in_utf16_without_a_mark_is_refused_in_one_line_with_exit_2_by_check_and_params()
+    {
+        var dataset = SampleDatasets.CopyTo(_dir["no-mark"], 4);
+        var list = Path.Combine(dataset, "metadata.csv");
+        File.WriteAllText(list, File.ReadAllText(list), new UnicodeEncoding(bigEndian: false, byteOrderMark: false));
+
+        foreach (var command in new[] { "check", "params" })
+        {
+            var run = Kit(command == "check" ? [command, dataset] : [command, dataset, "--out", _dir["params-out"]]);
+            Assert.True(run.Code == 2, $"kit {command}: exit {run.Code}: {run.Stderr}");
+            var line = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+            Assert.StartsWith($"kit {command}: ", line);
+            Assert.Contains($"{list}: UTF-16 LE without a byte-order mark", line);
+            Assert.Contains("save it as UTF-8", line);
+            Assert.DoesNotContain("Null character", run.Stderr);
+            KitChild.AssertNoStackTrace(run.Stderr);
+        }
     }
 
     // The kit.dll built beside the tests (a project reference), run by the dotnet host as ./kit does.

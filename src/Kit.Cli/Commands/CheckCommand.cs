@@ -24,7 +24,6 @@ public sealed class CheckCommand : IKitCommand
             DatasetCheckReport report;
             try
             {
-                DatasetInput.RequireReadable(path);
                 report = await ConsoleProgress.Items("reading clips", progress => Task.Run(() => DatasetCheck.Run(path, new DatasetCheckOptions
                 {
                     SampleRate = pr.GetValue(sampleRate),

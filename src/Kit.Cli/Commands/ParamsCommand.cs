@@ -49,7 +49,6 @@ public sealed class ParamsCommand : IKitCommand
             DatasetCheckReport report;
             try
             {
-                if (path is not null) DatasetInput.RequireReadable(path);
                 report = json is not null
                     ? DatasetCheckReport.Load(json.FullName)
                     : await ConsoleProgress.Items("checking clips", progress => Task.Run(() =>

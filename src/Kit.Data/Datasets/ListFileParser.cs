@@ -9,27 +9,22 @@ namespace Kit.Data.Datasets;
 /// Reads an LJSpeech-style list file. A file is in one format, decided from its lines as a whole (see
 /// <see cref="ListFormat"/>): `id|text[|normalized]` (audio at wavs/ID.wav) or `path|text` (a path relative
 /// to the list file's folder, as DLAS resolves it). A line that does not fit the file's format is
-/// malformed-line, never read as the other format. UTF-8 with or without a BOM, LF or CRLF. A bad line
-/// becomes a finding; only an unreadable file is an exception.
+/// malformed-line, never read as the other format. UTF-8 with or without a BOM, UTF-16 or UTF-32 with one
+/// (<see cref="ListFileText"/>), LF or CRLF. A bad line becomes a finding; only a file that cannot be read as
+/// text is an exception.
 /// </summary>
 public static class ListFileParser
 {
     public static ListFile Parse(string path, Split split, string datasetRoot)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DatasetLoadException($"{path}: cannot be read: {e.Message}", e);
-        }
+        var bytes = ListFileText.ReadUtf8(path);
         string name = Path.GetRelativePath(datasetRoot, path).Replace('\\', '/');
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var entries = new List<DatasetEntry>();
         var findings = new List<Finding>();
         var lines = new List<(int Number, string[] Fields)>();
 
-        ReadOnlySpan<byte> rest = bytes;
-        if (rest.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) rest = rest[3..]; // the UTF-8 BOM
+        ReadOnlySpan<byte> rest = bytes.Span;
         int lineNumber = 0;
         while (!rest.IsEmpty)
         {
