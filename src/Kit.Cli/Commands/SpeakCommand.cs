@@ -31,6 +31,13 @@ public sealed class SpeakCommand : IKitCommand
             }
             if (all.Count == 0) { Console.Error.WriteLine("kit speak: no text; give lines as arguments or --lines FILE"); return Task.FromResult(2); }
             var target = pr.GetValue(output)?.FullName ?? Path.GetFullPath("speech.wav");
+            var targets = all.Count == 1 ? [target]
+                : Enumerable.Range(1, all.Count).Select(i => Path.Combine(Path.GetDirectoryName(target)!, $"{Path.GetFileNameWithoutExtension(target)}-{i:000}.wav")).ToList();
+            if (CannotWrite(targets) is { } why)
+            {
+                Console.Error.WriteLine($"kit speak: -o {pr.GetValue(output)?.ToString() ?? "speech.wav"}: {why}");
+                return Task.FromResult(2);
+            }
             try
             {
                 var spectrogramPath = NewestIntact(pr.GetValue(spectrogram)!, "spectrogram model");
@@ -40,13 +47,16 @@ public sealed class SpeakCommand : IKitCommand
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 for (var i = 0; i < spoken.Count; i++)
                 {
-                    var path = spoken.Count == 1 ? target
-                        : Path.Combine(Path.GetDirectoryName(target)!, $"{Path.GetFileNameWithoutExtension(target)}-{i + 1:000}.wav");
-                    WavWriter.Write(path, spoken[i].Audio, WavFormat.Pcm16);
-                    Console.WriteLine($"{path}: {spoken[i].Audio.DurationSeconds:F2} s, \"{spoken[i].Text}\"");
+                    try { WavWriter.Write(targets[i], spoken[i].Audio, WavFormat.Pcm16); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // The path was writable before the synthesis: this is the work failing (a full disk), exit 1.
+                        Console.Error.WriteLine($"kit speak: writing {targets[i]} failed: {e.Message}");
+                        return Task.FromResult(1);
+                    }
+                    Console.WriteLine($"{targets[i]}: {spoken[i].Audio.DurationSeconds:F2} s, \"{spoken[i].Text}\"");
                 }
                 var audio = spoken.Sum(s => s.Audio.DurationSeconds);
                 Console.WriteLine($"{audio:F2} s of audio in {seconds:F2} s (real-time factor {seconds / Math.Max(audio, 1e-9):F2})");
@@ -59,6 +69,41 @@ public sealed class SpeakCommand : IKitCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why the WAVs cannot be written where -o puts them, found before the models load and the synthesis runs
+    /// (which take minutes); null when they can. A -o that cannot be used is a setting to change: exit 2.
+    /// </summary>
+    private static string? CannotWrite(IReadOnlyList<string> paths)
+    {
+        if (paths.FirstOrDefault(Directory.Exists) is { } folder)
+            return $"{folder} is a folder; give the WAV file's name, e.g. -o {Path.Combine(folder, "speech.wav")}";
+        var parent = Path.GetDirectoryName(paths[0])!;
+        var existing = parent;
+        while (!Directory.Exists(existing) && !File.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
+        if (File.Exists(existing))
+            return $"{existing} is a file, so no folder can be made under it; give -o a path in a folder";
+        var probe = Path.Combine(parent, $".kit-speak-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(parent);
+            // Making (and deleting) a file is the one test of writing that holds for root, ACLs and read-only mounts alike.
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            foreach (var path in paths.Where(File.Exists))
+                using (new FileStream(path, FileMode.Open, FileAccess.Write)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "the file system there takes no new files",
+                _ => e.Message.Replace(probe, parent),
+            };
+            return $"cannot make a file in {parent} ({reason}); give -o a path in a folder you can write to";
+        }
     }
 
     /// <summary>
