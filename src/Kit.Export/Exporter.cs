@@ -56,9 +56,9 @@ public sealed class Exporter(IExportDestination destination, ExportState state, 
         try
         {
             await destination.UploadAsync(manifestFile, new Progress<long>(), ct);
-            Log($"verifying {plan.Files.Count + 1} files at {destination.Description}");
-            var report = await Verifier.VerifyAsync(destination, [.. plan.Files, manifestFile], ct);
-            Log(report.ToString());
+            Log($"verifying {plan.Files.Count} files and {BundleManifest.FileName} at {destination.Description}");
+            // The report is the caller's to show (the command prints it, the notebook displays it): logged here too, it appeared twice.
+            var report = await Verifier.VerifyAsync(destination, plan.Files, manifestFile, ct);
             return new ExportResult(manifest, todo.Count, skipped, needed, report);
         }
         finally { File.Delete(manifestFile.SourcePath); }

@@ -60,8 +60,8 @@ public sealed class Importer(IExportDestination source, IExportLog? log = null)
             }
         }
         await File.WriteAllBytesAsync(Path.Combine(root, BundleManifest.FileName), manifestBytes.ToArray(), ct);
+        // Counted as the export counts: the manifest's files. The report is the caller's to show (logged here too, it appeared twice).
         var report = new VerifyReport(source.Description, manifest.Files.Count, manifest.TotalBytes, problems);
-        log?.Info(report.ToString());
         return (manifest, report);
     }
 

@@ -24,21 +24,7 @@ public sealed class FailureReportTests : IDisposable
         Assert.StartsWith($"kit {command}: ", line);
     }
 
-    /// <summary>A run folder as the trainer leaves it: config.yaml and checkpoints saved through the trainer's own store.</summary>
-    private string Run()
-    {
-        var run = _dir["run"];
-        Directory.CreateDirectory(run);
-        File.WriteAllText(Path.Combine(run, CheckpointFiles.ConfigFile), "version: 1\n");
-        var store = new CheckpointStore(run);
-        foreach (var step in new long[] { 10, 20 })
-            store.Save(step, null, 1000, w =>
-            {
-                w.Write(CheckpointFiles.InferenceWeights, s => s.Write(Enumerable.Range(0, 200_000).Select(i => (byte)(i * step)).ToArray()));
-                w.WriteJson(TrainingProgress.FileName, new TrainingProgress { Step = step });
-            });
-        return run;
-    }
+    private string Run() => SavedRun.Create(_dir["run"]);
 
     [Fact]
     public void Export_of_a_run_whose_newest_model_is_truncated_exports_the_previous_step_and_names_both()

@@ -11,12 +11,19 @@ public sealed record VerifyReport(string Where, int FilesChecked, long BytesChec
 {
     public bool Ok => Problems.Count == 0;
 
+    /// <summary>
+    /// manifest.json itself was checked too (an export, against the copy it uploaded), on top of the
+    /// <see cref="FilesChecked"/> files the manifest lists; an import reads the manifest and checks those files.
+    /// </summary>
+    public bool IncludesManifest { get; init; }
+
     public override string ToString()
     {
         var sb = new StringBuilder();
+        var manifest = IncludesManifest ? " and manifest.json" : "";
         sb.Append(Ok
-            ? $"verified {FilesChecked} files ({BytesChecked:N0} bytes) at {Where}: sizes and checksums match the manifest"
-            : $"{Problems.Count} of {FilesChecked} files at {Where} do not match the manifest:");
+            ? $"verified {FilesChecked} files ({BytesChecked:N0} bytes){manifest} at {Where}: sizes and checksums match the manifest"
+            : $"{Problems.Count} of {FilesChecked} files{manifest} at {Where} do not match the manifest:");
         foreach (var p in Problems) sb.Append($"\n  {p.Path}: {p.Detail}");
         return sb.ToString();
     }
