@@ -51,12 +51,21 @@ public sealed class KitChild : IDisposable
     public string Stderr => string.Join('\n', _err);
     public string Transcript => Stdout + "\n--- stderr ---\n" + Stderr;
 
-    public void WaitForLine(Func<string, bool> match, string what, int seconds = 60)
+    /// <summary>
+    /// Waits for a line on stdout. The bound only turns a hang into a failure: a test that acts once the line
+    /// is there must not depend on how long the child then takes (see KIT_TEST_HOLD_AFTER_STEP).
+    /// </summary>
+    public void WaitForLine(Func<string, bool> match, string what, int seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!_out.Any(match))
         {
-            if (Process.HasExited && !_out.Any(match)) Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
+            if (Process.HasExited)
+            {
+                Process.WaitForExit(); // the lines it wrote just before exiting may still be on their way
+                if (_out.Any(match)) return;
+                Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
+            }
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{Transcript}");
             Thread.Sleep(10);
         }

@@ -25,8 +25,11 @@ public sealed class CheckpointStore
     public string Folder { get; }
     public int KeepLast { get; }
 
-    /// <summary>Slows a save down between its files and its manifest, so a test can kill the process mid-save.</summary>
-    private static readonly int TestDelayMs = int.TryParse(Environment.GetEnvironmentVariable("KIT_TEST_SAVE_DELAY_MS"), out var ms) ? ms : 0;
+    /// <summary>
+    /// For a test that kills `kit train` mid-save: KIT_TEST_HOLD_SAVE_STEP=N stops the save of step N for good
+    /// between its files and its manifest, so the kill lands there however slow or fast the machine is.
+    /// </summary>
+    private static readonly long? TestHoldSaveStep = long.TryParse(Environment.GetEnvironmentVariable("KIT_TEST_HOLD_SAVE_STEP"), out var held) ? held : null;
 
     public string PathOf(long step) => Path.Combine(Folder, CheckpointFiles.StepFolderName(step));
 
@@ -64,7 +67,7 @@ public sealed class CheckpointStore
         try
         {
             write(writer);
-            if (TestDelayMs > 0) Thread.Sleep(TestDelayMs);
+            if (step == TestHoldSaveStep) Thread.Sleep(Timeout.Infinite);
             var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, step, DateTime.UtcNow,
                 writer.Names.Select(n => CheckpointManifest.Describe(partial, n)).ToList());
             writer.WriteManifest(manifest);

@@ -148,6 +148,7 @@ internal sealed class TrainingLoop
         string? reason = null;
         while (reason is null)
         {
+            TestHold.AtStep(_step, _stop);
             reason = _stop.Reason
                 ?? (_options.MaxSteps is { } max && _step >= max ? $"reached the step limit ({max})" : null)
                 ?? (_early is { ShouldStop: true } ? _early.StopReason : null);

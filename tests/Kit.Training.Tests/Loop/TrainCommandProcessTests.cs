@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Recipes.Tiny;
@@ -10,35 +9,11 @@ namespace Kit.Training.Tests.Loop;
 /// <summary>`kit train` in a child process: signals stop it gracefully, and a SIGKILL during a save leaves a resumable run.</summary>
 public class TrainCommandProcessTests
 {
-    private static Process StartTrain(string configPath, IReadOnlyDictionary<string, string?>? env = null)
-    {
-        var psi = KitCli.StartInfo(["train", configPath], env);
-        psi.RedirectStandardInput = true;
-        return Process.Start(psi)!;
-    }
-
     private static string WriteConfig(string runDir, int saveFreq)
     {
         var path = Path.Combine(Path.GetDirectoryName(runDir)!, Path.GetFileName(runDir) + "-config.yaml");
         RunConfigFile.Write(TrainerFixture.Config(runDir, saveFreq: saveFreq), path);
         return path;
-    }
-
-    private static void Signal(Process p, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", p.Id.ToString()]);
-        kill.WaitForExit();
-    }
-
-    private static void WaitUntil(Func<bool> condition, string what, Process p, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (p.HasExited) Assert.Fail($"kit train exited ({p.ExitCode}) before {what}:\n{p.StandardOutput.ReadToEnd()}\n{p.StandardError.ReadToEnd()}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            Thread.Sleep(10);
-        }
     }
 
     [Theory]
@@ -48,39 +23,35 @@ public class TrainCommandProcessTests
     {
         using var dir = new TempDir();
         var runDir = dir["run"];
-        using var p = StartTrain(WriteConfig(runDir, saveFreq: 100_000));
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        p.BeginOutputReadLine();
-        WaitUntil(() => output.Any(l => l.StartsWith("step 10 ")), "step 10", p);
-        Signal(p, signal);
-        Assert.True(p.WaitForExit(60_000), "kit train did not exit after the signal");
-        // The timed wait returns on exit without draining the redirected output; the parameterless wait
-        // blocks until OutputDataReceived has seen the end of stdout, so the last lines are in `output`.
-        p.WaitForExit();
-        var stderr = p.StandardError.ReadToEnd();
-        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {stderr}");
-        var stopped = output.Single(l => l.StartsWith("Stopping at step "));
-        Assert.Contains(reason, stopped);
-        var step = long.Parse(stopped["Stopping at step ".Length..].Split(':')[0]);
-        Assert.Equal(step, new CheckpointStore(runDir).FindNewestReadable()!.Step);
-        Assert.Contains(output, l => l.StartsWith("Continue later with: kit train --resume"));
+        // The run waits after step 10 until it is asked to stop: a step takes microseconds, and the run's
+        // 1,000,000 steps once ran out before the signal landed on a loaded machine.
+        using var child = KitChild.Start(new Dictionary<string, string?> { [HoldVariable] = "10" }, "train", WriteConfig(runDir, saveFreq: 100_000));
+        child.WaitForLine(l => l.StartsWith("step 10 "), "step 10");
+        child.Signal(signal);
+        var (code, _, stderr) = child.WaitForExit(60);
+
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        var stopped = Assert.Single(child.Lines, l => l.StartsWith("Stopping at step "));
+        Assert.Equal($"Stopping at step 10: {reason}", stopped);
+        Assert.Equal(10, new CheckpointStore(runDir).FindNewestReadable()!.Step);
+        Assert.Contains(child.Lines, l => l.StartsWith("Continue later with: kit train --resume"));
     }
+
+    /// <summary>The test hook of the training loop (Kit.Training's TestHold): steps after N wait for a stop.</summary>
+    internal const string HoldVariable = "KIT_TEST_HOLD_AFTER_STEP";
 
     [Fact]
     public void A_run_killed_during_a_save_resumes_from_the_last_good_checkpoint()
     {
         using var dir = new TempDir();
         var runDir = dir["run"];
-        // Each save lingers between its files and its manifest, so the kill lands inside one.
-        using var p = StartTrain(WriteConfig(runDir, saveFreq: 5), new Dictionary<string, string?> { ["KIT_TEST_SAVE_DELAY_MS"] = "1500" });
-        p.BeginOutputReadLine();
+        // The save of step 10 stops for good between its files and its manifest, so the kill lands inside it.
+        using var child = KitChild.Start(new Dictionary<string, string?> { ["KIT_TEST_HOLD_SAVE_STEP"] = "10" }, "train", WriteConfig(runDir, saveFreq: 5));
         var checkpoints = Path.Combine(runDir, CheckpointFiles.CheckpointsFolder);
-        WaitUntil(() => Directory.Exists(Path.Combine(checkpoints, "step-000000005"))
-                        && Directory.Exists(Path.Combine(checkpoints, ".partial-step-000000010"))
-                        && Directory.GetFiles(Path.Combine(checkpoints, ".partial-step-000000010")).Length >= 2, "the second save to be under way", p);
-        p.Kill();   // SIGKILL: no handler runs
-        p.WaitForExit();
+        WaitUntil(() => Directory.Exists(Path.Combine(checkpoints, ".partial-step-000000010"))
+                        && Directory.GetFiles(Path.Combine(checkpoints, ".partial-step-000000010")).Length >= 2, "the second save's files", child);
+        child.Process.Kill();   // SIGKILL: no handler runs
+        child.Process.WaitForExit();
 
         var store = new CheckpointStore(runDir);
         Assert.Equal([5L], store.Steps());
@@ -94,6 +65,21 @@ public class TrainCommandProcessTests
         Assert.DoesNotContain(Directory.GetDirectories(checkpoints), d => Path.GetFileName(d).StartsWith(".partial"));
         var steps = Kit.Training.Metrics.MetricsLog.Read(Path.Combine(runDir, "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => r.Step).ToList();
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), steps); // the lines past step 5 from the killed run were dropped
+    }
+
+    /// <summary>
+    /// Waits for files the child writes (no line announces them); the bound only turns a hang into a failure:
+    /// the save it waits on is held until the test kills the child, so nothing here races.
+    /// </summary>
+    private static void WaitUntil(Func<bool> condition, string what, KitChild child)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!condition())
+        {
+            if (child.Process.HasExited) Assert.Fail($"kit train exited ({child.Process.ExitCode}) before {what}:\n{child.Transcript}");
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} after 2 minutes:\n{child.Transcript}");
+            Thread.Sleep(10);
+        }
     }
 
     private static (int Code, string Stdout, string Stderr) RunKit(params string[] args) => KitCli.Run(args);

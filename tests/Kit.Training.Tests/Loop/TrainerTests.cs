@@ -75,13 +75,15 @@ public class TrainerTests
     public async Task Stop_from_another_thread_finishes_the_step_and_saves()
     {
         using var dir = new TempDir();
-        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
+        var recipe = new HeldRecipe(afterSteps: 7);
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), recipe);
         Assert.False(run.Completion.IsCompleted);
         await WaitForStep(run, 7);
         run.Stop();
+        recipe.Release();
         var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("run.Stop()", result.StopReason);
-        Assert.True(result.Step >= 7);
+        Assert.Equal(8, result.Step);
         AssertCheckpointAt(dir.Path, result);
         Assert.Contains("last checkpoint step", run.Display.ToString());
     }
@@ -91,9 +93,11 @@ public class TrainerTests
     {
         using var dir = new TempDir();
         using var cts = new CancellationTokenSource();
-        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe(), cancel: cts.Token);
+        var recipe = new HeldRecipe(afterSteps: 3);
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), recipe, cancel: cts.Token);
         await WaitForStep(run, 3);
-        cts.Cancel();
+        cts.Cancel(); // the run's stop is requested when Cancel returns (the token's callbacks run in it)
+        recipe.Release();
         var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("cancelled", result.StopReason);
         AssertCheckpointAt(dir.Path, result);
@@ -103,9 +107,19 @@ public class TrainerTests
     public async Task A_STOP_file_made_by_another_process_stops_and_saves()
     {
         using var dir = new TempDir();
-        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), new TinyDurationRecipe());
+        var recipe = new HeldRecipe(afterSteps: 3);
+        var run = Trainer.Start(TrainerFixture.Config(dir.Path, saveFreq: 1000), recipe);
         await WaitForStep(run, 3);
-        using (var touch = System.Diagnostics.Process.Start("touch", Path.Combine(dir.Path, "STOP"))) await touch.WaitForExitAsync();
+        var stopFile = Path.Combine(dir.Path, "STOP");
+        using (var touch = System.Diagnostics.Process.Start("touch", stopFile)) await touch.WaitForExitAsync();
+        // The source removes the file after it has asked the run to stop: then the held step may finish.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (File.Exists(stopFile))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the STOP file was not noticed in 2 minutes");
+            await Task.Delay(10);
+        }
+        recipe.Release();
         var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("STOP file", result.StopReason);
         AssertCheckpointAt(dir.Path, result);

@@ -7,8 +7,8 @@ namespace Kit.Training.Tests.Loop;
 internal class WrappedTrainable(ITrainable inner) : ITrainable
 {
     public IReadOnlyList<double> TrainLengths => inner.TrainLengths;
-    public IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight) => inner.ForwardBackward(clips, weight);
-    public bool ApplyUpdate(double learningRate, double? maxGradNorm) => inner.ApplyUpdate(learningRate, maxGradNorm);
+    public virtual IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight) => inner.ForwardBackward(clips, weight);
+    public virtual bool ApplyUpdate(double learningRate, double? maxGradNorm) => inner.ApplyUpdate(learningRate, maxGradNorm);
     public void DiscardGradients() => inner.DiscardGradients();
     public virtual IReadOnlyDictionary<string, double> Validate(int batchSize) => inner.Validate(batchSize);
     public void Save(CheckpointWriter writer) => inner.Save(writer);

@@ -19,8 +19,9 @@ public sealed class StopFileSource(string runDirectory, TimeSpan? interval = nul
         _timer = new Timer(_ =>
         {
             if (!File.Exists(Path)) return;
-            try { File.Delete(Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            // Asked first, removed after: once the file is gone the stop is on record (a test waits on that).
             stop($"the STOP file {Path} appeared");
+            try { File.Delete(Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }, null, period, period);
     }
 
