@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kit.Aws.Metadata;
 using Kit.Aws.Spot;
 using Kit.Aws.Tests.Support;
@@ -51,7 +50,7 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task The_notice_fires_the_event_and_cancels_the_token_within_one_poll_interval()
+    public async Task The_notice_fires_the_event_and_cancels_the_token_at_the_first_poll_after_it()
     {
         var interval = TimeSpan.FromMilliseconds(300);
         using var client = new InstanceMetadataClient(imds.BaseUri);
@@ -61,17 +60,16 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
         watcher.Start();
 
         // Training goes on for a few polls with no notice.
-        await WaitUntil(() => imds.InstanceActionPolls >= 3, TimeSpan.FromSeconds(10));
+        await WaitUntil(() => imds.InstanceActionPolls >= 3, TimeSpan.FromMinutes(2));
         Assert.False(watcher.Token.IsCancellationRequested);
 
         var terminateAt = DateTimeOffset.UtcNow.AddMinutes(2);
-        var clock = Stopwatch.StartNew();
         imds.SetNotice("terminate", terminateAt);
-        var notice = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var latency = clock.Elapsed;
+        var notice = await fired.Task.WaitAsync(TimeSpan.FromMinutes(2)); // a bound on a hang, not the pass
 
-        // One interval, plus scheduling slack on a busy 2-core machine.
-        Assert.True(latency <= interval + TimeSpan.FromMilliseconds(700), $"notice seen after {latency.TotalMilliseconds:0} ms; poll interval {interval.TotalMilliseconds} ms");
+        // Within one poll interval, counted in polls rather than milliseconds (a loaded machine stretches those):
+        // the first poll after the notice was set got it, and that one fired the event.
+        Assert.Equal(imds.PollsBeforeNotice + 1, imds.FirstNoticePoll);
         Assert.True(watcher.Token.IsCancellationRequested);
         Assert.Equal("terminate", notice.Action);
         Assert.Equal(terminateAt.ToUnixTimeSeconds(), notice.Time.ToUnixTimeSeconds());
@@ -90,7 +88,7 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
         watcher.Start();
         imds.SetNotice("stop", DateTimeOffset.UtcNow.AddMinutes(2));
 
-        await Task.Delay(Timeout.Infinite, watcher.Token).ContinueWith(_ => { }).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(Timeout.Infinite, watcher.Token).ContinueWith(_ => { }).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(2, failures);
         Assert.Equal("stop", watcher.Notice!.Action);

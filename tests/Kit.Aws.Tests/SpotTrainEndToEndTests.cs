@@ -32,12 +32,15 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
     private KitChild StartKitTrain(string storeAddress, params string[] args) => StartKit(storeAddress, ["train", .. args]);
 
     // What kit-train-boot exports on the VM, with loopback stand-ins for AWS; no profile or real keys leak in.
-    private KitChild StartKit(string storeAddress, string[] args) => KitChild.Start(new Dictionary<string, string?>(s3.KitEnvironment())
+    // holdAfterStep: the run waits after that step until it is stopped (the training loop's test hook), so the
+    // notice always finds it training; its microsecond steps could otherwise run out first on a loaded machine.
+    private KitChild StartKit(string storeAddress, string[] args, long? holdAfterStep = null) => KitChild.Start(new Dictionary<string, string?>(s3.KitEnvironment())
     {
         [TrainingRunSettings.CheckpointStoreVariable] = storeAddress,
         [TrainingRunSettings.SpotWatchVariable] = "1",
         [SpotTrainingGuard.MetadataEndpointVariable] = imds.BaseUri.ToString(),
         [SpotTrainingGuard.PollSecondsVariable] = "0.5",
+        ["KIT_TEST_HOLD_AFTER_STEP"] = holdAfterStep?.ToString(),
     }, args);
 
     private static void WaitForExit(KitChild child, TimeSpan within, string what)
@@ -74,7 +77,7 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
             await datasets.UploadAsync(dataset);
 
         // VM 1: a fresh run; the interruption notice comes once it is training.
-        using var first = StartKitTrain(address, WriteConfig(vm1, dataset), "--output", vm1);
+        using var first = StartKit(address, ["train", WriteConfig(vm1, dataset), "--output", vm1], holdAfterStep: 12);
         first.WaitForLine(l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12", seconds: 120);
         var noticeAt = DateTimeOffset.UtcNow;
         imds.SetNotice("terminate", noticeAt.AddMinutes(2));
@@ -82,7 +85,7 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
         var stopTook = DateTimeOffset.UtcNow - noticeAt;
         Assert.True(stopTook < TimeSpan.FromMinutes(2), $"stopping took {stopTook.TotalSeconds:0} s, past the notice window");
         var stepAtNotice = StoppedAt(first, "spot interruption notice");
-        Assert.True(stepAtNotice >= 12, $"stopped at step {stepAtNotice}, before the notice came at step 12 or later");
+        Assert.True(stepAtNotice == 12, $"stopped at step {stepAtNotice}, not at step 12 where the run waited for the notice");
         Assert.DoesNotContain(first.Lines, l => l.Contains("did not finish in time", StringComparison.Ordinal));
 
         // The checkpoint of the stop is in S3, complete: every file the trainer saved, its manifest among them.

@@ -11,7 +11,8 @@ public sealed class FakeImds : IDisposable
     private readonly LoopbackServer server;
     private readonly ConcurrentDictionary<string, bool> validTokens = new();
     private int issued;
-    private volatile string? notice;
+    private readonly object polls = new();
+    private string? notice;
     private volatile int failNext;
 
     public FakeImds()
@@ -25,7 +26,16 @@ public sealed class FakeImds : IDisposable
 
     public int Unauthorized { get; private set; }
 
-    public int InstanceActionPolls { get; private set; }
+    public int InstanceActionPolls { get { lock (polls) return instanceActionPolls; } }
+    private int instanceActionPolls;
+
+    /// <summary>The polls of spot/instance-action answered before the notice was set.</summary>
+    public int PollsBeforeNotice { get { lock (polls) return pollsBeforeNotice; } }
+    private int pollsBeforeNotice;
+
+    /// <summary>Which poll (1, 2, ...) first got the notice; null while none has.</summary>
+    public int? FirstNoticePoll { get { lock (polls) return firstNoticePoll; } }
+    private int? firstNoticePoll;
 
     public Dictionary<string, string> Metadata { get; } = new()
     {
@@ -38,11 +48,21 @@ public sealed class FakeImds : IDisposable
     public IEnumerable<Exception> Errors => server.HandlerErrors;
 
     /// <summary>AWS's notice body, as the VM sees it two minutes before it goes.</summary>
-    public void SetNotice(string action, DateTimeOffset time) =>
-        notice = $"{{\"action\": \"{action}\", \"time\": \"{time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"}}";
+    public void SetNotice(string action, DateTimeOffset time)
+    {
+        lock (polls)
+        {
+            notice = $"{{\"action\": \"{action}\", \"time\": \"{time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"}}";
+            pollsBeforeNotice = instanceActionPolls;
+            firstNoticePoll = null;
+        }
+    }
 
     /// <summary>No notice any more (another VM, which has not been told to go).</summary>
-    public void SetNoNotice() => notice = null;
+    public void SetNoNotice()
+    {
+        lock (polls) notice = null;
+    }
 
     /// <summary>Every token issued so far stops working (as when its TTL runs out).</summary>
     public void ExpireTokens() => validTokens.Clear();
@@ -73,8 +93,13 @@ public sealed class FakeImds : IDisposable
         var key = path["/latest/meta-data/".Length..];
         if (key == "spot/instance-action")
         {
-            InstanceActionPolls++;
-            return notice is { } n ? new Reply(200, n, "text/plain") : new Reply(404, "", "text/plain");
+            lock (polls)
+            {
+                instanceActionPolls++;
+                if (notice is null) return new Reply(404, "", "text/plain");
+                firstNoticePoll ??= instanceActionPolls;
+                return new Reply(200, notice, "text/plain");
+            }
         }
         return Metadata.TryGetValue(key, out var value) ? new Reply(200, value, "text/plain") : new Reply(404, "", "text/plain");
     }
