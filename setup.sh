@@ -21,11 +21,13 @@ sudo=""
 # python3-torch(audio) is PyTorch from Python: the reference the tests compare against.
 # espeak-ng speaks the sample dataset; sox and lame make the tests' FLAC/OGG and MP3 clips (Debian's sox writes no MP3).
 # DejaVu Sans is the font chart PNGs are drawn with (SkiaSharp without fontconfig loads it by path).
+# Graphviz draws the README's project graph (scripts/project-graph.py; a test checks it against the .csproj files).
 apt_packages=(
   python3 python3-torch python3-torchaudio
   espeak-ng sox lame
   fonts-dejavu-core
   chromium
+  graphviz
 )
 # Node from another source (NodeSource, the dev container's feature) brings its own npm, and Debian's
 # npm package conflicts with it: only ask apt for node when there is none.

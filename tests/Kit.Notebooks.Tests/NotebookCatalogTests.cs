@@ -97,7 +97,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
 
     /// <summary>
     /// After the notebooks ran (this class runs its tests by name): headless Chromium shows the training
-    /// view's first frame (which brought plotly.js), then swaps in the Stop cell's redraw as VS Code replaces
+    /// view's first frame (which brought plotly.js), then swaps in the final cell's redraw as VS Code replaces
     /// an updated output: the redraw has no plotly.js yet draws its loss curve. Screenshots of it, the
     /// dataset check and the parameters table go to build/notebooks/screenshots/ (scripts/static-pictures.sh
     /// copies them to static/ for the README).
@@ -113,7 +113,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
 
         var train = NotebookFile.Read(Path.Combine(copies, "03-train.ipynb"));
         var first = Htmls(train, "Trainer.Start(")[0];
-        var redraw = Htmls(train, "run.Stop()")[^1];
+        var redraw = Htmls(train, "run.Display.Complete()")[^1];
         Assert.True(PlotlyCopies(first) == 1, "the training view's first frame should bring plotly.js (the notebook's first chart)");
         Assert.Equal(0, PlotlyCopies(redraw));
         Assert.True(redraw.Length < 100_000, $"a redraw is {redraw.Length / 1000} KB (goal: under 100 KB)");

@@ -37,6 +37,22 @@ public sealed class TrainingRun : IRenderable
         return Completion.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Waits for the run to end by itself (its step limit, a STOP file, <see cref="Stop"/>) or until
+    /// <paramref name="stopWhen"/> is cancelled, which stops it gracefully: the notebook's training cell passes
+    /// the kernel's cancellation token, so the cell's stop button ends training as Colab's does, with the step
+    /// under way finished and saved. The registration ends with the wait, so a token the kernel cancels once the
+    /// cell is done cannot stop a run it no longer waits on.
+    /// </summary>
+    public async Task<TrainingResult> WaitAsync(CancellationToken stopWhen)
+    {
+        using var _ = stopWhen.Register(() => Stop(StopButtonReason));
+        return await Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>The stop reason <see cref="WaitAsync"/> gives when its token is cancelled.</summary>
+    public const string StopButtonReason = "the training cell was stopped (the kernel cancelled it)";
+
     /// <summary>Adds a stop source while training runs (e.g. Kit.Aws's spot interruption watcher).</summary>
     public void AddStopSource(IStopSource source) => _stop.Add(source);
 

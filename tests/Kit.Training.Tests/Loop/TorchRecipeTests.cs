@@ -122,7 +122,7 @@ print(sorted(m.keys())); print(len(s) > 0)
         {
             private int _calls;
             public override IReadOnlyList<double> TrainLengths { get; } = context.Train.Select(_ => 1.0).ToArray();
-            protected override int ValidationCount => context.Validation.Count;
+            protected override int ValidationCount => Context.Validation.Count;
 
             protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validation)
             {
