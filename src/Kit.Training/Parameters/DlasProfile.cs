@@ -80,6 +80,7 @@ public static class DlasProfile
             Profile = Name, Dataset = stats, Values = values, Entries = entries, Warnings = warnings,
             TrainClips = train, ValClips = val, ValidationSource = source, StepsPerEpoch = steps,
             ClipsLeftOutPerEpoch = nTrain % trainBs, Memory = memory, MaxMicroBatch = maxMicro,
+            Recipe = RecipeDefaults.TortoiseGpt,
         };
     }
 

@@ -121,7 +121,7 @@ public static class KitProfile
         {
             Profile = Name, Dataset = stats, Values = values, Entries = entries, Warnings = warnings,
             TrainClips = train, ValClips = val, ValidationSource = source, Carve = carve, StepsPerEpoch = steps,
-            ClipsLeftOutPerEpoch = 0, Memory = memory, MaxMicroBatch = fits,
+            ClipsLeftOutPerEpoch = 0, Memory = memory, MaxMicroBatch = fits, Recipe = recipe,
         };
     }
 
