@@ -8,10 +8,10 @@ rm -rf "$out"; mkdir -p "$out"
 ./kit check "$out/dataset" --json "$out/check.json"
 ./kit params --check-json "$out/check.json" --out "$out/run"
 # Text to speech end to end: the tiny spectrogram recipe trained briefly, then a WAV spoken from text.
-./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --set TrainingRate=0.003 --out "$out/speech"
+./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --out "$out/speech"
 ./kit train "$out/speech/run.yml" --output "$out/speech/train" --max-steps 40
 # The signal model (WaveRNN) on the spectrogram model's teacher-forced frames, as the WellSaid guide trains it; then both speak.
-./kit params --check-json "$out/check.json" --recipe signal-tiny --set TrainBS=4 --set ValBS=2 --set TrainingRate=0.003 --out "$out/signal"
+./kit params --check-json "$out/check.json" --recipe signal-tiny --set TrainBS=4 --set ValBS=2 --out "$out/signal"
 ./kit train "$out/signal/run.yml" --output "$out/signal/train" --max-steps 20 --spectrogram-model-checkpoint "$out/speech/train"
 ./kit speak --spectrogram-model "$out/speech/train" "The kit trained this voice on its own sample speech." -o "$out/speech.wav"
 ./kit speak --spectrogram-model "$out/speech/train" --signal-model "$out/signal/train" "The kit trained this voice on its own sample speech." -o "$out/speech-wavernn.wav"

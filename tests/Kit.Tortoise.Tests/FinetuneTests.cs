@@ -21,8 +21,10 @@ public sealed class FinetuneTests
         const int steps = 40;
         var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-3, steps);
         var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { Size = "tiny" } };
-        var result = Trainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config));
+        var lines = new List<string>();
+        var result = Trainer.Run(config, recipe, options: TrainerOptions.FromConfig(config), log: lines.Add);
         Assert.Equal(steps, result.Step);
+        Assert.Contains("Gradient clipping: norm 4 (tortoise-gpt's default: EXAMPLE_gpt.yml clips the gradients' norm at 4)", lines);
 
         var rows = MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)).Where(r => r.Kind == "train").ToList();
         foreach (var name in new[] { "train/loss_text_ce", "train/loss_mel_ce" })
@@ -45,7 +47,7 @@ public sealed class FinetuneTests
         using var dir = new TempDir("finetune-missing");
         var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-5, 1);
         var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { BaseModel = dir["nope/autoregressive.pth"] } };
-        var e = Assert.ThrowsAny<Exception>(() => Trainer.Run(config, recipe, options: TortoiseGptRecipe.TrainerDefaults(config)));
+        var e = Assert.ThrowsAny<Exception>(() => Trainer.Run(config, recipe, options: TrainerOptions.FromConfig(config)));
         var message = e.ToString();
         Assert.Contains("autoregressive.pth", message);
         Assert.Contains("--dvae is missing", message);

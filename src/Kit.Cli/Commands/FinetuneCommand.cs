@@ -72,7 +72,8 @@ public sealed class FinetuneCommand : IKitCommand
             Console.Write(set.ToText());
             var runDir = output?.FullName ?? Path.GetFullPath(Path.Combine("runs", set.Values.ExperimentName));
             var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName) with { Precision = Precisions.Parse(precision) };
-            var trainerOptions = TortoiseGptRecipe.TrainerDefaults(config) with { MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps };
+            var defaults = TrainerOptions.FromConfig(config);
+            var trainerOptions = defaults with { MaxSteps = maxSteps ?? defaults.MaxSteps };
             Console.WriteLine($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; a checkpoint is saved.");
             var result = Trainer.Run(config, new TortoiseGptRecipe { Options = options }, runDir, trainerOptions, log: Console.WriteLine,
                 cancel: ct, stopSources: [new ConsoleSignalStopSource { Notice = Console.WriteLine }]);

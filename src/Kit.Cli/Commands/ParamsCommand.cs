@@ -3,6 +3,7 @@ using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.Training.Config;
 using Kit.Training.Parameters;
+using Kit.Training.Recipes;
 
 namespace Kit.Cli.Commands;
 
@@ -30,7 +31,7 @@ public sealed class ParamsCommand : IKitCommand
         var gpuMemory = new Option<string?>("--gpu-memory") { Description = "Accelerator memory to fit batches in, e.g. 16GB (default: found with nvidia-smi, else a 16 GB T4)" };
         var set = new Option<string[]>("--set") { Description = "Override a value: --set TrainBS=32 --set LRDecaySteps=100,200,300,400", AllowMultipleArgumentsPerToken = true };
         var valBatch = new Option<int>("--dlas-val-batch") { Description = "dlas profile: default validation batch (16 in param_calc.py, 32 in the Colab notebook)", DefaultValueFactory = _ => DlasRules.DefaultValBatch };
-        var recipe = new Option<string>("--recipe") { Description = "The model recipe the run config names", DefaultValueFactory = _ => RunConfig.DefaultModelRecipe };
+        var recipe = new Option<string>("--recipe") { Description = "The model recipe to train: the kit profile starts from its defaults, and the run config names it", DefaultValueFactory = _ => RunConfig.DefaultModelRecipe };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for run.yml and dlas-gpt.yml (default: runs/EXPERIMENT)" };
         var command = new Command("params", "Calculate training parameters from a dataset, with reasons; write the run config and a DLAS config.")
         {
@@ -65,10 +66,18 @@ public sealed class ParamsCommand : IKitCommand
                 return 2;
             }
 
+            IRecipe model;
+            try { model = RecipeCatalog.Find(pr.GetValue(recipe)!); }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"kit params: --recipe: {e.Message}");
+                return 2;
+            }
             var memoryText = pr.GetValue(gpuMemory);
             var result = ParameterCalculator.Calculate(report.ToDatasetStats(), new CalculatorOptions
             {
                 Profile = pr.GetValue(profile)!,
+                Recipe = model.Defaults,
                 Overrides = ParameterOverrides.Parse(pr.GetValue(set) ?? []),
                 GpuMemory = memoryText is null ? null : GpuMemory.Parse(memoryText),
                 DlasValBatch = pr.GetValue(valBatch),
@@ -77,7 +86,7 @@ public sealed class ParamsCommand : IKitCommand
             if (report.HasErrors)
                 Console.Out.WriteLine($"\nnote: the check found {report.Summary.Errors} error(s); only the usable clips are counted (`kit check` lists them)");
             var folder = pr.GetValue(output)?.FullName ?? Path.Combine("runs", result.Values.ExperimentName);
-            var written = ParameterOutputs.Write(result, folder, pr.GetValue(recipe));
+            var written = ParameterOutputs.Write(result, folder, model.Name);
             Console.Out.WriteLine();
             Console.Out.WriteLine($"run config:  {written.RunConfig}");
             Console.Out.WriteLine($"DLAS config: {written.DlasConfig}");

@@ -106,9 +106,11 @@ public sealed class TrainCommand : IKitCommand
                 }
                 config = config with { SpectrogramModelCheckpoint = local };
             }
-            var options = TrainerOptions.FromConfig(config) with
+            // The recipe's clipping and decay factor are filled in by the trainer, as for every caller.
+            var fromConfig = TrainerOptions.FromConfig(config);
+            var options = fromConfig with
             {
-                MaxSteps = maxSteps ?? TrainerOptions.FromConfig(config).MaxSteps,
+                MaxSteps = maxSteps ?? fromConfig.MaxSteps,
                 EarlyStoppingPatience = patience,
                 RecordedConfig = recorded,
             };

@@ -6,6 +6,7 @@ using Kit.Models.Synthesis;
 using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
+using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
@@ -24,6 +25,7 @@ public abstract class SignalRecipe : IRecipe
     public abstract SignalModelSize Size { get; }
     /// <summary>Mel settings without a spectrogram checkpoint (with one, the checkpoint's own are used).</summary>
     public abstract MelSettings Mel { get; }
+    public abstract RecipeDefaults Defaults { get; }
 
     public ITrainable Create(RecipeContext context)
     {
@@ -47,7 +49,7 @@ public abstract class SignalRecipe : IRecipe
             var model = new WaveRnnModel(mel.NMels, mel.HopLength, pad, Size);
             model.register_buffer(ModelConfig.Key, ModelConfig.ToTensor(config).DetachFromDisposeScope());
             if (device.type != DeviceType.CPU) model.to(device);
-            var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+            var optimizer = optim.Adam(model.parameters(), lr: 1e-3, weight_decay: Defaults.WeightDecay.Value);
             return new Trainable(context, model, optimizer, device, train, validation, config);
         }
         finally { teacher?.Dispose(); }
@@ -114,6 +116,7 @@ public sealed class TinySignalRecipe : SignalRecipe
     public override string Name => RecipeName;
     public override SignalModelSize Size => SignalModelSize.Tiny;
     public override MelSettings Mel => new TinySpectrogramRecipe().Mel;
+    public override RecipeDefaults Defaults => SignalDefaults.Tiny(Name, Size, Mel);
 }
 
 /// <summary>The published WellSaid signal model size (a GRU of 896) and audio settings, for a GPU.</summary>
@@ -123,4 +126,5 @@ public sealed class FullSignalRecipe : SignalRecipe
     public override string Name => RecipeName;
     public override SignalModelSize Size => SignalModelSize.Full;
     public override MelSettings Mel => MelSettings.WellSaid;
+    public override RecipeDefaults Defaults => SignalDefaults.Full(Name, Size, Mel);
 }

@@ -3,6 +3,7 @@ using Kit.Models.Text;
 using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
+using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
@@ -20,6 +21,7 @@ public abstract class SpectrogramRecipe : IRecipe
     public abstract string Name { get; }
     public abstract SpectrogramModelSize Size { get; }
     public abstract MelSettings Mel { get; }
+    public abstract RecipeDefaults Defaults { get; }
     /// <summary>Read phonemes (espeak-ng) instead of letters.</summary>
     public bool Phonemes { get; init; }
 
@@ -32,7 +34,7 @@ public abstract class SpectrogramRecipe : IRecipe
         var model = new TacotronModel(frontEnd.Vocabulary.Count, Mel.NMels, Size);
         model.register_buffer(ModelConfig.Key, ModelConfig.ToTensor(config).DetachFromDisposeScope());
         if (device.type != DeviceType.CPU) model.to(device);
-        var optimizer = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-6, weight_decay: 1e-6, amsgrad: true);
+        var optimizer = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-6, weight_decay: Defaults.WeightDecay.Value, amsgrad: true);
         using var features = new FeatureCache(Mel, Path.Combine(context.RunDirectory, "cache", "features"));
         context.Log($"spectrogram model: computing log-mel features of {context.Train.Count + context.Validation.Count} clips (cached)");
         var train = new SpectrogramClips(context.Train, frontEnd, features, Size.FramesPerStep);
@@ -79,6 +81,7 @@ public sealed class TinySpectrogramRecipe : SpectrogramRecipe
     public override string Name => RecipeName;
     public override SpectrogramModelSize Size => SpectrogramModelSize.Tiny;
     public override MelSettings Mel { get; } = new() { SampleRate = 22050, NFft = 1024, HopLength = 256, WinLength = 1024, NMels = 80, FMax = 8000 };
+    public override RecipeDefaults Defaults => SpectrogramDefaults.Tiny(Name, Size, Mel);
 }
 
 /// <summary>The published WellSaid spectrogram model and audio settings, for a GPU.</summary>
@@ -88,4 +91,5 @@ public sealed class FullSpectrogramRecipe : SpectrogramRecipe
     public override string Name => RecipeName;
     public override SpectrogramModelSize Size => SpectrogramModelSize.Full;
     public override MelSettings Mel => MelSettings.WellSaid;
+    public override RecipeDefaults Defaults => SpectrogramDefaults.Full(Name, Size, Mel);
 }

@@ -4,6 +4,7 @@ using Kit.Tortoise.Audio;
 using Kit.Tortoise.Dvae;
 using Kit.Tortoise.Model;
 using Kit.Tortoise.Text;
+using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
@@ -12,17 +13,20 @@ namespace Kit.Tortoise.Training;
 
 /// <summary>
 /// Fine-tunes TorToiSe's GPT as DLAS's EXAMPLE_gpt.yml does: loss = 0.01 · loss_text_ce + 1 · loss_mel_ce,
-/// AdamW (lr from the run config, 1e-5 by the parameter calculation; weight decay 1e-2; betas 0.9/0.96).
-/// The trainer applies MultiStepLR at LRDecaySteps (gamma 0.5) and, through <see cref="TrainerDefaults"/>,
-/// gradient clipping at 4. Checkpoints' model.pth is the GPT's plain state dict (TorToiSe's names), what
+/// AdamW (lr from the run config, 1e-5 by the parameter calculation; betas 0.9/0.96; the weight decay of its
+/// <see cref="Defaults"/>, 1e-2). The trainer applies MultiStepLR at LRDecaySteps and clips the gradients, both as
+/// <see cref="Defaults"/> say (gamma 0.5, norm 4). Checkpoints' model.pth is the GPT's plain state dict (TorToiSe's names), what
 /// tortoise-tts-fast loads with --ar-checkpoint.
 /// </summary>
 public sealed class TortoiseGptRecipe : IRecipe
 {
     public const string RecipeName = "tortoise-gpt";
-    public const double TextLossWeight = 0.01, MelLossWeight = 1.0, WeightDecay = 1e-2, Beta1 = 0.9, Beta2 = 0.96, MaxGradNorm = 4;
+    public const double TextLossWeight = 0.01, MelLossWeight = 1.0, Beta1 = 0.9, Beta2 = 0.96;
 
     public string Name => RecipeName;
+
+    /// <summary>DLAS's EXAMPLE_gpt.yml and the Colab guide's values (the parameter calculator's default recipe).</summary>
+    public RecipeDefaults Defaults => RecipeDefaults.TortoiseGpt;
 
     public TortoiseGptOptions Options { get; init; } = new();
 
@@ -59,13 +63,9 @@ public sealed class TortoiseGptRecipe : IRecipe
         if (train.Count == 0) throw new InvalidOperationException("no training clip fits the model's text and mel limits");
 
         if (device.type != DeviceType.CPU) model.to(device);
-        var optimizer = optim.AdamW(model.parameters(), lr: context.Config.Parameters.TrainingRate, beta1: Beta1, beta2: Beta2, weight_decay: WeightDecay);
+        var optimizer = optim.AdamW(model.parameters(), lr: context.Config.Parameters.TrainingRate, beta1: Beta1, beta2: Beta2, weight_decay: Defaults.WeightDecay.Value);
         return new Trainable(context, model, optimizer, device, train, validation);
     }
-
-    /// <summary>The trainer settings DLAS's config fixes for this model (gradient clipping at 4).</summary>
-    public static Kit.Training.Loop.TrainerOptions TrainerDefaults(Kit.Training.Config.RunConfig config) =>
-        Kit.Training.Loop.TrainerOptions.FromConfig(config) with { MaxGradNorm = MaxGradNorm };
 
     /// <summary>Tiny runs without a tokenizer file: lower-case characters folded into the text vocabulary (not TorToiSe's tokens).</summary>
     private static int[] CharacterTokens(string text, int vocabulary) =>

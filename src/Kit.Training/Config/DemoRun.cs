@@ -1,5 +1,6 @@
 using Kit.Data.Samples;
 using Kit.Training.Parameters;
+using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 
 namespace Kit.Training.Config;
@@ -22,7 +23,7 @@ public static class DemoRun
     /// <summary>
     /// The run config of a short run of <paramref name="recipe"/> on <paramref name="dataset"/> (a folder with
     /// train.txt and val.txt) into <paramref name="outputFolder"/>. The defaults are notebook 03's demo; the
-    /// learning rate defaults to one that shows <paramref name="recipe"/>'s loss falling within a demo.
+    /// learning rate defaults to the recipe's own.
     /// </summary>
     public static RunConfig Config(string dataset, string outputFolder, string recipe = TinyDurationRecipe.RecipeName,
         int steps = 40, double? learningRate = null, int batch = 8, int validateEvery = 10, int saveEvery = 20,
@@ -50,11 +51,8 @@ public static class DemoRun
         };
     }
 
-    /// <summary>
-    /// A rate at which a demo of <paramref name="recipe"/> learns within tens of steps: the managed tiny-duration
-    /// model (one weight per feature) takes large steps; the networks take Adam's usual few thousandths.
-    /// </summary>
-    public static double LearningRateFor(string recipe) => recipe == TinyDurationRecipe.RecipeName ? 0.05 : 3e-3;
+    /// <summary>The rate a demo of <paramref name="recipe"/> trains at: the recipe's own default (<see cref="IRecipe.Defaults"/>).</summary>
+    public static double LearningRateFor(string recipe) => RecipeCatalog.Find(recipe).Defaults.TrainingRate.Value;
 
     /// <summary>The built-in sample dataset of <paramref name="clips"/> clips under <paramref name="root"/> (default <see cref="Root"/>), made on first use.</summary>
     public static async Task<string> SampleDatasetAsync(int clips, string? root = null)

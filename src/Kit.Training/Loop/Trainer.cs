@@ -59,13 +59,22 @@ public static class Trainer
         return RunConfigFile.Read(path);
     }
 
+    /// <summary>The start's line on gradient clipping: the norm it clips at and where that value comes from.</summary>
+    internal static string ClippingLine(IRecipe recipe, TrainerOptions options)
+    {
+        var own = recipe.Defaults.MaxGradNorm;
+        var source = options.MaxGradNorm == own.Value ? $"{recipe.Name}'s default: {own.Why}" : $"set for this run; {recipe.Name}'s default is {own.Value:0.###}";
+        return $"Gradient clipping: norm {options.MaxGradNorm:0.###} ({source})";
+    }
+
     private static (TrainingLoop, StopSignal, TrainingView, RunFolderLock) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
         TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources,
         Action<SavedCheckpoint>? onCheckpointSaved)
     {
         var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
         recipe ??= RecipeCatalog.Find(config.ModelRecipe);
-        options ??= TrainerOptions.FromConfig(config);
+        // The recipe owns the clipping and the decay factor: every path into the trainer gets them here.
+        options = (options ?? TrainerOptions.FromConfig(config)).WithRecipeDefaults(recipe.Defaults);
         log ??= _ => { };
         // Before anything in the folder is touched: a second run into it is refused, naming the first.
         var folderLock = RunFolderLock.Acquire(dir, resume ? "kit train --resume" : "kit train", log);
@@ -75,6 +84,7 @@ public static class Trainer
             var stop = new StopSignal();
             var view = new TrainingView();
             var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log, view) { CheckpointSaved = onCheckpointSaved };
+            log(ClippingLine(recipe, options));
             // A STOP file left from the run before would stop this one at once.
             var stale = Path.Combine(dir, StopFileSource.FileName);
             if (File.Exists(stale)) File.Delete(stale);

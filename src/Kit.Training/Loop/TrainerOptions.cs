@@ -1,10 +1,13 @@
 using Kit.Training.Config;
+using Kit.Training.Parameters;
 
 namespace Kit.Training.Loop;
 
 /// <summary>
-/// How a run trains. Most values come from the run config's parameters (<see cref="FromConfig"/>); the rest
-/// are the kit's own safety settings with defaults that suit every recipe.
+/// How a run trains. Most values come from the run config's parameters (<see cref="FromConfig"/>); the gradient
+/// clipping and the decay factor from the recipe's defaults (<see cref="WithRecipeDefaults"/>, which the trainer
+/// applies to whatever options it is given); the rest are the kit's own safety settings with defaults that suit
+/// every recipe.
 /// </summary>
 public sealed record TrainerOptions
 {
@@ -13,13 +16,15 @@ public sealed record TrainerOptions
     public required double LearningRate { get; init; }
     /// <summary>Steps at which the learning rate is multiplied by <see cref="DecayGamma"/> (MultiStepLR).</summary>
     public IReadOnlyList<int> DecaySteps { get; init; } = [];
-    public double DecayGamma { get; init; } = 0.5;
+    /// <summary>The decay factor; null: the recipe's (<see cref="RecipeDefaults.DecayGamma"/>).</summary>
+    public double? DecayGamma { get; init; }
     public int WarmupSteps { get; init; }
     public required int ValidationFrequency { get; init; }
     public required int PrintFrequency { get; init; }
     public required int SaveFrequency { get; init; }
     /// <summary>Micro-batches per step (gradient accumulation): the batch is split and the gradients summed.</summary>
     public int AccumulationSteps { get; init; } = 1;
+    /// <summary>The gradients' norm is clipped to this before each update; null: the recipe's (<see cref="RecipeDefaults.MaxGradNorm"/>).</summary>
     public double? MaxGradNorm { get; init; }
     public long Seed { get; init; }
     /// <summary>Stop at this step (null: run until stopped).</summary>
@@ -60,10 +65,18 @@ public sealed record TrainerOptions
         };
     }
 
+    /// <summary>These options with what they leave to the recipe (clipping, decay factor) taken from <paramref name="defaults"/>.</summary>
+    public TrainerOptions WithRecipeDefaults(RecipeDefaults defaults) => this with
+    {
+        MaxGradNorm = MaxGradNorm ?? defaults.MaxGradNorm.Value,
+        DecayGamma = DecayGamma ?? defaults.DecayGamma.Value,
+    };
+
     /// <summary>The learning rate at <paramref name="step"/>: linear warmup, then MultiStepLR's decays. A pure function of the step, so resume needs no scheduler state.</summary>
     public double LearningRateAt(long step)
     {
-        var lr = LearningRate * Math.Pow(DecayGamma, DecaySteps.Count(s => step >= s));
+        var gamma = DecayGamma ?? throw new InvalidOperationException("the decay factor is the recipe's: apply WithRecipeDefaults first");
+        var lr = LearningRate * Math.Pow(gamma, DecaySteps.Count(s => step >= s));
         return WarmupSteps > 0 && step < WarmupSteps ? lr * (step + 1) / WarmupSteps : lr;
     }
 

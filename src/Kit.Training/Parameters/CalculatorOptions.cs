@@ -3,7 +3,7 @@ namespace Kit.Training.Parameters;
 /// <summary>How to calculate: which profile, the user's overrides, and the accelerator memory to fit.</summary>
 public sealed record CalculatorOptions
 {
-    /// <summary>"kit" (the kit's defaults) or "dlas" (exactly DLAS's param_calc.py).</summary>
+    /// <summary>"kit" (the recipe's defaults) or "dlas" (exactly DLAS's param_calc.py, for TorToiSe's GPT).</summary>
     public string Profile { get; init; } = KitProfile.Name;
 
     public ParameterOverrides Overrides { get; init; } = ParameterOverrides.None;
@@ -17,7 +17,8 @@ public sealed record CalculatorOptions
     /// <summary>The dlas profile's default validation batch: 16 in param_calc.py, 32 in the Colab notebook.</summary>
     public int DlasValBatch { get; init; } = DlasRules.DefaultValBatch;
 
-    public GptMemoryModel Model { get; init; } = GptMemoryModel.TortoiseGpt;
+    /// <summary>The recipe whose defaults the kit profile starts from (its learning rate, batch, length, memory model).</summary>
+    public RecipeDefaults Recipe { get; init; } = RecipeDefaults.TortoiseGpt;
 }
 
 /// <summary>Where the validation clips come from.</summary>

@@ -69,10 +69,10 @@ public static class DlasProfile
         if (memory is not null)
         {
             var all = train.Concat(val).ToArray();
-            maxMicro = options.Model.MaxMicroBatch(memory.Bytes, all.Max(c => c.DurationSeconds), all.Max(c => c.TextLength), fp16);
+            maxMicro = GptMemoryModel.TortoiseGpt.MaxMicroBatch(memory.Bytes, all.Max(c => c.DurationSeconds), all.Max(c => c.TextLength), fp16);
         }
         var entries = b.Entries;
-        warnings.AddRange(ValueRules.Check(new ValueRules.Context(values, nTrain, nVal, steps, DropsPartialBatches: true,
+        warnings.AddRange(ValueRules.Check(new ValueRules.Context(RecipeDefaults.TortoiseGpt, values, nTrain, nVal, steps, DropsPartialBatches: true,
             maxMicro, memory, n => entries.First(e => e.Name == n).Overridden)));
 
         return new ParameterSet
@@ -80,6 +80,7 @@ public static class DlasProfile
             Profile = Name, Dataset = stats, Values = values, Entries = entries, Warnings = warnings,
             TrainClips = train, ValClips = val, ValidationSource = source, StepsPerEpoch = steps,
             ClipsLeftOutPerEpoch = nTrain % trainBs, Memory = memory, MaxMicroBatch = maxMicro,
+            Recipe = RecipeDefaults.TortoiseGpt,
         };
     }
 

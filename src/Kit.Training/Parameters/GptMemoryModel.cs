@@ -17,8 +17,10 @@ namespace Kit.Training.Parameters;
 /// errs on the side of smaller batches. fp16 halves the activations only.
 /// </summary>
 public sealed record GptMemoryModel(long Parameters, int Layers, int Width, int Heads, int MelCodes,
-                                    int SampleRate, int SamplesPerMelToken, int MaxMelTokens, int MaxTextTokens)
+                                    int SampleRate, int SamplesPerMelToken, int MaxMelTokens, int MaxTextTokens) : IMemoryModel
 {
+    public string Description => $"TorToiSe's GPT, {Parameters / 1e6:0} M parameters";
+
     public static GptMemoryModel TortoiseGpt { get; } = new(421_000_000, 30, 1024, 16, 8194, 22050, 1024, 604, 402);
 
     public const long RuntimeOverheadBytes = 1_500_000_000;

@@ -2,18 +2,19 @@ using Kit.Display;
 namespace Kit.Training.Parameters;
 
 /// <summary>
-/// The "kit" profile: DLAS's frequency and decay rules on top of batches that fit the accelerator and
-/// lose no clip. Differences from param_calc.py, and why:
+/// The "kit" profile: the recipe's own defaults (<see cref="RecipeDefaults"/>: rate, batch, length, decay, each
+/// with its source) on batches that fit the accelerator and lose no clip. For TorToiSe's GPT these are DLAS's
+/// rules; where it differs from param_calc.py, and why:
 /// <list type="bullet">
-/// <item>Batch size: at most DLAS's default 64 and the clip count, with gradient accumulation
-/// (MegaBatchFactor) raised until one pass fits the memory estimate (<see cref="GptMemoryModel"/>); a
-/// divisor of the clip count within 3/4 of that is preferred so every batch is full.</item>
+/// <item>Batch size: at most the recipe's batch (DLAS's 64 for the GPT) and the clip count, with gradient
+/// accumulation (MegaBatchFactor) raised until one pass fits the recipe's memory estimate
+/// (<see cref="IMemoryModel"/>); a divisor of the clip count within 3/4 of that is preferred so every batch is full.</item>
 /// <item>No clip dropped: the kit's trainer keeps the last, shorter batch, so steps per epoch =
 /// ⌈clips / TrainBS⌉ and no even split is needed.</item>
 /// <item>Validation: when the dataset has no separate list, 10 % of the clips (1–100) are carved out with a
 /// fixed seed (<see cref="ValidationCarve"/>) and reported, instead of validating on the training clips.</item>
-/// <item>Warmup: two epochs (a tenth of the way to the first decay), at most 500 steps.</item>
-/// <item>Length: 80 epochs, eight past the last decay at epoch 72, rather than a fixed 50,000 steps.</item>
+/// <item>Warmup: two epochs (a tenth of the way to the first decay), at most 500 steps, unless the recipe says.</item>
+/// <item>Length: the recipe's (80 epochs for the GPT, eight past the last decay at epoch 72) rather than a fixed 50,000 steps.</item>
 /// </list>
 /// </summary>
 public static class KitProfile
@@ -27,9 +28,11 @@ public static class KitProfile
     {
         var b = new ParameterBuilder(options.Overrides);
         var warnings = new List<ParameterWarning>();
+        var recipe = options.Recipe;
+        string From<T>(Sourced<T> d) => $"{recipe.Recipe}: {d.Why}";
 
         var seed = b.Take("Seed", DefaultSeed, "the kit's fixed seed: the same dataset gives the same split and order");
-        var fp16 = b.Take("Fp16", false, "full precision: half precision is \"not tested\" in DLAS and may cost quality");
+        var fp16 = b.Take("Fp16", recipe.Fp16.Value, From(recipe.Fp16));
 
         // Validation: the dataset's own list, else a seeded carve out of the training clips.
         IReadOnlyList<ClipStats> train = stats.Train, val = stats.Val;
@@ -60,18 +63,19 @@ public static class KitProfile
         var all = train.Concat(val).ToArray();
         double longest = all.Max(c => c.DurationSeconds);
         int longestText = all.Max(c => c.TextLength);
-        var fits = options.Model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16);
+        var model = recipe.Memory;
+        var fits = model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16);
         if (fits == 0)
-            warnings.Add(new("memory", $"the model alone needs about {ByteSize.Format(options.Model.FixedBytes)} for training: it does not fit in " +
+            warnings.Add(new("memory", $"{model.Description}: the model alone needs about {ByteSize.Format(model.FixedBytes)} for training: it does not fit in " +
                                        $"{memory.Display} ({memory.Source}) even one clip at a time (rule: batch bounded by accelerator memory)"));
         var perPass = Math.Max(1, fits);
-        var limit = $"{perPass:N0} clips per pass fit in {memory.Display} ({memory.Source}), longest clip {longest:0.0} s, {longestText} characters";
+        var limit = $"{perPass:N0} clips per pass of {model.Description} fit in {memory.Display} ({memory.Source}), longest clip {longest:0.0} s, {longestText} characters";
 
-        var target = Math.Min(DlasRules.DefaultTrainBatch, nTrain);
+        var target = Math.Min(recipe.Batch.Value, nTrain);
         var mega = b.Take("MegaBatchFactor", (target + perPass - 1) / perPass,
             target <= perPass ? $"1: a whole batch of {target} fits in one pass: {limit}"
                               : $"⌈{target} / {perPass}⌉, so each pass fits: {limit}");
-        var (trainBsCalc, trainWhy) = ChooseBatch(nTrain, target, mega, memory, fits > 0 && target > perPass);
+        var (trainBsCalc, trainWhy) = ChooseBatch(nTrain, target, mega, memory, fits > 0 && target > perPass, recipe);
         var trainBs = b.Take("TrainBS", trainBsCalc, trainWhy);
         ValueRules.RequireBatchFitsDataset(trainBs, nTrain);
         var valBs = b.Take("ValBS", Math.Min(Math.Min(nVal, perPass), DlasRules.DefaultValBatch),
@@ -80,15 +84,28 @@ public static class KitProfile
         // No partial batch is dropped, so an epoch is ⌈clips / batch⌉ steps.
         var steps = (nTrain + trainBs - 1) / trainBs;
         var perEpoch = $"{Plural(steps, "step", "steps")} per epoch (⌈{nTrain:N0} clips / TrainBS {trainBs}⌉, last batch kept)";
-        var decay = b.TakeSteps("LRDecaySteps", DlasRules.LRDecaySteps(steps), $"epochs [20, 40, 56, 72] × {perEpoch}, as DLAS");
-        var print = b.Take("PrintFreq", DlasRules.PrintFreq(steps), $"min(100, max(20, {Plural(steps, "step", "steps")} per epoch)), as DLAS");
-        var valFreq = b.Take("ValFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
-        var save = b.Take("SaveCheckpointFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as DLAS");
-        var rate = b.Take("TrainingRate", DlasRules.TrainingRate, "1e-5, the Colab guide's fine-tuning rate");
+        var print = b.Take("PrintFreq", recipe.PrintFreq?.Value ?? DlasRules.PrintFreq(steps),
+            recipe.PrintFreq is { } pf ? From(pf) : $"min(100, max(20, {Plural(steps, "step", "steps")} per epoch)), as DLAS");
+        var valFreq = b.Take("ValFreq", recipe.ValFreq?.Value ?? DlasRules.ValFreq(print),
+            recipe.ValFreq is { } vf ? From(vf) : $"3 × PrintFreq {print}, as DLAS");
+        var save = b.Take("SaveCheckpointFreq", recipe.SaveCheckpointFreq?.Value ?? DlasRules.ValFreq(print),
+            recipe.SaveCheckpointFreq is { } sf ? From(sf) : $"3 × PrintFreq {print}, as DLAS");
+        var rate = b.Take("TrainingRate", recipe.TrainingRate.Value, From(recipe.TrainingRate));
         var name = b.Take("ExperimentName", ParameterCalculator.DefaultExperimentName(stats), "the dataset's folder name");
-        var warmupCalc = Math.Min(MaxWarmupSteps, Math.Max(1, decay[0] / 10));
-        var warmup = b.Take("WarmupSteps", warmupCalc, $"a tenth of the way to the first decay (step {decay[0]:N0}, 2 epochs), at most {MaxWarmupSteps}");
-        var total = b.Take("TotalSteps", checked(Epochs * steps), $"{Epochs} epochs × {Plural(steps, "step", "steps")}: eight epochs past the last decay at epoch 72");
+        var total = recipe.Epochs is { } epochs
+            ? b.Take("TotalSteps", checked(epochs.Value * steps), $"{epochs.Value} epochs × {Plural(steps, "step", "steps")}: {From(epochs)}")
+            : b.Take("TotalSteps", recipe.TotalSteps!.Value, From(recipe.TotalSteps));
+        var decayEpochs = recipe.DecayEpochs.Value;
+        var decay = decayEpochs.Count == 0
+            ? b.TakeSteps("LRDecaySteps", [], $"none: {From(recipe.DecayEpochs)}")
+            : b.TakeSteps("LRDecaySteps", decayEpochs.Select(e => checked(e * steps)).ToArray(),
+                $"epochs [{string.Join(", ", decayEpochs)}] × {perEpoch}: {From(recipe.DecayEpochs)}");
+        var warmup = recipe.WarmupSteps is { } w
+            ? b.Take("WarmupSteps", w.Value, From(w))
+            : decay.Length == 0
+                ? b.Take("WarmupSteps", 0, $"{recipe.Recipe}: no decay to warm up to")
+                : b.Take("WarmupSteps", Math.Min(MaxWarmupSteps, Math.Max(1, decay[0] / 10)),
+                    $"a tenth of the way to the first decay (step {decay[0]:N0}), at most {MaxWarmupSteps}");
 
         var values = new TrainingParameters
         {
@@ -97,14 +114,14 @@ public static class KitProfile
             WarmupSteps = warmup, MegaBatchFactor = mega, Seed = seed, TotalSteps = total,
         };
         var entries = b.Entries;
-        warnings.AddRange(ValueRules.Check(new ValueRules.Context(values, nTrain, nVal, steps, DropsPartialBatches: false,
+        warnings.AddRange(ValueRules.Check(new ValueRules.Context(recipe, values, nTrain, nVal, steps, DropsPartialBatches: false,
             fits, memory, n => entries.First(e => e.Name == n).Overridden)));
 
         return new ParameterSet
         {
             Profile = Name, Dataset = stats, Values = values, Entries = entries, Warnings = warnings,
             TrainClips = train, ValClips = val, ValidationSource = source, Carve = carve, StepsPerEpoch = steps,
-            ClipsLeftOutPerEpoch = 0, Memory = memory, MaxMicroBatch = fits,
+            ClipsLeftOutPerEpoch = 0, Memory = memory, MaxMicroBatch = fits, Recipe = recipe,
         };
     }
 
@@ -112,12 +129,12 @@ public static class KitProfile
     /// The largest multiple of the accumulation factor up to the target, preferring a divisor of the clip
     /// count within 3/4 of it so every batch is full; otherwise the last batch is simply shorter.
     /// </summary>
-    private static (int Batch, string Reason) ChooseBatch(int clips, int target, int mega, GpuMemory memory, bool memoryBound)
+    private static (int Batch, string Reason) ChooseBatch(int clips, int target, int mega, GpuMemory memory, bool memoryBound, RecipeDefaults recipe)
     {
         var top = target - target % mega;
         if (top < 1) top = target;
         var bound = memoryBound ? $"under the {memory.Display} limit with MegaBatchFactor {mega}"
-                                : $"at most DLAS's default {DlasRules.DefaultTrainBatch} and the {clips:N0} clips";
+                                : $"at most {recipe.Recipe}'s batch {recipe.Batch.Value} ({recipe.Batch.Why}) and the {clips:N0} clips";
         var floor = (3 * top + 3) / 4;
         for (var d = top; d >= floor; d--)
         {

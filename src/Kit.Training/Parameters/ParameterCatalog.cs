@@ -17,7 +17,7 @@ public enum ParameterKind
     Flag,
     /// <summary>A folder-safe name: letters, digits, '.', '_', '-'.</summary>
     Name,
-    /// <summary>Exactly four strictly ascending integers ≥ 1.</summary>
+    /// <summary>None (no decay), or exactly four strictly ascending integers ≥ 1 (DLAS's gen_lr_steps).</summary>
     Milestones,
 }
 
@@ -40,7 +40,7 @@ public static class ParameterCatalog
         new("TrainBS", ParameterKind.Count, "training batch size (clips per optimizer step)", p => p.TrainBS, ["train_batch_size"]),
         new("ValBS", ParameterKind.Count, "validation batch size", p => p.ValBS, ["val_batch_size"]),
         new("ValFreq", ParameterKind.Count, "steps between validation runs", p => p.ValFreq, ["val_freq"]),
-        new("LRDecaySteps", ParameterKind.Milestones, "steps at which the learning rate halves", p => p.LRDecaySteps, ["gen_lr_steps"]),
+        new("LRDecaySteps", ParameterKind.Milestones, "steps at which the learning rate decays (by the recipe's factor; [] for none)", p => p.LRDecaySteps, ["gen_lr_steps"]),
         new("PrintFreq", ParameterKind.Count, "steps between progress lines", p => p.PrintFreq, ["print_freq"]),
         new("SaveCheckpointFreq", ParameterKind.Count, "steps between checkpoints", p => p.SaveCheckpointFreq, ["save_checkpoint_freq"]),
         new("TrainingRate", ParameterKind.Rate, "starting learning rate", p => p.TrainingRate, ["lr", "LearningRate"]),
@@ -103,7 +103,7 @@ public static class ParameterCatalog
         ParameterKind.Rate => "expected a number such as 1e-5",
         ParameterKind.Flag => "expected true or false",
         ParameterKind.Name => "expected a name of letters, digits, '.', '_' or '-'",
-        ParameterKind.Milestones => "expected exactly 4 ascending whole numbers, e.g. [100, 200, 280, 360]",
+        ParameterKind.Milestones => "expected exactly 4 ascending whole numbers, e.g. [100, 200, 280, 360], or [] for no decay",
         _ => "",
     };
 
@@ -159,6 +159,7 @@ public static class ParameterCatalog
 
     private static int[] CheckMilestones(ParameterSpec spec, int[] steps)
     {
+        if (steps.Length == 0) return steps;
         if (steps.Length != 4)
             throw new ParameterException($"{spec.Name} = {Format(steps)}: {steps.Length} values; {Expected(spec.Kind)}");
         if (steps[0] < 1 || steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))

@@ -32,6 +32,18 @@ public sealed partial class ParameterSet
     public GpuMemory? Memory { get; init; }
     public int? MaxMicroBatch { get; init; }
 
+    /// <summary>The recipe's defaults the values started from; its clipping, weight decay and decay factor are not run
+    /// config parameters, but the trainer and the recipe's optimizer use them, so the table shows them too.</summary>
+    public RecipeDefaults Recipe { get; init; } = RecipeDefaults.TortoiseGpt;
+
+    /// <summary>What the recipe trains with besides the parameters: (name, value, reason) for the table's foot.</summary>
+    public IReadOnlyList<(string Name, string Value, string Reason)> RecipeSettings =>
+    [
+        ("MaxGradNorm", ParameterCatalog.Format(Recipe.MaxGradNorm.Value), $"{Recipe.Recipe}: {Recipe.MaxGradNorm.Why}"),
+        ("WeightDecay", ParameterCatalog.Format(Recipe.WeightDecay.Value), $"{Recipe.Recipe}: {Recipe.WeightDecay.Why}"),
+        ("DecayGamma", ParameterCatalog.Format(Recipe.DecayGamma.Value), $"{Recipe.Recipe}: {Recipe.DecayGamma.Why}"),
+    ];
+
     public ParameterEntry this[string name] =>
         Entries.FirstOrDefault(e => e.Name == ParameterCatalog.Find(name).Name)
         ?? throw new KeyNotFoundException(name);

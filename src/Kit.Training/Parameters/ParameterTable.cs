@@ -36,6 +36,9 @@ public sealed partial class ParameterSet : IRenderable
         sb.AppendLine($"{"name".PadRight(nameWidth)}  {"value".PadRight(valueWidth)}  reason");
         foreach (var e in Entries)
             sb.AppendLine($"{e.Name.PadRight(nameWidth)}  {Shown(e).PadRight(valueWidth)}  {e.Reason}");
+        sb.AppendLine().AppendLine($"the recipe {Recipe.Recipe} also trains with (not run config parameters):");
+        foreach (var (name, value, reason) in RecipeSettings)
+            sb.AppendLine($"{name.PadRight(nameWidth)}  {value.PadRight(valueWidth)}  {reason}");
         if (Warnings.Count > 0)
         {
             sb.AppendLine().AppendLine($"{Warnings.Count} warning{(Warnings.Count == 1 ? "" : "s")}:");
@@ -53,6 +56,9 @@ public sealed partial class ParameterSet : IRenderable
         sb.Append("<table><thead><tr><th>name</th><th>value</th><th>reason</th><th>set by you</th></tr></thead><tbody>");
         foreach (var e in Entries)
             sb.Append($"<tr><td><code>{H(e.Name)}</code></td><td><code>{H(e.Display)}</code></td><td>{H(e.Reason)}</td><td>{(e.Overridden ? "yes" : "")}</td></tr>");
+        sb.Append($"<tr><th colspan=\"4\">the recipe {H(Recipe.Recipe)} also trains with (not run config parameters)</th></tr>");
+        foreach (var (name, value, reason) in RecipeSettings)
+            sb.Append($"<tr><td><code>{H(name)}</code></td><td><code>{H(value)}</code></td><td>{H(reason)}</td><td></td></tr>");
         sb.Append("</tbody></table>");
         if (Warnings.Count > 0)
         {

@@ -10,7 +10,7 @@ public sealed record TrainingParameters
     public required int TrainBS { get; init; }
     public required int ValBS { get; init; }
     public required int ValFreq { get; init; }
-    /// <summary>Exactly four ascending steps at which the learning rate halves (DLAS's <c>gen_lr_steps</c>).</summary>
+    /// <summary>Four ascending steps at which the learning rate decays (DLAS's <c>gen_lr_steps</c>), or none.</summary>
     public required IReadOnlyList<int> LRDecaySteps { get; init; }
     public required int PrintFreq { get; init; }
     public required int SaveCheckpointFreq { get; init; }

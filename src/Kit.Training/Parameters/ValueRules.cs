@@ -1,3 +1,4 @@
+using Kit.Display;
 namespace Kit.Training.Parameters;
 
 /// <summary>
@@ -8,7 +9,8 @@ namespace Kit.Training.Parameters;
 /// </summary>
 internal static class ValueRules
 {
-    public sealed record Context(TrainingParameters Values, int TrainClips, int ValClips, int StepsPerEpoch,
+    /// <param name="Recipe">The recipe the values train: its decay, rate range and checkpoint size are what the rules hold them to.</param>
+    public sealed record Context(RecipeDefaults Recipe, TrainingParameters Values, int TrainClips, int ValClips, int StepsPerEpoch,
                                  bool DropsPartialBatches, int? MaxMicroBatch, GpuMemory? Memory,
                                  Func<string, bool> Overridden);
 
@@ -55,18 +57,23 @@ internal static class ValueRules
                     "TrainBS", "MegaBatchFactor");
         }
 
-        var firstDecayDue = DlasRules.FirstDecayEpoch * c.StepsPerEpoch;
-        if (p.LRDecaySteps[0] > firstDecayDue)
-            yield return W("decay-late",
-                $"the first learning-rate decay at step {p.LRDecaySteps[0]:N0} comes after epoch {DlasRules.FirstDecayEpoch} " +
-                $"(step {firstDecayDue:N0}) (rule: decay by epoch 20; users see the loss rise without it)", "LRDecaySteps");
+        var r = c.Recipe;
+        if (r.DecayEpochs.Value.Count > 0 && p.LRDecaySteps.Count > 0)
+        {
+            var firstEpoch = r.DecayEpochs.Value[0];
+            var firstDecayDue = firstEpoch * c.StepsPerEpoch;
+            if (p.LRDecaySteps[0] > firstDecayDue)
+                yield return W("decay-late",
+                    $"the first learning-rate decay at step {p.LRDecaySteps[0]:N0} comes after epoch {firstEpoch} " +
+                    $"(step {firstDecayDue:N0}) (rule: {r.Recipe} decays by epoch {firstEpoch}; users see the loss rise without it)", "LRDecaySteps");
+        }
 
-        if (p.LRDecaySteps[^1] > p.TotalSteps)
+        if (p.LRDecaySteps.Count > 0 && p.LRDecaySteps[^1] > p.TotalSteps)
             yield return W("decay-after-end",
                 $"the last learning-rate decay at step {p.LRDecaySteps[^1]:N0} is after the run ends at {p.TotalSteps:N0} " +
                 "(rule: every decay within the run)", "LRDecaySteps", "TotalSteps");
 
-        if (p.WarmupSteps >= p.LRDecaySteps[0])
+        if (p.LRDecaySteps.Count > 0 && p.WarmupSteps >= p.LRDecaySteps[0])
             yield return W("warmup-past-decay",
                 $"warmup of {p.WarmupSteps:N0} steps reaches the first decay at {p.LRDecaySteps[0]:N0} (rule: warmup ends before the first decay)",
                 "WarmupSteps", "LRDecaySteps");
@@ -78,23 +85,23 @@ internal static class ValueRules
 
         if (p.SaveCheckpointFreq < p.PrintFreq)
             yield return W("checkpoint-often",
-                $"a checkpoint every {p.SaveCheckpointFreq:N0} steps, more often than a progress line ({p.PrintFreq:N0}): each GPT " +
-                "checkpoint is about 1.7 GB (plus a 3.4 GB training state) and users' disks fill after about ten " +
-                "(rule: SaveCheckpointFreq ≥ PrintFreq)", "SaveCheckpointFreq", "PrintFreq");
+                $"a checkpoint every {p.SaveCheckpointFreq:N0} steps, more often than a progress line ({p.PrintFreq:N0}): each {r.Recipe} " +
+                $"checkpoint is about {ByteSize.Format(r.Memory.CheckpointBytes.Weights)} (plus a {ByteSize.Format(r.Memory.CheckpointBytes.TrainingState)} " +
+                "training state) and the disk holds every one kept (rule: SaveCheckpointFreq ≥ PrintFreq)", "SaveCheckpointFreq", "PrintFreq");
 
         if (p.ValFreq > p.TotalSteps)
             yield return W("never-validated",
                 $"ValFreq {p.ValFreq:N0} is longer than the run ({p.TotalSteps:N0} steps): validation would never run " +
                 "(rule: at least one validation per run)", "ValFreq", "TotalSteps");
 
-        if (p.TrainingRate > 1e-4)
+        if (p.TrainingRate > r.HighestRate.Value)
             yield return W("high-rate",
-                $"TrainingRate {ParameterCatalog.Format(p.TrainingRate)} is above 1e-4, the rate EXAMPLE_gpt.yml used before it was " +
-                "lowered to 1e-5 for fine-tuning (rule: fine-tune at ≤ 1e-4)", "TrainingRate");
+                $"TrainingRate {ParameterCatalog.Format(p.TrainingRate)} is above {ParameterCatalog.Format(r.HighestRate.Value)}, the highest " +
+                $"rate {r.Recipe}'s sources train at: {r.HighestRate.Why} (rule: a rate within the recipe's range)", "TrainingRate");
 
-        if (p.Fp16)
+        if (p.Fp16 && !r.Fp16.Value)
             yield return W("fp16-untested",
-                "Fp16 is on: the Colab guide marks half precision \"not tested\" and it may cost quality (rule: fp32 unless memory forces it)",
+                $"Fp16 is on, but {r.Recipe} trains in full precision: {r.Fp16.Why} (rule: fp32 unless memory forces it)",
                 "Fp16");
     }
 }

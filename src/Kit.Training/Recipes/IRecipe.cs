@@ -1,5 +1,6 @@
 using Kit.Data.Datasets;
 using Kit.Training.Config;
+using Kit.Training.Parameters;
 
 namespace Kit.Training.Recipes;
 
@@ -14,6 +15,12 @@ public interface IRecipe
 {
     /// <summary>The name a run config uses, e.g. "tortoise-gpt".</summary>
     string Name { get; }
+
+    /// <summary>
+    /// What this recipe trains with unless told otherwise, each value with its source: `kit params --recipe`
+    /// starts from them, and the trainer clips gradients and decays the rate by them.
+    /// </summary>
+    RecipeDefaults Defaults { get; }
 
     /// <summary>Builds the model (weights from <see cref="RecipeContext.Seed"/>) and its optimizer for one run.</summary>
     ITrainable Create(RecipeContext context);

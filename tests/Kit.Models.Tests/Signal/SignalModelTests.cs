@@ -14,7 +14,7 @@ public class SignalModelTests
         var data = ModelFixture.Handful(dir["data"]);
         var run = dir["run"];
         var config = ModelFixture.Config(data, run, TinySignalRecipe.RecipeName, lr: 3e-3, valFreq: 60, saveFreq: 10);
-        var options = TrainerOptions.FromConfig(config) with { MaxSteps = 10, MaxGradNorm = 1.0 };
+        var options = TrainerOptions.FromConfig(config) with { MaxSteps = 10 };
         Assert.Equal(10, Trainer.Run(config, new TinySignalRecipe(), options: options).LastCheckpointStep);
         var log = new List<string>();
         var result = Trainer.Run(Trainer.ReadRunConfig(run), new TinySignalRecipe(), runDirectory: run, options: options with { MaxSteps = 60 }, resume: true, log: log.Add);

@@ -1,3 +1,4 @@
+using Kit.Training.Parameters;
 using System.Text.Json;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
@@ -284,6 +285,7 @@ public sealed class TrainerFaultTests
     private sealed class FirstValidationNaN : IRecipe
     {
         public string Name => "tiny-duration-validation-nan";
+        public RecipeDefaults Defaults => TinyDurationRecipe.TrainingDefaults;
         public ITrainable Create(RecipeContext context) => new Trainable(new TinyDurationRecipe().Create(context));
 
         private sealed class Trainable(ITrainable inner) : WrappedTrainable(inner)
@@ -302,6 +304,7 @@ public sealed class TrainerFaultTests
     private sealed class SamplesFailingAt(long failingStep) : IRecipe
     {
         public string Name => "tiny-duration-failing-samples";
+        public RecipeDefaults Defaults => TinyDurationRecipe.TrainingDefaults;
         public ITrainable Create(RecipeContext context) => new Trainable(new TinyDurationRecipe().Create(context), failingStep);
 
         private sealed class Trainable(ITrainable inner, long failingStep) : WrappedTrainable(inner)

@@ -1,3 +1,4 @@
+using Kit.Training.Parameters;
 using Kit.TorchExtras;
 using Kit.Training.Checkpoints;
 using Kit.Training.Metrics;
@@ -23,7 +24,7 @@ public class TorchRecipeTests
     {
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, lr: 0.01);
-        var result = Trainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 60, MaxGradNorm = 4 });
+        var result = Trainer.Run(config, new TinyDurationTorchRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 60 });
         Assert.Equal(60, result.Step);
         var val = Column(dir.Path, "validation", "dev_epoch/loss");
         Assert.True(val[^1] < val[0] * 0.5, $"validation loss went {val[0]} → {val[^1]}");
@@ -66,7 +67,7 @@ print(sorted(m.keys())); print(len(s) > 0)
         var recipe = new LineFit(() => nn.Sequential(nn.Linear(1, 1)), poisonedCall: 10,
             (net, x) => LineFit.Loss(net, x, x) + (net.parameters().First() - net.parameters().First().detach()).sum().sqrt());
         var result = Trainer.Run(config, recipe, log: lines.Add,
-            options: TrainerOptions.FromConfig(config) with { MaxSteps = 15, MaxGradNorm = 1.0 });
+            options: TrainerOptions.FromConfig(config) with { MaxSteps = 15 });
 
         Assert.Equal(15, result.Step);
         Assert.Single(lines, l => l.StartsWith("step 10: the loss is ") && l.EndsWith("but its gradients are not finite; skipped this batch (1 in a row, 1 in all)"));
@@ -105,6 +106,11 @@ print(sorted(m.keys())); print(len(s) > 0)
     private sealed class LineFit(Func<Sequential> layers, int poisonedCall, Func<Sequential, Tensor, Tensor> poison) : IRecipe
     {
         public string Name => "line-fit";
+        public RecipeDefaults Defaults => new TinyDurationTorchRecipe().Defaults with
+        {
+            Recipe = Name,
+            MaxGradNorm = new(1.0, "a line fit of unit-sized positions"),
+        };
 
         /// <summary>The fit's loss with <paramref name="input"/> fed in for the positions <paramref name="x"/>.</summary>
         public static Tensor Loss(Sequential net, Tensor input, Tensor x) => nn.functional.mse_loss(net.call(input), 2 * x + 1);

@@ -1,3 +1,4 @@
+using Kit.Training.Parameters;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Kit.Data.Audio;
@@ -158,6 +159,7 @@ public class TrainingViewTests
         /// <summary>How long each validation takes (a real model's validation takes a while).</summary>
         public TimeSpan ValidationDelay { get; init; }
         public string Name => "tiny-duration-with-samples";
+        public RecipeDefaults Defaults => TinyDurationRecipe.TrainingDefaults;
         public ITrainable Create(RecipeContext context) => new WithSamples(new TinyDurationRecipe().Create(context), this);
 
         public IReadOnlyList<TrainingSample> Samples(long step)

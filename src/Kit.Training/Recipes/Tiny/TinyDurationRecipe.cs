@@ -3,6 +3,7 @@ using Kit.Data.Datasets;
 using Kit.Torch.Formats;
 using Kit.Training.Batching;
 using Kit.Training.Checkpoints;
+using Kit.Training.Parameters;
 
 namespace Kit.Training.Recipes.Tiny;
 
@@ -17,6 +18,31 @@ public sealed class TinyDurationRecipe : IRecipe
     public const string RecipeName = "tiny-duration";
 
     public string Name => RecipeName;
+
+    /// <summary>
+    /// Values for a model of six weights on two CPU cores: steps are microseconds, so every number is about
+    /// seeing the trainer work within a test, not about a voice.
+    /// </summary>
+    public static RecipeDefaults TrainingDefaults { get; } = new RecipeDefaults
+    {
+        Recipe = RecipeName,
+        TrainingRate = new(0.05, "one weight per text feature: Adam takes large steps and the loss falls within tens of steps"),
+        HighestRate = new(0.5, "above it Adam's steps overshoot the handful of weights"),
+        Batch = new(8, "the demos' batch: a few clips per step on two cores"),
+        TotalSteps = new(200, "the loss settles within a few hundred steps"),
+        DecayEpochs = new([], "a run of seconds needs none"),
+        DecayGamma = new(0.5, "halves at LRDecaySteps, if you set them"),
+        WarmupSteps = new(0, "none: nothing to stabilise in a linear model"),
+        MaxGradNorm = new(4, "a guard against an exploding step, at EXAMPLE_gpt.yml's and fatchord WaveRNN's 4"),
+        WeightDecay = new(0, "none: six weights do not overfit"),
+        Fp16 = new(false, "managed fp32 arithmetic: there is no half precision here"),
+        PrintFreq = new(5, "a line every few steps of a run of seconds"),
+        ValFreq = new(20, "validation is one pass over a few numbers"),
+        SaveCheckpointFreq = new(20, "a checkpoint is 4 KB"),
+        Memory = new FixedMemoryModel("the tiny duration model", TextFeatures.Count, 64),
+    }.Validate();
+
+    public RecipeDefaults Defaults => TrainingDefaults;
 
     /// <summary>
     /// For tests of the NaN policy: once the model has made <see cref="NonFiniteFromStep"/> updates, the next

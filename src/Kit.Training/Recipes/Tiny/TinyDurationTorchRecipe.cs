@@ -1,6 +1,7 @@
 using Kit.Data.Audio;
 using Kit.TorchExtras;
 using TorchSharp;
+using Kit.Training.Parameters;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
 
@@ -19,6 +20,16 @@ public sealed class TinyDurationTorchRecipe : IRecipe
 
     /// <summary>Hidden units: larger makes each step slower (the benchmark uses this to get a realistic step time).</summary>
     public int Hidden { get; init; } = 32;
+
+    /// <summary>The managed tiny model's values, at Adam's usual few-thousandths rate for a small network.</summary>
+    public RecipeDefaults Defaults => TinyDurationRecipe.TrainingDefaults with
+    {
+        Recipe = RecipeName,
+        TrainingRate = new(3e-3, "a small network: Adam's usual few thousandths shows the loss falling within tens of steps"),
+        HighestRate = new(1e-2, "above it a tanh network this small starts to oscillate"),
+        WeightDecay = new(0, "none: the optimizer is plain Adam"),
+        Memory = new FixedMemoryModel("the tiny duration network", (TextFeatures.Count + 1) * Hidden + Hidden + 1, 64),
+    };
 
     public ITrainable Create(RecipeContext context)
     {

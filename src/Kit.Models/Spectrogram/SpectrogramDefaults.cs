@@ -1,0 +1,73 @@
+using Kit.Models.Features;
+using Kit.Training.Parameters;
+
+namespace Kit.Models.Spectrogram;
+
+/// <summary>
+/// The spectrogram recipes' training defaults, with their sources: the published Tacotron 2 recipe (NVIDIA's
+/// tacotron2 hparams.py) and the WellSaid guide for the full model; the project's own measurements on two CPU
+/// cores for the tiny one.
+/// </summary>
+public static class SpectrogramDefaults
+{
+    /// <summary>Both sizes: Adam's weight decay as NVIDIA's hparams.py (weight_decay 1e-6) and WellSaid's optimizer.</summary>
+    private static readonly Sourced<double> WeightDecay = new(1e-6, "weight_decay 1e-6, as NVIDIA tacotron2's hparams.py and WellSaid's Adam");
+
+    /// <summary>Both sizes: clip the gradients' norm at 1 (NVIDIA tacotron2's grad_clip_thresh 1.0).</summary>
+    private static readonly Sourced<double> Clip = new(1.0, "grad_clip_thresh 1.0, as NVIDIA tacotron2's hparams.py (fatchord's tts_clip_grad_norm is 1.0 too)");
+
+    /// <summary>
+    /// The published model on a GPU. NVIDIA's hparams.py: learning_rate 1e-3 held for the whole run (no scheduler in its
+    /// train.py), batch_size 64, fp16_run False, iters_per_checkpoint 1000. The WellSaid guide: train until
+    /// dev_epoch/post_spectrogram_loss stops decreasing, "typically ... within 72 hours of training, or ~150,000 steps".
+    /// </summary>
+    public static RecipeDefaults Full(string recipe, SpectrogramModelSize size, MelSettings mel) => new RecipeDefaults
+    {
+        Recipe = recipe,
+        TrainingRate = new(1e-3, "Adam at 1e-3, NVIDIA tacotron2's learning_rate and WellSaid's"),
+        HighestRate = new(1e-3, "NVIDIA tacotron2 and WellSaid train from scratch at 1e-3 and no higher"),
+        Batch = new(64, "batch_size 64, NVIDIA tacotron2's hparams.py (WellSaid: 56)"),
+        TotalSteps = new(150_000, "the WellSaid guide: \"~150,000 steps\", or stop sooner when dev_epoch/post_spectrogram_loss stops falling"),
+        DecayEpochs = new([], "NVIDIA tacotron2 holds learning_rate 1e-3 for the whole run"),
+        DecayGamma = new(0.5, "halves at LRDecaySteps, if you set them"),
+        WarmupSteps = new(0, "NVIDIA tacotron2 starts at its full rate"),
+        MaxGradNorm = Clip,
+        WeightDecay = WeightDecay,
+        Fp16 = new(false, "fp16_run False, NVIDIA tacotron2's hparams.py"),
+        ValFreq = new(1000, "iters_per_checkpoint 1000, NVIDIA tacotron2's hparams.py (it validates at each checkpoint)"),
+        SaveCheckpointFreq = new(1000, "iters_per_checkpoint 1000, NVIDIA tacotron2's hparams.py"),
+        Memory = Memory(recipe, size, mel, FullParameters),
+    }.Validate();
+
+    /// <summary>
+    /// The tiny model on two CPU cores, from the project's measurements on a 600-clip espeak-ng voice: at TrainingRate
+    /// 2e-3, TrainBS 16 and no decay the teacher-forced alignment was diagonal within 3,000 steps (20 minutes on two
+    /// cores); at 1e-5 (the GPT's rate) 300 steps moved nothing.
+    /// </summary>
+    public static RecipeDefaults Tiny(string recipe, SpectrogramModelSize size, MelSettings mel) => new RecipeDefaults
+    {
+        Recipe = recipe,
+        TrainingRate = new(2e-3, "the project's measurement on 600 clips: at 2e-3, TrainBS 16, no decay, the alignment was diagonal within 3,000 steps (20 min on 2 cores); 1e-5 moved nothing in 300"),
+        HighestRate = new(3e-3, "the main job's demo trains at 3e-3; nothing higher was measured"),
+        Batch = new(16, "the project's measured 16 clips a step on 2 cores"),
+        TotalSteps = new(9_000, "about an hour on 2 cores at the measured 2.5 steps/s; stop sooner by hand when the validation loss stops falling"),
+        DecayEpochs = new([], "the measured run aligned without decay"),
+        DecayGamma = new(0.5, "halves at LRDecaySteps, if you set them"),
+        WarmupSteps = new(0, "the measured run had none"),
+        MaxGradNorm = Clip,
+        WeightDecay = WeightDecay,
+        Fp16 = new(false, "fp32: on a CPU half precision is mostly slower and changes the numbers"),
+        PrintFreq = new(50, "a progress line about every 20 s on 2 cores"),
+        ValFreq = new(500, "a validation (and samples) about every 3–4 minutes on 2 cores"),
+        SaveCheckpointFreq = new(500, "with each validation, so the best checkpoint is at most a few minutes old"),
+        Memory = Memory(recipe, size, mel, TinyParameters),
+    }.Validate();
+
+    /// <summary>Trainable parameters of each size with a 40-symbol vocabulary, rounded (RecipeDefaultsTests counts the real model).</summary>
+    public const long FullParameters = 28_470_000, TinyParameters = 516_000;
+
+    private static TacotronMemoryModel Memory(string recipe, SpectrogramModelSize s, MelSettings mel, long parameters) =>
+        new($"the {recipe} Tacotron", parameters, mel.SampleRate, mel.HopLength, mel.NMels, s.FramesPerStep, s.EmbeddingSize,
+            s.EncoderConvolutions, s.EncoderLstmSize, s.AttentionSize, s.LocationFilters, s.PreNetSize, s.AttentionLstmSize,
+            s.DecoderLstmSize, s.PostNetSize, s.PostNetLayers);
+}
