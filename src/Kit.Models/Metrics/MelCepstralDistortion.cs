@@ -7,9 +7,10 @@ namespace Kit.Models.Metrics;
 /// Mel-cepstral distortion with dynamic time warping (MCD-DTW, dB) between two log-mel spectrograms of the
 /// same settings, the kit's measure of how far spoken audio is from a real clip:
 /// <list type="bullet">
-/// <item>cepstra: the orthonormal DCT-II of each frame's natural-log mel spectrum (the kit's log-mel features),
-/// c_k = sqrt(2/M)·Σ_m L_m·cos(π·k·(m + ½)/M), coefficients k = 1..<see cref="Coefficients"/> (c_0, the
-/// energy, is left out, so loudness alone does not count);</item>
+/// <item>cepstra: the DCT-II of each frame's natural-log mel spectrum L (the kit's log-mel features, M bins) at
+/// the real cepstrum's scale, c_k = (1/M)·Σ_m L_m·cos(π·k·(m + ½)/M) (the orthonormal DCT-II divided by
+/// sqrt(2M)), so values fall in the published MCD range of a few dB; coefficients k = 1..<see cref="Coefficients"/>
+/// (c_0, the energy, is left out, so loudness alone does not count);</item>
 /// <item>frame distance: d(i, j) = (10 / ln 10)·sqrt(2·Σ_k (c_ik − c'_jk)²);</item>
 /// <item>DTW over the two sequences with steps (1,0), (0,1), (1,1), each pair costing d once:
 /// D(i, j) = d(i, j) + min(D(i−1, j−1), D(i−1, j), D(i, j−1)), from (0, 0) to the last frames of both;</item>
@@ -43,10 +44,10 @@ public static class MelCepstralDistortion
         return Dtw(a, b);
     }
 
-    /// <summary>Rows k = 1..K of the orthonormal DCT-II matrix for <paramref name="mels"/> inputs.</summary>
+    /// <summary>Rows k = 1..K of the DCT-II at the cepstrum's scale (1/M) for <paramref name="mels"/> inputs.</summary>
     private static double[][] DctRows(int mels, int k) =>
         Enumerable.Range(1, k).Select(row => Enumerable.Range(0, mels)
-            .Select(m => Math.Sqrt(2.0 / mels) * Math.Cos(Math.PI * row * (m + 0.5) / mels)).ToArray()).ToArray();
+            .Select(m => Math.Cos(Math.PI * row * (m + 0.5) / mels) / mels).ToArray()).ToArray();
 
     private static double[] Cepstrum(double[] frame, double[][] dct)
     {
