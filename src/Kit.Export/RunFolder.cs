@@ -22,7 +22,9 @@ namespace Kit.Export;
 ///       manifest.json                   the trainer's own checksums of this folder, written at save time: the
 ///                                       export checks the step against it and carries it inside the bundle's
 ///                                       manifest.json (never as a file of its own)
-///     best.json                         {"step": 1200, "val_loss": 0.123}: the best step by validation
+///     best.json                         {"step": 1200, "metric": "dev_free/mcd_db", "value": 5.1}: the best
+///                                       step by the run's best metric ({"step": 1200, "val_loss": 0.123} in
+///                                       runs from before it was named: by the validation loss)
 ///   samples/*.wav                       audio samples; names starting with "step-000001200" belong to that step
 ///   plots/*                             charts (svg/png/html)
 ///   .export-state.json                  the exporter's own resume state (never exported)
@@ -77,7 +79,7 @@ public sealed class RunFolder
             .ToList();
     }
 
-    /// <summary>The best step by validation (checkpoints/best.json), or null when the trainer wrote none.</summary>
+    /// <summary>The best step by the run's best metric (checkpoints/best.json), or null when the trainer wrote none.</summary>
     public BestCheckpoint? Best()
     {
         var file = System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile);
@@ -145,5 +147,5 @@ public enum CheckpointFileKind
     TrainerBookkeeping,
 }
 
-/// <summary>checkpoints/best.json: which step validated best.</summary>
-public sealed record BestCheckpoint(long Step, double? ValLoss);
+/// <summary>checkpoints/best.json: which step validated best, by which metric (null in old files: the validation loss, ValLoss).</summary>
+public sealed record BestCheckpoint(long Step, double? ValLoss, string? Metric = null, double? Value = null);

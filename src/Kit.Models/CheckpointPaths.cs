@@ -2,7 +2,11 @@ using Kit.Training.Checkpoints;
 
 namespace Kit.Models;
 
-/// <summary>Where a model's weights are, given what a person points at: the weights file, a checkpoint folder or a run folder (its newest readable checkpoint).</summary>
+/// <summary>
+/// Where a model's weights are, given what a person points at: the weights file, a checkpoint folder (a step
+/// named by hand), or a run folder: its best checkpoint by the run's best metric (best.json) when that reads
+/// back intact, else its newest readable one.
+/// </summary>
 public static class CheckpointPaths
 {
     public static string Weights(string path)
@@ -11,7 +15,7 @@ public static class CheckpointPaths
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file or folder", path);
         var direct = Path.Combine(path, CheckpointFiles.InferenceWeights);
         if (File.Exists(direct)) return direct;
-        var newest = new CheckpointStore(path).FindNewestReadable()
+        var newest = new CheckpointStore(path).FindBestOrNewestReadable()
             ?? throw new FileNotFoundException($"{path}: no {CheckpointFiles.InferenceWeights} and no readable checkpoint under {CheckpointFiles.CheckpointsFolder}/", path);
         return newest.PathOf(CheckpointFiles.InferenceWeights);
     }

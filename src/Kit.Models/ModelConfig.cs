@@ -29,7 +29,7 @@ public static class ModelConfig
 
     /// <summary>
     /// A kit model rebuilt from its weights for inference (a model.pth, a checkpoint folder, or a run folder's
-    /// newest checkpoint): its settings read from the state dict, <paramref name="build"/> makes the module, the
+    /// best checkpoint, see <see cref="CheckpointPaths"/>): its settings read from the state dict, <paramref name="build"/> makes the module, the
     /// weights load strictly, and it moves to <paramref name="device"/> (the GPU when there is one) in eval mode.
     /// Anything that goes wrong names the file and what it should have held (<paramref name="kind"/>).
     /// </summary>

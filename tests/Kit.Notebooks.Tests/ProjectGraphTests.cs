@@ -7,15 +7,15 @@ namespace Kit.Notebooks.Tests;
 public sealed class ProjectGraphTests
 {
     [Fact]
-    public void The_readmes_project_graph_matches_the_csproj_files()
+    public async Task The_readmes_project_graph_matches_the_csproj_files()
     {
         var psi = new ProcessStartInfo("python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "scripts", "project-graph.py"));
         psi.ArgumentList.Add("--check");
         using var check = Process.Start(psi)!;
         var stderr = check.StandardError.ReadToEndAsync();
-        check.StandardOutput.ReadToEnd();
-        check.WaitForExit();
-        Assert.True(check.ExitCode == 0, stderr.Result);
+        await check.StandardOutput.ReadToEndAsync();
+        await check.WaitForExitAsync();
+        Assert.True(check.ExitCode == 0, await stderr);
     }
 }

@@ -14,7 +14,7 @@ public sealed class SpeakCommand : IKitCommand
     public Command Create()
     {
         var text = new Argument<string[]>("text") { Description = "Lines to speak (or give --lines FILE)", Arity = ArgumentArity.ZeroOrMore };
-        var spectrogram = new Option<string>("--spectrogram-model") { Description = "Spectrogram model weights: model.pth, a checkpoint folder or a run folder (its newest checkpoint)", Required = true };
+        var spectrogram = new Option<string>("--spectrogram-model") { Description = "Spectrogram model weights: model.pth, a checkpoint folder or a run folder (its best checkpoint by best.json, else its newest)", Required = true };
         var signal = new Option<string?>("--signal-model") { Description = "Signal model (WaveRNN) weights: model.pth, a checkpoint folder or a run folder; without it Griffin-Lim makes the audio" };
         var output = new Option<FileInfo?>("-o", "--output") { Description = "The WAV to write (one line); with several lines, NAME-001.wav, NAME-002.wav, ..." };
         var lines = new Option<FileInfo?>("--lines") { Description = "A UTF-8 file with one line of text per line, spoken in batches" };
@@ -107,8 +107,9 @@ public sealed class SpeakCommand : IKitCommand
     }
 
     /// <summary>
-    /// A run folder stands for its newest intact checkpoint: which step that is gets said, and every newer step
-    /// passed over (damaged) is named with why, so an older voice is never used in silence.
+    /// A run folder stands for its best checkpoint (best.json, by the run's best metric) when intact, else its
+    /// newest intact one: which step that is gets said, and every step passed over (damaged) is named with why,
+    /// so an older voice is never used in silence.
     /// </summary>
     private static string NewestIntact(string path, string what)
     {
@@ -116,11 +117,12 @@ public sealed class SpeakCommand : IKitCommand
             || !Directory.Exists(Path.Combine(path, CheckpointFiles.CheckpointsFolder))) return path;
         var store = new CheckpointStore(path);
         var skipped = new List<string>();
-        var newest = store.FindNewestReadable(skipped.Add);
+        var newest = store.FindBestOrNewestReadable(skipped.Add);
         foreach (var line in skipped) Console.Error.WriteLine($"kit speak: {line}");
         if (newest is null) return path; // the loader's message names the folder
-        Console.WriteLine($"{what}: checkpoint step {newest.Step} of {Path.GetFullPath(path)}" +
-                          (skipped.Count > 0 ? $" (the newest intact; {skipped.Count} newer {(skipped.Count == 1 ? "step is" : "steps are")} damaged, see above)" : ""));
+        var best = store.Best is { } b && b.Step == newest.Step ? $" (the best by {b.MetricName}, {b.MetricValue:0.####})" : null;
+        Console.WriteLine($"{what}: checkpoint step {newest.Step} of {Path.GetFullPath(path)}" + (best ??
+                          (skipped.Count > 0 ? $" (the newest intact; {skipped.Count} newer {(skipped.Count == 1 ? "step is" : "steps are")} damaged, see above)" : "")));
         return newest.Folder;
     }
 }

@@ -121,7 +121,7 @@ public static class BundlePlanner
             if (problem.Manifest is { } manifest)
             {
                 if (skipped.Count > 0)
-                    log?.Info($"exporting step {step}, the newest intact checkpoint" + (valLoss is null && candidates[0].ValLoss is not null ? $" (the best, step {candidates[0].Step}, is damaged)" : ""));
+                    log?.Info($"exporting step {step}, the newest intact checkpoint" + (requested is null && run.Best() is { } best && best.Step == candidates[0].Step ? $" (the best by {best.Metric ?? "dev_epoch/loss"}, step {best.Step}, is damaged)" : ""));
                 return (step, valLoss, manifest, skipped);
             }
             var line = $"step {step}: {problem.Why}";

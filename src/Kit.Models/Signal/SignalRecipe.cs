@@ -1,12 +1,14 @@
 using Kit.Data.Audio;
 using Kit.Data.Datasets;
 using Kit.Models.Features;
+using Kit.Models.Metrics;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Parameters;
+using Kit.Training.Metrics;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
@@ -17,7 +19,9 @@ namespace Kit.Models.Signal;
 /// Trains the WaveRNN signal model on short slices of each clip, conditioned on the clips' log-mel frames
 /// (cached on disk under the run folder) or, when the run config names a spectrogram checkpoint
 /// (<c>kit train --spectrogram-model-checkpoint</c>), on that model's teacher-forced frames, as the WellSaid
-/// guide trains it. Losses: <c>coarse_loss</c> and <c>fine_loss</c>, the cross-entropies of the two bytes.
+/// guide trains it. Losses: <c>coarse_loss</c> and <c>fine_loss</c>, the cross-entropies of the two bytes. At each
+/// validation it speaks the first validation clip's opening seconds from their frames (the samples) and measures
+/// that audio against the real clip (dev_free/mcd_db), which the best checkpoint follows by default.
 /// </summary>
 public abstract class SignalRecipe : IRecipe
 {
@@ -26,6 +30,9 @@ public abstract class SignalRecipe : IRecipe
     /// <summary>Mel settings without a spectrogram checkpoint (with one, the checkpoint's own are used).</summary>
     public abstract MelSettings Mel { get; }
     public abstract RecipeDefaults Defaults { get; }
+
+    /// <summary>What a listener hears: the MCD-DTW of the generated audio against the real clip.</summary>
+    public string BestMetric => MetricNames.FreeRunning(FreeRunningMetrics.McdDb);
 
     public ITrainable Create(RecipeContext context)
     {
@@ -89,10 +96,25 @@ public abstract class SignalRecipe : IRecipe
             return SignalLosses.Compute(p, b.Coarse, b.Fine);
         }
 
-        /// <summary>The first validation clip's opening seconds as the model speaks them from its frames, beside the real audio.</summary>
-        public IReadOnlyList<TrainingSample> Samples(long step)
+        /// <summary>The audio the last free-running pass generated, kept for <see cref="Samples"/>.</summary>
+        private (float[] Spoken, float[] Real)? _spoken;
+
+        /// <summary>MCD-DTW between the generated opening seconds of the first validation clip and the real ones.</summary>
+        public IReadOnlyDictionary<string, double> FreeRunning(int batchSize)
         {
-            if (Validation.Count == 0) return [];
+            if (Validation.Count == 0 || Context.Config.FreeRunningTexts == 0) return new Dictionary<string, double>();
+            var (spoken, real) = (_spoken = Speak()).Value;
+            using var scope = NewDisposeScope();
+            using var mels = new LogMelSpectrogram(config.Mel);
+            return new Dictionary<string, double>
+            {
+                [FreeRunningMetrics.McdDb] = MelCepstralDistortion.Between(mels.Compute(tensor(spoken)), mels.Compute(tensor(real))),
+            };
+        }
+
+        /// <summary>The first validation clip's opening seconds as the model speaks them from its frames, and the real audio.</summary>
+        private (float[] Spoken, float[] Real) Speak()
+        {
             model.eval();
             try
             {
@@ -100,11 +122,19 @@ public abstract class SignalRecipe : IRecipe
                 var mel = config.Mel;
                 var (frames, real) = Validation.Clip(0, (long)(SampleSeconds * mel.SampleRate / mel.HopLength));
                 using var synthesizer = new SignalSynthesizer(model, config, Device, ownsModel: false);
-                var spoken = synthesizer.Synthesize([frames])[0];
-                byte[] Wav(float[] samples) => WavWriter.ToBytes(new AudioClip(samples, mel.SampleRate), WavFormat.Pcm16);
-                return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real.data<float>().ToArray()))];
+                return (synthesizer.Synthesize([frames])[0], real.data<float>().ToArray());
             }
             finally { model.train(); }
+        }
+
+        /// <summary>The first validation clip's opening seconds as the model speaks them from its frames, beside the real audio.</summary>
+        public IReadOnlyList<TrainingSample> Samples(long step)
+        {
+            if (Validation.Count == 0) return [];
+            var (spoken, real) = _spoken ?? Speak();
+            _spoken = null;
+            byte[] Wav(float[] samples) => WavWriter.ToBytes(new AudioClip(samples, config.Mel.SampleRate), WavFormat.Pcm16);
+            return [new TrainingSample("wavernn.wav", Wav(spoken)), new TrainingSample("real.wav", Wav(real))];
         }
     }
 }

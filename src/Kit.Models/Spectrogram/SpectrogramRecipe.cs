@@ -1,9 +1,12 @@
 using Kit.Models.Features;
+using Kit.Models.Metrics;
+using Kit.Models.Synthesis;
 using Kit.Models.Text;
 using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Parameters;
+using Kit.Training.Metrics;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
@@ -14,7 +17,10 @@ namespace Kit.Models.Spectrogram;
 /// Trains the Tacotron-2-style spectrogram model: text from the dataset's (normalized) transcripts, targets
 /// the clips' log-mel frames (cached on disk under the run folder), Adam as WellSaid trained it (eps 1e-6,
 /// weight decay 1e-6, amsgrad). Validation writes, for the first validation clip, <see cref="SpectrogramSamples"/>
-/// under samples/: the attention alignment, target and predicted spectrograms, Griffin-Lim audio.
+/// under samples/: the attention alignment, target and predicted spectrograms, Griffin-Lim audio, teacher-forced
+/// and spoken on its own. Free-running validation speaks up to <c>free_running_texts</c> validation lines without
+/// teacher forcing and measures them against the real clips (dev_free/...): the best checkpoint follows their
+/// MCD-DTW by default, since the teacher-forced loss goes on falling while free-running speech is babble.
 /// </summary>
 public abstract class SpectrogramRecipe : IRecipe
 {
@@ -24,6 +30,9 @@ public abstract class SpectrogramRecipe : IRecipe
     public abstract RecipeDefaults Defaults { get; }
     /// <summary>Read phonemes (espeak-ng) instead of letters.</summary>
     public bool Phonemes { get; init; }
+
+    /// <summary>What a listener hears: the free-running MCD-DTW against the real clips.</summary>
+    public string BestMetric => MetricNames.FreeRunning(FreeRunningMetrics.McdDb);
 
     public ITrainable Create(RecipeContext context)
     {
@@ -54,9 +63,78 @@ public abstract class SpectrogramRecipe : IRecipe
             return SpectrogramLosses.Compute(prediction, targets, frames, tokenLengths, model.Size.FramesPerStep, model.Size.GuidedAttentionWeight);
         }
 
+        /// <summary>The first validation line as the last free-running pass spoke it, kept for <see cref="Samples"/>.</summary>
+        private FreeRunningSpeech? _firstSpoken;
+
+        /// <summary>One line spoken on its own, measured against its real clip.</summary>
+        private sealed record SpokenLine(double Mcd, AlignmentStats Alignment, double LengthRatio, bool StopFired);
+
+        public IReadOnlyDictionary<string, double> FreeRunning(int batchSize)
+        {
+            var count = Math.Min(Validation.Count, Context.Config.FreeRunningTexts);
+            if (count == 0) return new Dictionary<string, double>();
+            var lines = Speak(Enumerable.Range(0, count).ToArray(), batchSize);
+            return new Dictionary<string, double>
+            {
+                [FreeRunningMetrics.McdDb] = lines.Average(l => l.Mcd),
+                [FreeRunningMetrics.BandMass] = lines.Average(l => l.Alignment.BandMass),
+                [FreeRunningMetrics.Monotonic] = lines.Average(l => l.Alignment.Monotonic),
+                [FreeRunningMetrics.SkippedTokens] = lines.Average(l => l.Alignment.SkippedTokens),
+                [FreeRunningMetrics.MaxJump] = lines.Average(l => l.Alignment.MaxJump),
+                [FreeRunningMetrics.LengthRatio] = lines.Average(l => l.LengthRatio),
+                [FreeRunningMetrics.StopFired] = lines.Average(l => l.StopFired ? 1.0 : 0.0),
+            };
+        }
+
+        /// <summary>
+        /// Speaks validation lines without teacher forcing (batched, lines of similar length together) and measures
+        /// each against its clip. The first line's speech is kept for the samples.
+        /// </summary>
+        private SpokenLine[] Speak(int[] clips, int batchSize)
+        {
+            var lines = new SpokenLine[clips.Length];
+            var r = model.Size.FramesPerStep;
+            model.eval();
+            try
+            {
+                using var _ = no_grad();
+                // The pre-net's dropout stays on at inference: the same draws at every validation, so the curve
+                // shows the model changing rather than the dice (training reseeds at every step).
+                manual_seed(Context.Seed);
+                var order = Enumerable.Range(0, clips.Length).OrderBy(i => Validation.FrameCounts[clips[i]]).ToArray();
+                foreach (var chunk in order.Chunk(Math.Max(1, batchSize)))
+                {
+                    using var scope = NewDisposeScope();
+                    var (tokens, targets, frames, tokenLengths) = Validation.Batch(chunk.Select(i => clips[i]).ToArray(), Device);
+                    SpectrogramPrediction p;
+                    long[] spoken;
+                    using (Autocast()) (p, spoken) = model.Infer(tokens);
+                    var stops = p.StopLogits.to(ScalarType.Float32).sigmoid().cpu();
+                    for (var j = 0; j < chunk.Length; j++)
+                    {
+                        var steps = spoken[j] / r;
+                        var mel = p.PostFrames[j].slice(0, 0, spoken[j], 1).t().to(ScalarType.Float32).contiguous().cpu();
+                        var real = targets[j].slice(0, 0, frames[j], 1).t().cpu();
+                        var alignment = SpectrogramSynthesizer.ToArray(p.Alignments[j].slice(0, 0, steps, 1).slice(1, 0, tokenLengths[j], 1).to(ScalarType.Float32));
+                        // Infer ends a line at the step its stop token fired, or at the frame limit.
+                        var fired = stops[j, steps - 1].item<float>() > 0.5f;
+                        lines[chunk[j]] = new SpokenLine(MelCepstralDistortion.Between(mel, real), AlignmentStats.Of(alignment), (double)spoken[j] / frames[j], fired);
+                        if (clips[chunk[j]] != 0) continue;
+                        _firstSpoken?.Dispose();
+                        _firstSpoken = new FreeRunningSpeech(scope.MoveToOuter(mel), alignment);
+                    }
+                }
+            }
+            finally { model.train(); }
+            return lines;
+        }
+
         public IReadOnlyList<TrainingSample> Samples(long step)
         {
             if (Validation.Count == 0) return [];
+            if (_firstSpoken is null) Speak([0], 1);
+            var free = _firstSpoken;
+            _firstSpoken = null;
             model.eval();
             try
             {
@@ -67,9 +145,19 @@ public abstract class SpectrogramRecipe : IRecipe
                 var steps = (frames[0] + model.Size.FramesPerStep - 1) / model.Size.FramesPerStep;
                 var alignment = p.Alignments[0].slice(0, 0, steps, 1).slice(1, 0, tokenLengths[0], 1).t().contiguous().cpu();
                 Tensor Mel(Tensor frames0) => frames0.slice(0, 0, frames[0], 1).t().contiguous().cpu();
-                return SpectrogramSamples.Make(alignment, Mel(targets[0]), Mel(p.PostFrames[0]), mel, step);
+                return SpectrogramSamples.Make(alignment, Mel(targets[0]), Mel(p.PostFrames[0]), mel, step, free);
             }
-            finally { model.train(); }
+            finally
+            {
+                free?.Dispose();
+                model.train();
+            }
+        }
+
+        public override void Dispose()
+        {
+            _firstSpoken?.Dispose();
+            base.Dispose();
         }
     }
 }

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace Kit.Training.Checkpoints;
 
 /// <summary>
-/// The run folder's checkpoints: saves them atomically, keeps the last K plus the best by validation loss,
+/// The run folder's checkpoints: saves them atomically, keeps the last K plus the best by the run's best metric
+/// (best.json names it and its value; see <see cref="Metrics.BestMetric"/>),
 /// refuses a save that would not fit on the disk, and finds the newest one that reads back intact.
 /// </summary>
 public sealed class CheckpointStore
@@ -55,7 +56,14 @@ public sealed class CheckpointStore
     /// comes last and the folder appears under its real name only when complete. Throws
     /// <see cref="InsufficientSpaceException"/> before writing anything when the disk lacks room.
     /// </summary>
-    public SavedCheckpoint Save(long step, double? validationLoss, long expectedBytes, Action<CheckpointWriter> write)
+    public SavedCheckpoint Save(long step, double? validationLoss, long expectedBytes, Action<CheckpointWriter> write) =>
+        Save(step, expectedBytes, write, validationLoss is { } v ? new MetricValue(Metrics.BestMetric.ValidationLoss, v) : null);
+
+    /// <summary>
+    /// As above, the checkpoint becoming the best when <paramref name="best"/> beats best.json's value: best.json
+    /// of another metric (the setting changed, or an old file by validation loss) is replaced by the first value.
+    /// </summary>
+    public SavedCheckpoint Save(long step, long expectedBytes, Action<CheckpointWriter> write, MetricValue? best)
     {
         RemoveLeftovers();
         var lastSize = Steps().Select(s => SizeOf(PathOf(s))).DefaultIfEmpty(0).Max();
@@ -77,11 +85,12 @@ public sealed class CheckpointStore
             if (Directory.Exists(final)) ReplaceOrKeepDamaged(final);
             AtomicFile.MoveDirectory(partial, final);
 
-            var best = Best;
-            var isBest = validationLoss is { } v && double.IsFinite(v) && (best is null || v < best.ValidationLoss || !Directory.Exists(PathOf(best.Step)));
+            var previous = Best;
+            var isBest = best is { } candidate && candidate.Metric.IsBetter(candidate.Value,
+                previous is not null && previous.MetricName == candidate.Metric.Name && Directory.Exists(PathOf(previous.Step)) ? previous.MetricValue : null);
             if (isBest)
                 AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointFiles.BestFile),
-                    JsonSerializer.Serialize(new BestCheckpoint(step, validationLoss!.Value, CheckpointFiles.StepFolderName(step)), CheckpointManifest.Json));
+                    JsonSerializer.Serialize(BestCheckpoint.Of(step, best!), CheckpointManifest.Json));
             Prune();
             return new SavedCheckpoint(step, final, manifest.TotalBytes, isBest);
         }
@@ -99,6 +108,21 @@ public sealed class CheckpointStore
     public LoadedCheckpoint? FindNewestReadable(Action<string>? skipped = null) => ReadableNewestFirst(skipped).FirstOrDefault();
 
     /// <summary>
+    /// The checkpoint best.json names when it reads back intact, else the newest that does (null when none):
+    /// what a run folder stands for in `kit speak` and wherever weights are read from one. A best step passed
+    /// over is reported through <paramref name="skipped"/>.
+    /// </summary>
+    public LoadedCheckpoint? FindBestOrNewestReadable(Action<string>? skipped = null)
+    {
+        if (Best is { } best && Steps().Contains(best.Step))
+        {
+            if (Readable(best.Step, out var problem) is { } loaded) return loaded;
+            skipped?.Invoke($"Skipping checkpoint {PathOf(best.Step)} (the best by {best.MetricName}): {problem}");
+        }
+        return FindNewestReadable(skipped);
+    }
+
+    /// <summary>
     /// Every checkpoint whose manifest and checksums hold, newest first, checked one at a time as the caller
     /// asks for the next: resume takes the first that also loads, and falls back past one that does not.
     /// </summary>
@@ -106,18 +130,23 @@ public sealed class CheckpointStore
     {
         foreach (var step in Steps().Reverse())
         {
-            var folder = PathOf(step);
-            var manifest = CheckpointManifest.Verify(folder, out var problem);
-            TrainingProgress? progress = null;
-            if (manifest is not null)
-            {
-                try { progress = JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, TrainingProgress.FileName)), CheckpointManifest.Json); }
-                catch (Exception e) when (e is JsonException or IOException) { problem = $"{folder}/{TrainingProgress.FileName}: {e.Message}"; }
-                if (progress is null && problem is null) problem = $"{folder}/{TrainingProgress.FileName} is missing or empty";
-            }
-            if (manifest is not null && progress is not null) { yield return new LoadedCheckpoint(step, folder, manifest, progress); continue; }
-            skipped?.Invoke($"Skipping checkpoint {folder}: {problem}");
+            if (Readable(step, out var problem) is { } loaded) { yield return loaded; continue; }
+            skipped?.Invoke($"Skipping checkpoint {PathOf(step)}: {problem}");
         }
+    }
+
+    private LoadedCheckpoint? Readable(long step, out string? problem)
+    {
+        var folder = PathOf(step);
+        var manifest = CheckpointManifest.Verify(folder, out problem);
+        TrainingProgress? progress = null;
+        if (manifest is not null)
+        {
+            try { progress = JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(Path.Combine(folder, TrainingProgress.FileName)), CheckpointManifest.Json); }
+            catch (Exception e) when (e is JsonException or IOException) { problem = $"{folder}/{TrainingProgress.FileName}: {e.Message}"; }
+            if (progress is null && problem is null) problem = $"{folder}/{TrainingProgress.FileName} is missing or empty";
+        }
+        return manifest is not null && progress is not null ? new LoadedCheckpoint(step, folder, manifest, progress) : null;
     }
 
     /// <summary>Keeps the newest <see cref="KeepLast"/> and the best; removes the rest (renamed away first, so a kill mid-delete leaves no half folder under a real name).</summary>
@@ -174,7 +203,27 @@ public sealed record LoadedCheckpoint(long Step, string Folder, CheckpointManife
     public string PathOf(string name) => Path.Combine(Folder, name);
 }
 
+/// <summary>A best-metric candidate: the metric and its value at a validation.</summary>
+public sealed record MetricValue(Metrics.BestMetric Metric, double Value);
+
+/// <summary>
+/// checkpoints/best.json: {"step": 1200, "metric": "dev_free/mcd_db", "value": 5.1, "folder": "step-000001200"},
+/// with "val_loss" as well when the metric is the validation loss. Files from before the metric was named
+/// hold only step, val_loss and folder: they read as best by dev_epoch/loss.
+/// </summary>
 public sealed record BestCheckpoint(
     [property: JsonPropertyName("step")] long Step,
-    [property: JsonPropertyName("val_loss")] double ValidationLoss,
-    [property: JsonPropertyName("folder")] string FolderName);
+    [property: JsonPropertyName("val_loss"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationLoss,
+    [property: JsonPropertyName("folder")] string FolderName)
+{
+    [JsonPropertyName("metric"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Metric { get; init; }
+    [JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Value { get; init; }
+
+    /// <summary>The metric the step was best by (an old file's: the validation loss).</summary>
+    [JsonIgnore] public string MetricName => Metric ?? Metrics.BestMetric.ValidationLoss.Name;
+    [JsonIgnore] public double MetricValue => Value ?? ValidationLoss ?? double.NaN;
+
+    public static BestCheckpoint Of(long step, MetricValue best) =>
+        new(step, best.Metric == Metrics.BestMetric.ValidationLoss ? best.Value : null, CheckpointFiles.StepFolderName(step))
+        { Metric = best.Metric.Name, Value = best.Value };
+}

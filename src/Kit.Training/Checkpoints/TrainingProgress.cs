@@ -23,7 +23,10 @@ public sealed record TrainingProgress
     [JsonPropertyName("optimizer_steps")] public long OptimizerSteps { get; init; }
     [JsonPropertyName("skipped_nonfinite")] public long SkippedNonFiniteSteps { get; init; }
     [JsonPropertyName("rollbacks")] public int Rollbacks { get; init; }
+    /// <summary>Early stopping's best value of <see cref="BestMetric"/> (the name keeps its first meaning: the validation loss).</summary>
     [JsonPropertyName("best_validation_loss")] public double? BestValidationLoss { get; init; }
+    /// <summary>The metric early stopping followed (null in checkpoints from before it was named: dev_epoch/loss).</summary>
+    [JsonPropertyName("best_metric")] public string? BestMetric { get; init; }
     [JsonPropertyName("best_validation_step")] public long? BestValidationStep { get; init; }
     [JsonPropertyName("validations_without_improvement")] public int ValidationsWithoutImprovement { get; init; }
     [JsonPropertyName("training_seconds")] public double TrainingSeconds { get; init; }

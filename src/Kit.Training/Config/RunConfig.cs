@@ -56,6 +56,18 @@ public sealed record RunConfig
 
     public const int DefaultKeepLastCheckpoints = 3;
 
+    /// <summary>
+    /// The validation metric best.json and early stopping follow (run.yml's best_metric, e.g. dev_free/mcd_db);
+    /// null: the recipe's own (<see cref="IRecipe.BestMetric"/>).
+    /// </summary>
+    public string? BestMetric { get; init; }
+
+    /// <summary>Validation lines the model speaks on its own at each validation (run.yml's free_running_texts).</summary>
+    public int FreeRunningTexts { get; init; } = DefaultFreeRunningTexts;
+
+    /// <summary>Enough lines to average over, few enough that a validation of spectrogram-tiny costs seconds on 2 cores.</summary>
+    public const int DefaultFreeRunningTexts = 8;
+
     /// <summary>The file (and key lines) this config was read from, for errors found later; null when made in code.</summary>
     public RunConfigSource? Source { get; init; }
 
@@ -81,7 +93,8 @@ public sealed record RunConfig
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)
         && Overridden.SequenceEqual(other.Overridden) && Precision == other.Precision
-        && KeepLastCheckpoints == other.KeepLastCheckpoints;
+        && KeepLastCheckpoints == other.KeepLastCheckpoints
+        && BestMetric == other.BestMetric && FreeRunningTexts == other.FreeRunningTexts;
 
     public override int GetHashCode() => HashCode.Combine(Profile, TrainList, OutputFolder, Parameters);
 }

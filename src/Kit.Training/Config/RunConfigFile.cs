@@ -45,6 +45,8 @@ public static class RunConfigFile
              .Str("output", Rel(config.OutputFolder))
              .Str("precision", Precisions.Name(config.Precision), "auto | fp32 | bf16 | fp16; auto: fp32, or half precision on a GPU when Fp16 is true")
              .Int("keep_last_checkpoints", config.KeepLastCheckpoints, "checkpoints kept besides the best one; lower it when the disk is small")
+             .Str("best_metric", config.BestMetric, "the validation metric best.json and early stopping follow; empty: the recipe's own (dev_free/mcd_db for the spectrogram and signal models)")
+             .Int("free_running_texts", config.FreeRunningTexts, "validation lines the model speaks on its own at each validation (dev_free/ metrics)")
              .Map("parameters", () =>
              {
                  foreach (var spec in ParameterCatalog.All)
@@ -123,6 +125,8 @@ public static class RunConfigFile
             Overridden = doc.Sequence("overridden"),
             Precision = ParsePrecision(doc),
             KeepLastCheckpoints = ParseKeepLast(doc),
+            BestMetric = ParseBestMetric(doc),
+            FreeRunningTexts = ParseFreeRunningTexts(doc),
             Source = new RunConfigSource(Path.GetFullPath(path), Lines(doc)),
         };
         // An edited TrainBS meets the rule `kit params` applies, against the clips the config counts (the trainer
@@ -137,6 +141,20 @@ public static class RunConfigFile
         if (doc.Find("keep_last_checkpoints") is null) return RunConfig.DefaultKeepLastCheckpoints;
         return int.TryParse(doc.Scalar("keep_last_checkpoints"), out var n) && n >= 1 ? n
             : throw doc.Error(doc.Get("keep_last_checkpoints"), "'keep_last_checkpoints' should be a whole number of at least 1");
+    }
+
+    // Absent or empty (configs written before the setting existed, or left to the recipe): the recipe's own.
+    private static string? ParseBestMetric(YamlDocument doc)
+    {
+        if (doc.Find("best_metric") is null || doc.Scalar("best_metric") is not { Length: > 0 } name) return null;
+        return Metrics.BestMetric.Problem(name) is { } problem ? throw doc.Error(doc.Get("best_metric"), problem) : name;
+    }
+
+    private static int ParseFreeRunningTexts(YamlDocument doc)
+    {
+        if (doc.Find("free_running_texts") is null) return RunConfig.DefaultFreeRunningTexts;
+        return int.TryParse(doc.Scalar("free_running_texts"), out var n) && n >= 0 ? n
+            : throw doc.Error(doc.Get("free_running_texts"), "'free_running_texts' should be a whole number (0 turns free-running validation off)");
     }
 
     /// <summary>The line of every key, as "dataset.train_list" and "parameters.TrainBS".</summary>

@@ -14,7 +14,7 @@ public static class RunConfigValidation
     /// <summary>The keys a run config may hold, by mapping ("" is the top level); parameters are checked against the catalog.</summary>
     private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
     {
-        [""] = ["version", "profile", "model", "dataset", "output", "precision", "keep_last_checkpoints", "parameters", "overridden"],
+        [""] = ["version", "profile", "model", "dataset", "output", "precision", "keep_last_checkpoints", "best_metric", "free_running_texts", "parameters", "overridden"],
         ["model"] = ["recipe", "spectrogram_checkpoint"],
         ["dataset"] = ["train_list", "val_list", "validation", "carved_validation", "train_clips", "val_clips"],
     };

@@ -25,6 +25,7 @@ internal sealed class TrainingLoop
     private readonly CheckpointStore _store;
     private readonly NonFiniteLossPolicy _nonFinite;
     private readonly EarlyStopping? _early;
+    private readonly BestMetric _bestMetric;
     private readonly List<MetricPoint> _history = [];
 
     private RecipeContext _context = null!;
@@ -38,7 +39,7 @@ internal sealed class TrainingLoop
     private double _lrScale = 1;
     private int _rollbacks;
     private double _trainingSeconds;
-    private double? _validationSinceSave;
+    private MetricValue? _validationSinceSave;
     private long? _lastSaved;
     private TrainingStatus _status = new() { State = TrainingState.Starting };
 
@@ -56,7 +57,8 @@ internal sealed class TrainingLoop
         RunDirectory = Path.GetFullPath(runDirectory);
         _store = new CheckpointStore(RunDirectory, options.KeepLastCheckpoints) { Damaged = log };
         _nonFinite = new NonFiniteLossPolicy(options.MaxNonFiniteInARow, options.RollbackLearningRateFactor);
-        _early = options.EarlyStoppingPatience is { } p ? new EarlyStopping(p) : null;
+        _bestMetric = new BestMetric(config.BestMetric ?? recipe.BestMetric);
+        _early = options.EarlyStoppingPatience is { } p ? new EarlyStopping(p, metric: _bestMetric) : null;
     }
 
     public string RunDirectory { get; }
@@ -93,6 +95,8 @@ internal sealed class TrainingLoop
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
             _log($"Precision: {_model.Precision}");
+            _log($"The best checkpoint (best.json){(_early is null ? "" : " and early stopping")} follow {_bestMetric.Name} ({_bestMetric.Direction}" +
+                 (_config.BestMetric is null ? $", {_recipe.Name}'s default; run.yml's best_metric names another)" : ", run.yml's best_metric)"));
             _metrics = new MetricsLog(RunDirectory, resumeStep: _step);
             _tensorBoard = _options.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null;
             try
@@ -252,16 +256,26 @@ internal sealed class TrainingLoop
     {
         Publish(TrainingState.Validating, lr, window, Status.LastTrainLosses);
         var losses = _model.Validate(_options.ValidationBatchSize);
+        var free = FreeRunning();
         var named = losses.ToDictionary(kv => MetricNames.Validation(kv.Key), kv => kv.Value);
+        foreach (var (name, value) in free) named[MetricNames.FreeRunning(name)] = value;
         AppendMetrics("validation", _step, _position.Epoch, named);
         SideWrite(ref _tensorBoard, "the TensorBoard events", t => t.AddScalars(_step, named));
         var total = losses.GetValueOrDefault(MetricNames.TotalLoss, double.NaN);
-        _validationSinceSave = total;
+        RequireBestMetric(named, free);
+        var chosen = named.GetValueOrDefault(_bestMetric.Name, double.NaN);
+        _validationSinceSave = new MetricValue(_bestMetric, chosen);
         _history.Add(new MetricPoint(MetricNames.Validation(MetricNames.TotalLoss), _step, total));
         _view.AddValidation(_step, total);
-        var best = _early?.Observe(total);
+        foreach (var name in TrainingView.FreeRunningCurves.Select(MetricNames.FreeRunning).Where(named.ContainsKey))
+        {
+            _history.Add(new MetricPoint(name, _step, named[name]));
+            _view.AddFreeRunning(name, _step, named[name]);
+        }
+        var best = _early?.Observe(chosen);
+        var by = _bestMetric == BestMetric.ValidationLoss ? "" : $" by {_bestMetric.Name}";
         _log($"validation at step {_step}: " + string.Join(", ", named.Select(kv => $"{kv.Key} {kv.Value:0.0000}"))
-             + (_early is null ? "" : best == true ? " (new best)" : $" (no improvement for {_early.WithoutImprovement} of {_early.Patience})"));
+             + (_early is null ? "" : best == true ? $" (new best{by})" : $" (no improvement{by} for {_early.WithoutImprovement} of {_early.Patience})"));
         var written = new List<string>();
         foreach (var sample in Samples())
         {
@@ -275,7 +289,42 @@ internal sealed class TrainingLoop
             written.Add(path);
         }
         _view.AddSamples(written);
-        Volatile.Write(ref _status, Status with { LastValidationLosses = losses });
+        Volatile.Write(ref _status, Status with { LastValidationLosses = losses, LastFreeRunning = free });
+    }
+
+    /// <summary>
+    /// The model speaking on its own, measured (dev_free/...). Like the samples it is a measurement, not the run:
+    /// a recipe whose free-running pass fails is logged, the metrics are missing at this validation (no best
+    /// by them), and training goes on.
+    /// </summary>
+    private IReadOnlyDictionary<string, double> FreeRunning()
+    {
+        if (_config.FreeRunningTexts == 0) return new Dictionary<string, double>();
+        try { return _model.FreeRunning(_options.ValidationBatchSize); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _freeRunningFailed = true;
+            _log($"Could not measure free-running speech at step {_step} ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); training goes on");
+            return new Dictionary<string, double>();
+        }
+    }
+
+    private bool _freeRunningFailed;
+
+    /// <summary>
+    /// A best metric this run's validation never reports (a dev_epoch/ name that is no loss term of the recipe,
+    /// or a dev_free/ one from a recipe that does not speak) would leave best.json unwritten for the whole run:
+    /// refused at the first validation, naming run.yml's line and the nearest metric the run does report.
+    /// </summary>
+    private void RequireBestMetric(IReadOnlyDictionary<string, double> named, IReadOnlyDictionary<string, double> free)
+    {
+        if (named.ContainsKey(_bestMetric.Name) || named.Count == 0) return;
+        var isFree = _bestMetric.Name.StartsWith(MetricNames.FreeRunningPrefix, StringComparison.Ordinal);
+        if (isFree && (_freeRunningFailed || _config.FreeRunningTexts == 0 || free.Count > 0)) return;
+        var message = $"best metric '{_bestMetric.Name}' is not one {_recipe.Name}'s validation reports; did you mean '{RunConfigValidation.Nearest(_bestMetric.Name, named.Keys)}'? (it reports: {string.Join(", ", named.Keys)})";
+        throw _config.BestMetric is not null && _config.Source is { } source
+            ? new ConfigFormatException($"{source.Where("best_metric")}{message}")
+            : new InvalidOperationException(message);
     }
 
     /// <summary>
@@ -312,6 +361,7 @@ internal sealed class TrainingLoop
             SkippedNonFiniteSteps = _nonFinite.Total,
             Rollbacks = _rollbacks,
             BestValidationLoss = _early?.Best,
+            BestMetric = _early is null ? null : _bestMetric.Name,
             ValidationsWithoutImprovement = _early?.WithoutImprovement ?? 0,
             TrainingSeconds = _trainingSeconds,
             Precision = _model.Precision.Name,
@@ -321,17 +371,17 @@ internal sealed class TrainingLoop
         var clock = Stopwatch.StartNew();
         try
         {
-            var saved = _store.Save(_step, _validationSinceSave, _model.EstimatedCheckpointBytes, w =>
+            var saved = _store.Save(_step, _model.EstimatedCheckpointBytes, w =>
             {
                 _model.Save(w);
                 w.WriteJson(TrainingProgress.FileName, progress);
-            });
+            }, _validationSinceSave);
             _lastSaved = _step;
             _validationSinceSave = null;
             var retried = _saveFailedAt is { } failed ? $" (the save that failed at step {failed} went through)" : "";
             _saveFailedAt = null;
             _saveError = null;
-            _log($"Saved checkpoint step {_step} ({ByteSize.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? ", the best so far by validation" : "")}{retried}");
+            _log($"Saved checkpoint step {_step} ({ByteSize.Format(saved.Bytes)}, {clock.Elapsed.TotalSeconds:0.0} s){(saved.IsBest ? $", the best so far by {_bestMetric.Name}" : "")}{retried}");
             Volatile.Write(ref _status, previous with { LastCheckpointStep = _step, LastCheckpointUtc = DateTime.UtcNow });
             _view.Update(Status);
             CheckpointSaved?.Invoke(saved);
@@ -410,7 +460,10 @@ internal sealed class TrainingLoop
         _rollbacks = p.Rollbacks;
         _nonFinite.Total = p.SkippedNonFiniteSteps;
         _trainingSeconds = p.TrainingSeconds;
-        _early?.Restore(p.BestValidationLoss, p.ValidationsWithoutImprovement);
+        // Early stopping's best of another metric (the setting changed, or a checkpoint from before it was named)
+        // does not compare with this one's values: counting starts again.
+        if ((p.BestMetric ?? BestMetric.ValidationLoss.Name) == _bestMetric.Name) _early?.Restore(p.BestValidationLoss, p.ValidationsWithoutImprovement);
+        else _early?.Restore(null, 0);
         _history.Clear();
         _history.AddRange(p.Metrics);
         _lastSaved = p.Step;
@@ -418,6 +471,7 @@ internal sealed class TrainingLoop
         foreach (var m in p.Metrics)
         {
             if (m.Name == MetricNames.Train(MetricNames.TotalLoss)) _view.AddTrain(m.Step, m.Value);
+            else if (m.Name.StartsWith(MetricNames.FreeRunningPrefix, StringComparison.Ordinal)) _view.AddFreeRunning(m.Name, m.Step, m.Value);
             else _view.AddValidation(m.Step, m.Value);
         }
         Volatile.Write(ref _status, Status with { Step = _step, Epoch = _position.Epoch, LastCheckpointStep = p.Step, LastCheckpointUtc = checkpoint.Manifest.CreatedUtc });

@@ -13,6 +13,8 @@ public sealed record TrainingStatus
     public double LearningRate { get; init; }
     public IReadOnlyDictionary<string, double> LastTrainLosses { get; init; } = new Dictionary<string, double>();
     public IReadOnlyDictionary<string, double> LastValidationLosses { get; init; } = new Dictionary<string, double>();
+    /// <summary>The last validation's free-running measures (names without the dev_free/ prefix); empty for a recipe without them.</summary>
+    public IReadOnlyDictionary<string, double> LastFreeRunning { get; init; } = new Dictionary<string, double>();
     public long? LastCheckpointStep { get; init; }
     public DateTime? LastCheckpointUtc { get; init; }
     public long SkippedNonFiniteSteps { get; init; }

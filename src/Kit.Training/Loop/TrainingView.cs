@@ -3,11 +3,13 @@ using System.Net;
 using Kit.Display;
 using Kit.Display.Charts;
 using Kit.Display.Live;
+using Kit.Training.Metrics;
 
 namespace Kit.Training.Loop;
 
 /// <summary>
-/// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the step, speed and
+/// The notebook's live view of a run: loss curves (train and validation) redrawn in place, the free-running
+/// curves (MCD, and the attention's diagonal share) once a recipe reports them, the step, speed and
 /// the last checkpoint's time; and the latest validation's samples (audio players and images, see
 /// <see cref="ValidationSamples"/>). Show it with <c>run.Display.Bind(display(run.Display))</c>: the samples get
 /// an output of their own below it, redrawn only when a validation brings new ones, so the view's frequent
@@ -22,6 +24,11 @@ public sealed class TrainingView : LiveDisplay
 
     private readonly object _gate = new();
     private LineChart _chart = NewChart();
+    private LineChart _mcd = NewMcdChart(), _alignment = NewAlignmentChart();
+    private bool _hasFreeRunning;
+
+    /// <summary>The free-running measures drawn over steps (dev_free/NAME): MCD on one chart, the alignment's shares on another.</summary>
+    internal static IReadOnlyList<string> FreeRunningCurves { get; } = [FreeRunningMetrics.McdDb, FreeRunningMetrics.BandMass, FreeRunningMetrics.Monotonic];
     private TrainingStatus _status = new();
     private readonly ValidationSamples _samples = new();
     private volatile bool _samplesBeside;
@@ -57,9 +64,31 @@ public sealed class TrainingView : LiveDisplay
     internal void AddTrain(long step, double loss) => Append(TrainSeries, step, loss);
     internal void AddValidation(long step, double loss) => Append(ValidationSeries, step, loss);
 
+    /// <summary>One free-running value (dev_free/NAME) at a validation step.</summary>
+    internal void AddFreeRunning(string name, long step, double value)
+    {
+        if (!double.IsFinite(value)) return;
+        var measure = name.StartsWith(MetricNames.FreeRunningPrefix, StringComparison.Ordinal) ? name[MetricNames.FreeRunningPrefix.Length..] : name;
+        lock (_gate)
+        {
+            if (measure == FreeRunningMetrics.McdDb) _mcd.Append("free-running MCD", step, value);
+            else if (measure == FreeRunningMetrics.BandMass) _alignment.Append("near the diagonal", step, value);
+            else if (measure == FreeRunningMetrics.Monotonic) _alignment.Append("monotonic steps", step, value);
+            else return;
+            _hasFreeRunning = true;
+        }
+        Changed();
+    }
+
     internal void ClearCurves()
     {
-        lock (_gate) _chart = NewChart();
+        lock (_gate)
+        {
+            _chart = NewChart();
+            _mcd = NewMcdChart();
+            _alignment = NewAlignmentChart();
+            _hasFreeRunning = false;
+        }
     }
 
     /// <summary>The files one validation wrote: the samples' output redraws once; the view only when it shows them itself.</summary>
@@ -96,6 +125,8 @@ public sealed class TrainingView : LiveDisplay
         var line = string.Create(c, $"{s.State}: step {s.Step}, epoch {s.Epoch}, {s.StepsPerSecond:0.00} steps/s, {s.SamplesPerSecond:0.0} samples/s");
         if (s.LastTrainLosses.TryGetValue("loss", out var loss)) line += string.Create(c, $", loss {loss:0.0000}");
         if (s.LastValidationLosses.TryGetValue("loss", out var val)) line += string.Create(c, $", validation loss {val:0.0000}");
+        if (s.LastFreeRunning.TryGetValue(FreeRunningMetrics.McdDb, out var mcd)) line += string.Create(c, $", free-running MCD {mcd:0.00} dB");
+        if (s.LastFreeRunning.TryGetValue(FreeRunningMetrics.BandMass, out var band)) line += string.Create(c, $", attention near the diagonal {band:P0}");
         line += s.LastCheckpointStep is { } ck
             ? string.Create(c, $", last checkpoint step {ck} at {s.LastCheckpointUtc?.ToLocalTime():HH:mm:ss}")
             : ", no checkpoint yet";
@@ -109,11 +140,13 @@ public sealed class TrainingView : LiveDisplay
     public override IReadOnlyList<Rendering> Render()
     {
         string chartHtml;
-        lock (_gate) chartHtml = _chart.ToHtml();
+        lock (_gate) chartHtml = _chart.ToHtml() + (_hasFreeRunning ? _mcd.ToHtml() + _alignment.ToHtml() : "");
         var sampleHtml = _samplesBeside || _samples.Step is null ? "" : _samples.Render()[0].Content;
         var html = $"<div class=\"kit-training\"><div>{WebUtility.HtmlEncode(StatusLine())}</div>{chartHtml}{sampleHtml}</div>";
         return [new Rendering(Rendering.Html, html), new Rendering(Rendering.Text, ToString())];
     }
 
     private static LineChart NewChart() => new("loss", "step", "loss");
+    private static LineChart NewMcdChart() => new("free-running MCD-DTW (the model speaking validation lines on its own)", "step", "dB");
+    private static LineChart NewAlignmentChart() => new("free-running attention", "step", "share");
 }

@@ -22,6 +22,13 @@ public interface IRecipe
     /// </summary>
     RecipeDefaults Defaults { get; }
 
+    /// <summary>
+    /// The validation metric best.json and early stopping follow unless run.yml's <c>best_metric</c> names
+    /// another (see <see cref="Metrics.BestMetric"/>): the teacher-forced validation loss unless the recipe
+    /// measures something closer to what a listener hears.
+    /// </summary>
+    string BestMetric => Metrics.MetricNames.Validation(Metrics.MetricNames.TotalLoss);
+
     /// <summary>Builds the model (weights from <see cref="RecipeContext.Seed"/>) and its optimizer for one run.</summary>
     ITrainable Create(RecipeContext context);
 }

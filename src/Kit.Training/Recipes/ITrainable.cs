@@ -45,6 +45,14 @@ public interface ITrainable : IDisposable
     /// <summary>The precision this run trains in (recipes on the tensor engine resolve it from the run config and device).</summary>
     ResolvedPrecision Precision => new(TrainingPrecision.Fp32, "this recipe trains in fp32");
 
+    /// <summary>
+    /// At validation, after <see cref="Validate"/>: how the model does on its own, without the real frames fed
+    /// back (teacher forcing), measured against the real clips of at most <c>RunConfig.FreeRunningTexts</c>
+    /// validation lines: <see cref="Metrics.FreeRunningMetrics"/>' names (the loop logs them as dev_free/NAME).
+    /// Empty for a recipe that has no free-running path to measure.
+    /// </summary>
+    IReadOnlyDictionary<string, double> FreeRunning(int batchSize) => new Dictionary<string, double>();
+
     /// <summary>Optional audio or images at validation time, written under samples/ (names start with step-NNNNNNNNN).</summary>
     IReadOnlyList<TrainingSample> Samples(long step) => [];
 }

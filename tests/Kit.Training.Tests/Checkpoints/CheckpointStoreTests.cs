@@ -35,6 +35,40 @@ public class CheckpointStoreTests
     }
 
     [Fact]
+    public void An_old_best_json_by_validation_loss_still_reads_and_a_named_metric_replaces_it()
+    {
+        using var dir = new TempDir();
+        var store = new CheckpointStore(dir.Path, keepLast: 1);
+        Save(store, 100);
+        // As runs from before the metric was named wrote it.
+        File.WriteAllText(Path.Combine(store.Folder, "best.json"), """{"step": 100, "val_loss": 0.5, "folder": "step-000000100"}""");
+        Save(store, 200);
+        Assert.Equal((100L, "dev_epoch/loss", 0.5), (store.Best!.Step, store.Best.MetricName, store.Best.MetricValue));
+        Assert.Equal(100, store.FindBestOrNewestReadable()!.Step);
+        Save(store, 300, val: 0.6); // worse by the same metric: best.json stays
+        Assert.Equal(100, store.Best!.Step);
+        Assert.Equal([100L, 300L], store.Steps());
+
+        var mcd = new MetricValue(new Kit.Training.Metrics.BestMetric("dev_free/mcd_db"), 7.5);
+        SaveBy(store, 400, mcd); // another metric: its first value is the best by it
+        Assert.Equal((400L, "dev_free/mcd_db", 7.5), (store.Best!.Step, store.Best.MetricName, store.Best.MetricValue));
+        SaveBy(store, 500, mcd with { Value = 8 });
+        SaveBy(store, 600, mcd with { Value = 6 });
+        Assert.Equal(600, store.Best!.Step);
+        Assert.Equal([600L], store.Steps());
+        using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(store.Folder, "best.json")));
+        Assert.Equal("dev_free/mcd_db", best.RootElement.GetProperty("metric").GetString());
+        Assert.Equal(6, best.RootElement.GetProperty("value").GetDouble());
+    }
+
+    private static void SaveBy(CheckpointStore store, long step, MetricValue best) =>
+        store.Save(step, 0, w =>
+        {
+            w.Write(CheckpointFiles.InferenceWeights, s => s.Write(new byte[100]));
+            w.WriteJson(TrainingProgress.FileName, new TrainingProgress { Step = step, Epoch = 1, DataPosition = new DataPosition(1, 3), Seed = 7 });
+        }, best);
+
+    [Fact]
     public void Inference_weights_and_training_state_are_separate_files_listed_in_the_manifest()
     {
         using var dir = new TempDir();

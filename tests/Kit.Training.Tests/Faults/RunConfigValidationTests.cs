@@ -44,6 +44,25 @@ public sealed class RunConfigValidationTests
     }
 
     [Fact]
+    public void A_misspelled_best_metric_names_its_line_and_the_nearest_metric_and_an_old_config_reads_the_recipe_default()
+    {
+        using var dir = new TempDir();
+        var path = Written(dir, t => Regex.Replace(t, "best_metric: .*\n", "best_metric: dev_free/mcd_bd\n"));
+        var e = Assert.Throws<ConfigFormatException>(() => RunConfigFile.Read(path));
+        Assert.StartsWith($"{path}:{LineOf(path, "best_metric:")}: 'dev_free/mcd_bd' is not a validation metric; did you mean 'dev_free/mcd_db'?", e.Message);
+
+        using var dir2 = new TempDir();
+        var named = Written(dir2, t => Regex.Replace(t, "best_metric: .*\n", "best_metric: dev_free/band_mass\n"));
+        Assert.Equal("dev_free/band_mass", RunConfigFile.Read(named).BestMetric);
+
+        using var dir3 = new TempDir();
+        var old = Written(dir3, t => Regex.Replace(Regex.Replace(t, "best_metric: .*\n", ""), "free_running_texts: .*\n", ""));
+        var read = RunConfigFile.Read(old);
+        Assert.Null(read.BestMetric);
+        Assert.Equal(RunConfig.DefaultFreeRunningTexts, read.FreeRunningTexts);
+    }
+
+    [Fact]
     public void A_config_without_keep_last_reads_the_default()
     {
         using var dir = new TempDir();

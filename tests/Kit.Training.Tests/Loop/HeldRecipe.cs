@@ -1,3 +1,4 @@
+using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
 
@@ -15,6 +16,7 @@ internal sealed class HeldRecipe(long afterSteps) : IRecipe
 
     public long AfterSteps => afterSteps;
     public string Name => TinyDurationRecipe.RecipeName;
+    public RecipeDefaults Defaults => TinyDurationRecipe.TrainingDefaults;
 
     public void Release() => _released.Set();
 

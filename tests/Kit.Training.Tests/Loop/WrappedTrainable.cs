@@ -15,6 +15,7 @@ internal class WrappedTrainable(ITrainable inner) : ITrainable
     public void Load(LoadedCheckpoint checkpoint) => inner.Load(checkpoint);
     public long EstimatedCheckpointBytes => inner.EstimatedCheckpointBytes;
     public ResolvedPrecision Precision => inner.Precision;
+    public virtual IReadOnlyDictionary<string, double> FreeRunning(int batchSize) => inner.FreeRunning(batchSize);
     public virtual IReadOnlyList<TrainingSample> Samples(long step) => inner.Samples(step);
     public void Dispose() => inner.Dispose();
 }

@@ -1,0 +1,25 @@
+namespace Kit.Training.Metrics;
+
+/// <summary>
+/// The measures a recipe reports from <c>ITrainable.FreeRunning</c> (each a mean over the validation lines it
+/// speaks), logged as <c>dev_free/NAME</c>. Other tools parse these names: they do not change.
+/// </summary>
+public static class FreeRunningMetrics
+{
+    /// <summary>Mel-cepstral distortion with dynamic time warping against the real clip, dB (lower is better).</summary>
+    public const string McdDb = "mcd_db";
+    /// <summary>Share of the attention within 0.2 of the diagonal (higher is better).</summary>
+    public const string BandMass = "band_mass";
+    /// <summary>Share of decoder steps whose most-attended token does not move backwards (higher is better).</summary>
+    public const string Monotonic = "monotonic";
+    /// <summary>Share of the line's tokens that no decoder step attends most (lower is better).</summary>
+    public const string SkippedTokens = "skipped_tokens";
+    /// <summary>The largest move of the most-attended token between two decoder steps, in tokens (lower is better).</summary>
+    public const string MaxJump = "max_jump";
+    /// <summary>Spoken frames over the real clip's frames (best at 1).</summary>
+    public const string LengthRatio = "length_ratio";
+    /// <summary>Share of lines whose stop token fired before the frame limit (higher is better).</summary>
+    public const string StopFired = "stop_fired";
+
+    public static IReadOnlyList<string> All { get; } = [McdDb, BandMass, Monotonic, SkippedTokens, MaxJump, LengthRatio, StopFired];
+}
