@@ -42,6 +42,9 @@ public sealed class VoiceBenchmark : IKitBenchmark
         return command;
     }
 
+    /// <summary>What the bench writes into its output folder.</summary>
+    private static readonly string[] Written = ["params", "run", "speech", "kit.log", "validations.tsv", "curve.png", "recognized.tsv"];
+
     private static async Task<int> Run(int clips, int heldOut, double minutes, long? maxSteps, int? validateEvery, string recipe, string data, string folder, CancellationToken ct)
     {
         var made = Stopwatch.StartNew();
@@ -60,7 +63,12 @@ public sealed class VoiceBenchmark : IKitBenchmark
         }
         Console.WriteLine($"voice: {clips} clips of espeak-ng (Harvard sentences) in {data}, {heldOut} held-out sentences (ready in {made.Elapsed.TotalSeconds:0.0} s)");
 
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        // A fresh run each time; only what an earlier bench wrote is removed, so --out may name a folder with other files.
+        foreach (var earlier in Written.Select(f => Path.Combine(folder, f)))
+        {
+            if (Directory.Exists(earlier)) Directory.Delete(earlier, recursive: true);
+            else if (File.Exists(earlier)) File.Delete(earlier);
+        }
         Directory.CreateDirectory(folder);
         var log = Path.Combine(folder, "kit.log");
         var paramsFolder = Path.Combine(folder, "params");
