@@ -138,19 +138,14 @@ public sealed class VoiceBenchmark : IKitBenchmark
         var heard = new string[sentences.Length * 2];
         await Parallel.ForEachAsync(Enumerable.Range(0, heard.Length), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             async (k, token) => heard[k] = await recognizer.RecognizeAsync(k % 2 == 0 ? Spoken(k / 2) : RoundTrip(k / 2), token));
-        int words = 0, spokenErrors = 0, realErrors = 0;
         var report = new List<string> { "sentence\tspoken heard\treal (Griffin-Lim) heard" };
-        for (var i = 0; i < sentences.Length; i++)
-        {
-            var reference = VoiceBenchmarkRecognizer.Words(sentences[i]);
-            words += reference.Length;
-            spokenErrors += VoiceBenchmarkRecognizer.WordErrors(reference, VoiceBenchmarkRecognizer.Words(heard[2 * i]));
-            realErrors += VoiceBenchmarkRecognizer.WordErrors(reference, VoiceBenchmarkRecognizer.Words(heard[2 * i + 1]));
-            report.Add($"{sentences[i]}\t{heard[2 * i]}\t{heard[2 * i + 1]}");
-        }
+        report.AddRange(sentences.Select((s, i) => $"{s}\t{heard[2 * i]}\t{heard[2 * i + 1]}"));
+        var words = sentences.Sum(s => VoiceBenchmarkWordErrorRate.Words(s).Length);
+        var spoken = VoiceBenchmarkWordErrorRate.Percent(sentences.Select((s, i) => (s, heard[2 * i])));
+        var real = VoiceBenchmarkWordErrorRate.Percent(sentences.Select((s, i) => (s, heard[2 * i + 1])));
         File.WriteAllLines(Path.Combine(folder, "recognized.tsv"), report);
-        Console.WriteLine($"word error rate ({recognizer.Name}, {words} words): spoken {100.0 * spokenErrors / words:0.0}%, " +
-                          $"real recordings through the same Griffin-Lim {100.0 * realErrors / words:0.0}%  (what was heard: {Path.Combine(folder, "recognized.tsv")})");
+        Console.WriteLine($"word error rate ({recognizer.Name}, {words} words): spoken {spoken:0.0}%, " +
+                          $"real recordings through the same Griffin-Lim {real:0.0}%  (what was heard: {Path.Combine(folder, "recognized.tsv")})");
         return ExitCodes.Ok;
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Kit.Cli.Commands.Bench;
 
@@ -9,7 +8,7 @@ namespace Kit.Cli.Commands.Bench;
 /// `pocketsphinx_continuous -infile`; 5.x has `pocketsphinx single FILE` (JSON out). Both want 16 kHz mono,
 /// which sox makes.
 /// </summary>
-internal sealed partial class VoiceBenchmarkRecognizer
+internal sealed class VoiceBenchmarkRecognizer
 {
     private const string Model = "/usr/share/pocketsphinx/model/en-us";
 
@@ -55,26 +54,4 @@ internal sealed partial class VoiceBenchmarkRecognizer
         }
     }
 
-    /// <summary>
-    /// Words for scoring: lower case, every character but letters, digits and apostrophes a space, apostrophes
-    /// at a word's edge dropped ("It's easy." → it's, easy).
-    /// </summary>
-    public static string[] Words(string text) =>
-        NotWordCharacter().Replace(text.ToLowerInvariant(), " ")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).Where(w => w.Length > 0).ToArray();
-
-    /// <summary>
-    /// Word-level edit distance (substitutions, insertions, deletions) from <paramref name="reference"/> to
-    /// <paramref name="hypothesis"/>: each distinct word becomes one character, and Quickenshtein counts the edits.
-    /// </summary>
-    public static int WordErrors(IReadOnlyList<string> reference, IReadOnlyList<string> hypothesis)
-    {
-        var codes = new Dictionary<string, char>(StringComparer.Ordinal);
-        string Encode(IEnumerable<string> words) =>
-            string.Concat(words.Select(w => codes.TryGetValue(w, out var c) ? c : codes[w] = (char)(0x4E00 + codes.Count)));
-        return Quickenshtein.Levenshtein.GetDistance(Encode(reference), Encode(hypothesis));
-    }
-
-    [GeneratedRegex("[^a-z0-9']+")]
-    private static partial Regex NotWordCharacter();
 }
