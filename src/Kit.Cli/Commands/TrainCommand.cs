@@ -32,18 +32,19 @@ public sealed class TrainCommand : IKitCommand
             { Description = "Signal model recipes: train on this spectrogram model's teacher-forced frames (weights, checkpoint folder, run folder, or an s3:// checkpoint address)" };
         var precision = PrecisionOption.Create();
         var keepLast = new Option<int?>("--keep-last") { Description = "Checkpoints kept besides the best one (default: the config's keep_last_checkpoints, 3)" };
+        var minutes = new Option<double?>("--max-minutes") { Description = "Stop after this many minutes of wall time, like Ctrl+C (a checkpoint is saved)" };
         var command = new Command("train", "Train a voice model; stop any time with Ctrl+C or a STOP file in the run folder (a checkpoint is saved).")
         {
-            config, resume, output, steps, patience, spectrogram, precision, keepLast,
+            config, resume, output, steps, patience, spectrogram, precision, keepLast, minutes,
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Train(
             pr.GetValue(config), pr.GetValue(resume), pr.GetValue(output), pr.GetValue(steps), pr.GetValue(patience), pr.GetValue(spectrogram),
-            pr.GetValue(precision), pr.GetValue(keepLast)));
+            pr.GetValue(precision), pr.GetValue(keepLast), pr.GetValue(minutes)));
         return command;
     }
 
     private static async Task<int> Train(FileInfo? configFile, DirectoryInfo? resume, DirectoryInfo? output, long? maxSteps, int? patience,
-        string? spectrogramCheckpoint, string? precision, int? keepLast)
+        string? spectrogramCheckpoint, string? precision, int? keepLast, double? maxMinutes)
     {
         if ((configFile is null) == (resume is null))
         {
@@ -120,9 +121,13 @@ public sealed class TrainCommand : IKitCommand
                 || (managedVm && Directory.Exists(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder)) && new CheckpointStore(runDir).Steps().Count > 0);
             var signals = new ConsoleSignalStopSource { Notice = Log };
             var interruption = new CancellationStopSource(spot.StopRequested, "the spot interruption notice (the VM stops in two minutes)");
+            // The clock starts here: the trainer's data preparation counts against the budget, as it would for a person watching.
+            using var budget = maxMinutes is { } m ? new CancellationTokenSource(TimeSpan.FromMinutes(m)) : null;
+            IStopSource[] stopSources = budget is null ? [signals, interruption]
+                : [signals, interruption, new CancellationStopSource(budget.Token, $"the time limit (--max-minutes {maxMinutes})")];
             Log($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; the current step finishes and a checkpoint is saved.");
             var result = Trainer.Run(config, runDirectory: runDir, options: options, resume: resuming, log: Log,
-                stopSources: [signals, interruption], onCheckpointSaved: s => spot.CheckpointSaved(s.Step, s.Folder));
+                stopSources: stopSources, onCheckpointSaved: s => spot.CheckpointSaved(s.Step, s.Folder));
             Log(result.ToString());
             if (spot.Store is not null && !await spot.FinishAsync(TimeSpan.FromSeconds(100)))
                 Log("Some checkpoint uploads did not finish in time; the newest complete one in the store is used on the next start.");
