@@ -18,12 +18,15 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
 # TorchSharp (a NuGet package) is the tensor engine; it brings its own libtorch, so no C++ toolchain is needed.
-# python3-torch(audio) is PyTorch from Python: the reference the tests compare against.
+# python3-torch(audio) is PyTorch from Python: the reference the tests compare against. libopenblas0-pthread is
+# the BLAS Debian builds its numpy and torch for: without it Debian's torch falls back to the reference BLAS
+# (~4 GFLOP/s for a 1024² matmul instead of ~35-160 on 2 EPYC cores), every Python reference in the tests runs
+# far slower, and `kit bench` would compare against a crippled Python.
 # espeak-ng speaks the sample dataset; sox and lame make the tests' FLAC/OGG and MP3 clips (Debian's sox writes no MP3).
 # DejaVu Sans is the font chart PNGs are drawn with (SkiaSharp without fontconfig loads it by path).
 # Graphviz draws the README's project graph (scripts/project-graph.py; a test checks it against the .csproj files).
 apt_packages=(
-  python3 python3-torch python3-torchaudio
+  python3 python3-torch python3-torchaudio libopenblas0-pthread
   espeak-ng sox lame
   fonts-dejavu-core
   chromium

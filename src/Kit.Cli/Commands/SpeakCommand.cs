@@ -44,6 +44,7 @@ public sealed class SpeakCommand : IKitCommand
                 var signalPath = pr.GetValue(signal) is { } s ? NewestIntact(s, "signal model") : null;
                 using var synthesizer = Synthesizer.Load(spectrogramPath, signalPath);
                 Console.WriteLine($"signal model: {synthesizer.SignalModelName}");
+                Console.WriteLine(Kit.TorchExtras.TorchEngine.OneDnnLine);
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;

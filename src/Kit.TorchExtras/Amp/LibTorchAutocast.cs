@@ -67,6 +67,18 @@ internal static partial class LibTorchAutocast
     [return: MarshalAs(UnmanagedType.U1)]
     internal static partial bool user_enabled_mkldnn(IntPtr context);
 
+    // at::show_config() and at::get_parallel_info() return a std::string (libstdc++'s C++11 layout: data pointer,
+    // length, 16-byte inline buffer), which x86-64 Linux returns through a hidden first argument. LibTorchBuild reads it.
+    [LibraryImport(Lib, EntryPoint = "_ZN2at11show_configB5cxx11Ev")]
+    internal static partial IntPtr show_config(IntPtr result);
+
+    [LibraryImport(Lib, EntryPoint = "_ZN2at17get_parallel_infoB5cxx11Ev")]
+    internal static partial IntPtr get_parallel_info(IntPtr result);
+
+    /// <summary>libstdc++'s operator delete, for a std::string's heap buffer allocated by libtorch.</summary>
+    [LibraryImport("libstdc++.so.6", EntryPoint = "_ZdlPv")]
+    internal static partial void operator_delete(IntPtr pointer);
+
     [LibraryImport(Lib, EntryPoint = "_ZN2at8autocast11clear_cacheEv")]
     internal static partial void clear_cache();
 }

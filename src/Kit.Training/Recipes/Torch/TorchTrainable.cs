@@ -30,6 +30,7 @@ public abstract class TorchTrainable : ITrainable
         Precision = Precisions.Resolve(context.Precision, context.HalfPrecision, device.type == DeviceType.CUDA,
             device.type == DeviceType.CUDA && amp.cuda_is_bf16_supported());
         if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
+        context.Log(TorchEngine.OneDnnLine); // once per run, in the training log: which CPU kernels this run trains on and why
     }
 
     public ResolvedPrecision Precision { get; }

@@ -7,10 +7,14 @@ namespace Kit.TorchExtras;
 /// conditioning network has such layers) computed in float32 and bfloat16 beside float64. On the kit's build
 /// machine (AMD EPYC, AVX-512) libtorch 2.10 with oneDNN gave input gradients off by their own size (NaN for one
 /// shape) and bfloat16 outputs off by up to 96%; with ONEDNN_MAX_CPU_ISA=SSE41 or oneDNN off they agree to 1e-6.
-/// `kit bench torch` prints it with oneDNN on and off; EngineTests holds the kit's setting to it.
+/// TorchEngine runs it once per CPU and libtorch (OneDnnVerdicts caches what it found); `kit bench torch` prints it
+/// with oneDNN on and off; EngineTests holds the kit's setting to its verdict.
 /// </summary>
 public static class OneDnnConvCheck
 {
+    /// <summary>Which check a cached verdict came from: raise it when the shapes or the measure change.</summary>
+    public const int Version = 1;
+
     private static readonly (long ChannelsIn, long ChannelsOut, long Length, long Kernel)[] Shapes =
         [(1, 1, 44, 9), (1, 1, 132, 7), (6, 4, 11, 5), (80, 128, 100, 5)];
 

@@ -1,0 +1,60 @@
+using TorchSharp;
+
+namespace Kit.TorchExtras;
+
+/// <summary>
+/// Process-wide settings of TorchSharp's libtorch that the kit needs before any model runs.
+/// oneDNN (mkldnn) by evidence: libtorch 2.10's oneDNN CPU convolutions were measured wrong on an AVX-512 EPYC
+/// (float32 conv1d input gradients off by up to 100%, bfloat16 outputs by ~20-96%) and right on an AVX2 EPYC,
+/// where turning them off makes an LSTM training step 1.5x slower. So <see cref="OneDnnConvCheck"/> runs once per
+/// CPU and libtorch (cached, <see cref="OneDnnVerdicts"/>) and oneDNN stays on only where it passes;
+/// KIT_TORCH_MKLDNN=0|1 forces it (<see cref="OneDnnChoice"/>). NNPACK is off: on CPUs it does not support
+/// (the EPYCs) libtorch printed "Could not initialize NNPACK! Reason: Unsupported hardware." for every convolution.
+/// </summary>
+public static partial class TorchEngine
+{
+    private static int configured;
+
+    /// <summary>The oneDNN choice made for this process and its line; null before <see cref="EnsureConfigured"/> or where libtorch did not load.</summary>
+    public static OneDnnChoice? OneDnn { get; private set; }
+
+    /// <summary>The one line that says whether oneDNN is on and why, for a command's or training log's header ("" where libtorch did not load).</summary>
+    public static string OneDnnLine
+    {
+        get
+        {
+            EnsureConfigured();
+            return OneDnn?.Line ?? "";
+        }
+    }
+
+    /// <summary>Applies the settings once (safe to call often). Does nothing if libtorch cannot load: the first tensor op will say why.</summary>
+    public static void EnsureConfigured()
+    {
+        if (Interlocked.Exchange(ref configured, 1) == 1) return;
+        try
+        {
+            LibTorchAutocast.EnsureResolver();
+            LibTorchAutocast.set_user_enabled_nnpack(LibTorchAutocast.global_context(), false);
+            OneDnnChoice choice;
+            try
+            {
+                choice = OneDnnChoice.Decide(Environment.GetEnvironmentVariable(OneDnnChoice.Variable), OneDnnVerdicts.DefaultFolder(),
+                    OneDnnCheckKey.Current(), () => OneDnnConvCheck.WorstErrors(oneDnn: true));
+            }
+            catch (Exception e) when (e is not (DllNotFoundException or EntryPointNotFoundException or TypeInitializationException))
+            {
+                // Off is the side known right everywhere: libtorch's own kernels.
+                choice = new OneDnnChoice(false, $"tensor engine: oneDNN off: its check could not run ({e.GetType().Name}: {e.Message})", null);
+            }
+            set_mkldnn_enabled(choice.Enabled);
+            OneDnn = choice;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or NotSupportedException) { }
+    }
+
+    /// <summary>Whether libtorch may use oneDNN (mkldnn) kernels on the CPU, as torch.backends.mkldnn.enabled.</summary>
+    public static void set_mkldnn_enabled(bool enabled) => LibTorchAutocast.set_user_enabled_mkldnn(LibTorchAutocast.global_context(), enabled);
+
+    public static bool mkldnn_enabled() => LibTorchAutocast.user_enabled_mkldnn(LibTorchAutocast.global_context());
+}
