@@ -126,7 +126,7 @@ public sealed class TrainingView : LiveDisplay
         if (s.LastTrainLosses.TryGetValue("loss", out var loss)) line += string.Create(c, $", loss {loss:0.0000}");
         if (s.LastValidationLosses.TryGetValue("loss", out var val)) line += string.Create(c, $", validation loss {val:0.0000}");
         if (s.LastFreeRunning.TryGetValue(FreeRunningMetrics.McdDb, out var mcd)) line += string.Create(c, $", free-running MCD {mcd:0.00} dB");
-        if (s.LastFreeRunning.TryGetValue(FreeRunningMetrics.BandMass, out var band)) line += string.Create(c, $", attention near the diagonal {band:P0}");
+        if (s.LastFreeRunning.TryGetValue(FreeRunningMetrics.BandMass, out var band)) line += string.Create(c, $", attention near the diagonal {band * 100:0}%");
         line += s.LastCheckpointStep is { } ck
             ? string.Create(c, $", last checkpoint step {ck} at {s.LastCheckpointUtc?.ToLocalTime():HH:mm:ss}")
             : ", no checkpoint yet";

@@ -1,5 +1,6 @@
 using Kit.Data.Audio;
 using Kit.Models.Signal;
+using Kit.Training.Checkpoints;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 
@@ -44,5 +45,10 @@ public class SignalModelTests
         Assert.Equal(WavReader.Probe(real[0]).DurationSeconds, info.DurationSeconds, 3);
         Assert.InRange(info.DurationSeconds, 0.1, 2.0);
         Assert.Contains(WavReader.Read(spoken[0]).Samples, s => s != 0);
+        // That audio measured against the real clip: the free-running MCD the best checkpoint follows.
+        Assert.DoesNotContain(log, l => l.StartsWith("Could not measure free-running speech"));
+        var mcd = Assert.Single(ModelFixture.Column(run, "validation", "dev_free/mcd_db"));
+        Assert.InRange(mcd, 0.01, 100);
+        Assert.Equal((60L, "dev_free/mcd_db"), (new CheckpointStore(run).Best!.Step, new CheckpointStore(run).Best!.MetricName));
     }
 }

@@ -77,6 +77,20 @@ public class BestMetricTests
     }
 
     [Fact]
+    public async Task The_live_view_draws_the_free_running_curves_and_says_the_last_mcd()
+    {
+        using var dir = new TempDir();
+        var config = TrainerFixture.Config(dir.Path);
+        var run = Trainer.Start(config, new ScriptedFreeRunning(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 60 });
+        await run.Completion;
+        var html = run.Display.Render()[0].Content;
+        Assert.Contains("free-running MCD-DTW", html);
+        Assert.Contains("free-running attention", html);
+        var status = run.Display.ToString();
+        Assert.True(status.Contains("free-running MCD 9.00 dB, attention near the diagonal 30%"), status);
+    }
+
+    [Fact]
     public void Early_stopping_follows_the_named_metric()
     {
         using var dir = new TempDir();
