@@ -30,6 +30,16 @@ public sealed record SpectrogramModelSize
     /// it makes the attention align within minutes instead of hours. 0 turns it off.
     /// </summary>
     public double GuidedAttentionWeight { get; init; } = 1.0;
+    /// <summary>
+    /// Dropout on the attention and decoder LSTMs' outputs while training (NVIDIA tacotron2's p_attention_dropout and
+    /// p_decoder_dropout, 0.1): the decoder cannot lean on its own exact history, which teacher forcing makes easy.
+    /// </summary>
+    public double DecoderStateDropout { get; init; } = 0.1;
+    /// <summary>
+    /// The post-net's loss trains the decoder too, as in NVIDIA tacotron2; false feeds the post-net detached frames,
+    /// so only the pre-net-frame loss shapes the decoder.
+    /// </summary>
+    public bool PostNetTrainsDecoder { get; init; } = true;
 
     public static SpectrogramModelSize Full { get; } = new();
 

@@ -11,7 +11,7 @@ public sealed record SpectrogramPrediction(Tensor PreFrames, Tensor PostFrames, 
 /// <summary>
 /// Tacotron 2: character embedding, convolutions and a bidirectional LSTM encode the text; an
 /// autoregressive decoder (pre-net, attention LSTM, location-sensitive attention, decoder LSTM) predicts mel
-/// frames and a stop token; a convolutional post-net adds a residual computed from the detached frames.
+/// frames and a stop token; a convolutional post-net adds a residual to them.
 /// </summary>
 public sealed class TacotronModel : nn.Module
 {
@@ -95,9 +95,11 @@ public sealed class TacotronModel : nn.Module
     private (Tensor Frames, Tensor Stop) Step(DecoderState s, Tensor prenetOut, Tensor memory, Tensor processed, Tensor padMask)
     {
         (s.Ah, s.Ac) = attentionLstm.call(cat([prenetOut, s.Context], 1), (s.Ah, s.Ac));
+        s.Ah = nn.functional.dropout(s.Ah, Size.DecoderStateDropout, training);
         (s.Weights, s.Context) = attention.forward(s.Ah, memory, processed, s.Weights, s.Cumulative, padMask);
         s.Cumulative = s.Cumulative + s.Weights;
         (s.Dh, s.Dc) = decoderLstm.call(cat([s.Ah, s.Context], 1), (s.Dh, s.Dc));
+        s.Dh = nn.functional.dropout(s.Dh, Size.DecoderStateDropout, training);
         var x = cat([s.Dh, s.Context], 1);
         return (frameProjection.call(x), stopProjection.call(x));
     }
@@ -127,7 +129,7 @@ public sealed class TacotronModel : nn.Module
     private SpectrogramPrediction Finish(List<Tensor> frames, List<Tensor> stops, List<Tensor> weights, long batch)
     {
         var pre = stack(frames, 1).reshape(batch, -1, MelBins);
-        var post = pre + PostNet(pre.detach());
+        var post = pre + PostNet(Size.PostNetTrainsDecoder ? pre : pre.detach());
         return new SpectrogramPrediction(pre, post, cat(stops, 1), stack(weights, 1));
     }
 
