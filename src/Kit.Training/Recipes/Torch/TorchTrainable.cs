@@ -30,7 +30,8 @@ public abstract class TorchTrainable : ITrainable
         Precision = Precisions.Resolve(context.Precision, context.HalfPrecision, device.type == DeviceType.CUDA,
             device.type == DeviceType.CUDA && amp.cuda_is_bf16_supported());
         if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
-        context.Log(TorchEngine.OneDnnLine); // once per run, in the training log: which CPU kernels this run trains on and why
+        // Once per run, in the training log: which CPU kernels this run trains on, and why.
+        if (TorchEngine.OneDnnLine is { Length: > 0 } engine) context.Log(engine);
     }
 
     public ResolvedPrecision Precision { get; }
