@@ -95,7 +95,7 @@ internal sealed class TrainingLoop
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
             _log($"Precision: {_model.Precision}");
-            _log($"The best checkpoint (best.json){(_early is null ? "" : " and early stopping")} follow {_bestMetric.Name} ({_bestMetric.Direction}" +
+            _log($"The best checkpoint (best.json){(_early is null ? " follows" : " and early stopping follow")} {_bestMetric.Name} ({_bestMetric.Direction}" +
                  (_config.BestMetric is null ? $", {_recipe.Name}'s default; run.yml's best_metric names another)" : ", run.yml's best_metric)"));
             _metrics = new MetricsLog(RunDirectory, resumeStep: _step);
             _tensorBoard = _options.WriteTensorBoard ? new TensorBoardWriter(Path.Combine(RunDirectory, CheckpointFiles.TensorBoardFolder)) : null;

@@ -57,6 +57,20 @@ public sealed class LocalFolderExportTests
     }
 
     [Fact]
+    public async Task Best_json_by_a_named_metric_picks_the_exported_step_as_an_old_one_by_val_loss_does()
+    {
+        using var tmp = new TempDir();
+        var run = SyntheticRun.Create(tmp["run"]); // its best.json is the old kind: {"step": 100, "val_loss": 0.015}
+        Assert.Equal(new BestCheckpoint(100, 0.015), run.Best());
+        File.WriteAllText(run.Path("checkpoints/best.json"),
+            """{"step": 200, "metric": "dev_free/mcd_db", "value": 5.25, "folder": "step-000000200"}""");
+        Assert.Equal(new BestCheckpoint(200, null, "dev_free/mcd_db", 5.25), run.Best());
+        var plan = await BundlePlanner.PlanAsync(run, new BundleOptions(), ExportState.InMemory());
+        Assert.Equal(200, plan.Step);
+        Assert.Null(plan.ValLoss); // best by another metric than the validation loss
+    }
+
+    [Fact]
     public async Task Verification_names_a_corrupted_file_and_import_refuses_it()
     {
         using var tmp = new TempDir();
