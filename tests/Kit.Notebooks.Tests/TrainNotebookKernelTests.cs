@@ -82,6 +82,36 @@ public sealed class TrainNotebookKernelTests : IDisposable
         Assert.True(NewestCheckpoint(runFolder) > 0 || cell?.IsCompleted == true, $"no checkpoint in {runFolder} within 5 minutes");
     }
 
+    /// <summary>Hears the kernel's displays; <see cref="Seen"/> completes at the first whose text contains <paramref name="text"/>.</summary>
+    private sealed class DisplayWatch : IObserver<KernelEvent>, IDisposable
+    {
+        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly string _text;
+        private readonly IDisposable _subscription;
+
+        public DisplayWatch(Kernel kernel, string text)
+        {
+            _text = text;
+            _subscription = kernel.KernelEvents.Subscribe(this);
+        }
+
+        /// <summary>Waits for the display, or for <paramref name="cell"/> to end without it (a failure); the bound only turns a hang into a failure.</summary>
+        public async Task Seen(Task cell)
+        {
+            var first = await Task.WhenAny(_seen.Task, cell, Task.Delay(TimeSpan.FromMinutes(5)));
+            Assert.True(first == _seen.Task, $"the training cell showed no line about its stop button ({(cell.IsCompleted ? "it ended" : "5 minutes")})");
+        }
+
+        public void OnNext(KernelEvent e)
+        {
+            if (e is DisplayEvent d && d.FormattedValues.Any(v => v.Value.Contains(_text, StringComparison.Ordinal))) _seen.TrySetResult();
+        }
+
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void Dispose() => _subscription.Dispose();
+    }
+
     [Fact]
     public async Task Run_all_trains_until_the_training_cells_stop_button_and_the_run_saves_the_step_it_stopped_at()
     {
@@ -93,9 +123,12 @@ public sealed class TrainNotebookKernelTests : IDisposable
         for (var i = 0; i < train; i++) await Submit(kernel, cells[i]);
 
         // Run All reaches the training cell, which waits while the run trains; its stop button is pressed once a
-        // checkpoint shows the run trains.
+        // checkpoint shows the run trains and the cell's code runs (its first line displays what the button does:
+        // a button pressed while the cell still compiles cancels code that never ran, and the run trains on).
+        using var running = new DisplayWatch(kernel, "stop button");
         var training = kernel.SendAsync(new SubmitCode(cells[train], "csharp"));
         await FirstCheckpoint(runFolder, training);
+        await running.Seen(training);
         Assert.False(training.IsCompleted, "the training cell returned before its stop button was pressed: it should wait on the run");
         await kernel.SendAsync(new Cancel());
         await training;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Kit.Data.Audio;
@@ -52,8 +51,7 @@ public static class SampleDataset
         var expected = $"version={Version} clips={clips}";
         if (File.Exists(stamp) && File.ReadAllText(stamp).Trim() == expected) { progress?.Report(clips); return; }
 
-        var espeak = FindTool("espeak-ng") ?? throw new InvalidOperationException(
-            "espeak-ng is not installed: run ./setup.sh, or sudo apt-get install espeak-ng sox");
+        var espeak = Espeak();
         var wavs = Path.Combine(folder, "wavs");
         Directory.CreateDirectory(wavs);
         File.Delete(stamp);
@@ -63,7 +61,7 @@ public static class SampleDataset
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = cancel },
             async (i, ct) =>
             {
-                await SpeakAsync(espeak, i, Path.Combine(wavs, ClipId(i) + ".wav"), ct);
+                await SpeakAsync(espeak, i, Sentence(i).Text, Path.Combine(wavs, ClipId(i) + ".wav"), ct);
                 progress?.Report(Interlocked.Increment(ref done));
             });
 
@@ -83,14 +81,21 @@ public static class SampleDataset
         File.WriteAllText(stamp, expected + "\n");
     }
 
-    /// <summary>Speaks one sentence to a 22,050 Hz 16-bit mono WAV, converting with sox if espeak-ng's voice differs.</summary>
-    private static async Task SpeakAsync(string espeak, int index, string path, CancellationToken ct)
+    /// <summary>espeak-ng's path, or a one-line error saying how to install it.</summary>
+    public static string Espeak() => ExternalTool.Find("espeak-ng") ?? throw new InvalidOperationException(
+        "espeak-ng is not installed: run ./setup.sh, or sudo apt-get install espeak-ng sox");
+
+    /// <summary>
+    /// Speaks <paramref name="text"/> to a 22,050 Hz 16-bit mono WAV, converting with sox if espeak-ng's voice differs;
+    /// <paramref name="index"/> picks the clip's small variation of speed and pitch.
+    /// </summary>
+    public static async Task SpeakAsync(string espeak, int index, string text, string path, CancellationToken ct)
     {
         var partial = path + ".partial.wav";
         // Small, deterministic variations in speed and pitch so durations and rates spread like real speech.
         var speed = (155 + index * 7 % 30).ToString(CultureInfo.InvariantCulture);
         var pitch = (40 + index * 13 % 25).ToString(CultureInfo.InvariantCulture);
-        await RunAsync(espeak, ["-v", "en-us", "-s", speed, "-p", pitch, "-w", partial, "--stdin"], Sentence(index).Text, ct);
+        await ExternalTool.RunAsync(espeak, ["-v", "en-us", "-s", speed, "-p", pitch, "-w", partial, "--stdin"], text, ct);
 
         var info = WavReader.Probe(partial);
         if (info is { SampleRate: SampleRate, Channels: 1, BitsPerSample: 16, Encoding: SampleEncoding.Pcm })
@@ -98,31 +103,13 @@ public static class SampleDataset
             File.Move(partial, path, overwrite: true);
             return;
         }
-        var sox = FindTool("sox") ?? throw new InvalidOperationException(
+        var sox = ExternalTool.Find("sox") ?? throw new InvalidOperationException(
             $"espeak-ng wrote {info.Describe()} audio and sox, needed to convert it, is not installed: sudo apt-get install sox");
         var converted = path + ".sox.wav";
-        await RunAsync(sox, [partial, "-r", SampleRate.ToString(CultureInfo.InvariantCulture), "-c", "1", "-b", "16", converted], null, ct);
+        await ExternalTool.RunAsync(sox, [partial, "-r", SampleRate.ToString(CultureInfo.InvariantCulture), "-c", "1", "-b", "16", converted], null, ct);
         File.Move(converted, path, overwrite: true);
         File.Delete(partial);
     }
-
-    private static async Task RunAsync(string tool, string[] args, string? stdin, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{tool} could not be started");
-        if (stdin is not null) await p.StandardInput.WriteAsync(stdin + "\n");
-        p.StandardInput.Close();
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.StandardOutput.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(tool)} {string.Join(' ', args)} failed ({p.ExitCode}): {(await stderr).Trim()}");
-    }
-
-    private static string? FindTool(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 
     private static void WriteAtomically(string path, string content)
     {

@@ -32,7 +32,7 @@ public abstract class SpectrogramRecipe : IRecipe
     public bool Phonemes { get; init; }
 
     /// <summary>What a listener hears: the free-running MCD-DTW against the real clips.</summary>
-    public string BestMetric => MetricNames.FreeRunning(FreeRunningMetrics.McdDb);
+    public string BestMetric => MetricNames.FreeRunning(FreeRunningMetrics.McdSlDb);
 
     public ITrainable Create(RecipeContext context)
     {
@@ -77,6 +77,7 @@ public abstract class SpectrogramRecipe : IRecipe
             return new Dictionary<string, double>
             {
                 [FreeRunningMetrics.McdDb] = lines.Average(l => l.Mcd),
+                [FreeRunningMetrics.McdSlDb] = lines.Average(l => l.Mcd * Math.Max(l.LengthRatio, 1 / l.LengthRatio)),
                 [FreeRunningMetrics.BandMass] = lines.Average(l => l.Alignment.BandMass),
                 [FreeRunningMetrics.Monotonic] = lines.Average(l => l.Alignment.Monotonic),
                 [FreeRunningMetrics.SkippedTokens] = lines.Average(l => l.Alignment.SkippedTokens),

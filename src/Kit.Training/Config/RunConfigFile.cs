@@ -45,7 +45,7 @@ public static class RunConfigFile
              .Str("output", Rel(config.OutputFolder))
              .Str("precision", Precisions.Name(config.Precision), "auto | fp32 | bf16 | fp16; auto: fp32, or half precision on a GPU when Fp16 is true")
              .Int("keep_last_checkpoints", config.KeepLastCheckpoints, "checkpoints kept besides the best one; lower it when the disk is small")
-             .Str("best_metric", config.BestMetric, "the validation metric best.json and early stopping follow; empty: the recipe's own (dev_free/mcd_db for the spectrogram and signal models)")
+             .Str("best_metric", config.BestMetric, "the validation metric best.json and early stopping follow; empty: the recipe's own (dev_free/mcd_sl_db for the spectrogram models, dev_free/mcd_db for the signal models)")
              .Int("free_running_texts", config.FreeRunningTexts, "validation lines the model speaks on its own at each validation (dev_free/ metrics)")
              .Map("parameters", () =>
              {

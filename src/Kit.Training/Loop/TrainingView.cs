@@ -28,7 +28,7 @@ public sealed class TrainingView : LiveDisplay
     private bool _hasFreeRunning;
 
     /// <summary>The free-running measures drawn over steps (dev_free/NAME): MCD on one chart, the alignment's shares on another.</summary>
-    internal static IReadOnlyList<string> FreeRunningCurves { get; } = [FreeRunningMetrics.McdDb, FreeRunningMetrics.BandMass, FreeRunningMetrics.Monotonic];
+    internal static IReadOnlyList<string> FreeRunningCurves { get; } = [FreeRunningMetrics.McdDb, FreeRunningMetrics.McdSlDb, FreeRunningMetrics.BandMass, FreeRunningMetrics.Monotonic];
     private TrainingStatus _status = new();
     private readonly ValidationSamples _samples = new();
     private volatile bool _samplesBeside;
@@ -72,6 +72,7 @@ public sealed class TrainingView : LiveDisplay
         lock (_gate)
         {
             if (measure == FreeRunningMetrics.McdDb) _mcd.Append("free-running MCD", step, value);
+            if (measure == FreeRunningMetrics.McdSlDb) _mcd.Append("length-weighted MCD", step, value);
             else if (measure == FreeRunningMetrics.BandMass) _alignment.Append("near the diagonal", step, value);
             else if (measure == FreeRunningMetrics.Monotonic) _alignment.Append("monotonic steps", step, value);
             else return;

@@ -75,7 +75,7 @@ public sealed class DamagedCheckpointExportTests
         Assert.Equal(200, plan.Step);
         Assert.Null(plan.ValLoss); // the validation loss belongs to step 100, not to what is exported
         Assert.Contains(lines, l => l.Contains("step 100: ") && l.Contains("model.safetensors does not match its checksum"));
-        Assert.Contains(lines, l => l.Contains("(the best, step 100, is damaged)"));
+        Assert.Contains(lines, l => l.Contains("(the best by dev_epoch/loss, step 100, is damaged)"));
         Assert.All(plan.Files.Where(f => f.RelativePath.StartsWith("weights/")), f => Assert.StartsWith(run.StepFolder(200), f.SourcePath));
     }
 

@@ -36,10 +36,13 @@ public class FreeRunningValidationTests(ITestOutputHelper output)
         }
         Assert.Contains(log, l => l.StartsWith("validation at step 10: ") && l.Contains("dev_free/mcd_db") && l.Contains("dev_epoch/loss"));
 
-        // best.json names the metric and holds the step whose free-running MCD was lowest.
-        var mcd = validations.ToDictionary(v => v.Step, v => v.Values["dev_free/mcd_db"]);
+        // Each line's MCD weighted by its length mismatch, so never below the plain MCD's mean.
+        foreach (var v in validations) Assert.True(v.Values["dev_free/mcd_sl_db"] >= v.Values["dev_free/mcd_db"] - 1e-9, $"step {v.Step}");
+
+        // best.json names the metric and holds the step whose length-weighted free-running MCD was lowest.
+        var mcd = validations.ToDictionary(v => v.Step, v => v.Values["dev_free/mcd_sl_db"]);
         using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "checkpoints", "best.json")));
-        Assert.Equal("dev_free/mcd_db", best.RootElement.GetProperty("metric").GetString());
+        Assert.Equal("dev_free/mcd_sl_db", best.RootElement.GetProperty("metric").GetString());
         Assert.Equal(mcd.MinBy(kv => kv.Value).Key, best.RootElement.GetProperty("step").GetInt64());
         Assert.Equal(mcd.Values.Min(), best.RootElement.GetProperty("value").GetDouble());
         Assert.Equal(mcd.MinBy(kv => kv.Value).Key, new CheckpointStore(run).FindBestOrNewestReadable()!.Step);

@@ -14,7 +14,7 @@ internal sealed class VoiceBenchmarkCurve(string metricsPath, DateTime trainingS
 {
     /// <summary>The free-running measures, in the order the table shows them.</summary>
     public static readonly string[] FreeRunning =
-        ["dev_free/mcd_db", "dev_free/band_mass", "dev_free/monotonic", "dev_free/skipped_tokens", "dev_free/max_jump", "dev_free/length_ratio", "dev_free/stop_fired"];
+        ["dev_free/mcd_db", "dev_free/mcd_sl_db", "dev_free/band_mass", "dev_free/monotonic", "dev_free/skipped_tokens", "dev_free/max_jump", "dev_free/length_ratio", "dev_free/stop_fired"];
 
     private static readonly string[] TeacherForced = ["dev_epoch/loss", "dev_epoch/post_spectrogram_loss"];
 
@@ -74,8 +74,9 @@ internal sealed class VoiceBenchmarkCurve(string metricsPath, DateTime trainingS
     public string? WritePng(string path, string title)
     {
         if (_rows.Count == 0) return null;
-        var metrics = Columns.Contains("dev_free/mcd_db") ? ["dev_free/mcd_db"] : Columns.Where(TeacherForced.Contains).ToArray();
-        var chart = new LineChart(title, "training minutes", metrics.Length == 1 ? metrics[0] : "validation loss") { Width = 800, Height = 450 };
+        string[] free = ["dev_free/mcd_db", "dev_free/mcd_sl_db"];
+        var metrics = Columns.Contains(free[0]) ? free.Where(Columns.Contains).ToArray() : Columns.Where(TeacherForced.Contains).ToArray();
+        var chart = new LineChart(title, "training minutes", Columns.Contains(free[0]) ? "free-running MCD (dB)" : "validation loss") { Width = 800, Height = 450 };
         foreach (var metric in metrics)
             chart.Add(metric, _rows.Select(r => r.Minutes), _rows.Select(r => r.Values.GetValueOrDefault(metric, double.NaN)));
         using var scene = chart.DrawScene();

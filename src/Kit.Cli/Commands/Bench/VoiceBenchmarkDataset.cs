@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using Kit.Data.Audio;
 using Kit.Data.Samples;
 
 namespace Kit.Cli.Commands.Bench;
@@ -39,7 +36,7 @@ internal static class VoiceBenchmarkDataset
         var expected = $"version={Version} clips={clips} held-out={heldOut} sentences={sentences.Count}";
         if (File.Exists(stamp) && File.ReadAllText(stamp).Trim() == expected) { progress?.Report(clips + heldOut); return; }
 
-        var espeak = FindTool("espeak-ng") ?? throw new InvalidOperationException("espeak-ng is not installed: run ./setup.sh, or apt-get install espeak-ng sox");
+        var espeak = SampleDataset.Espeak();
         Directory.CreateDirectory(Path.Combine(folder, "wavs"));
         Directory.CreateDirectory(Path.Combine(folder, "heldout"));
         File.Delete(stamp);
@@ -50,7 +47,7 @@ internal static class VoiceBenchmarkDataset
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ct },
             async (job, token) =>
             {
-                await SpeakAsync(espeak, job.Index, job.Text, job.Path, token);
+                await SampleDataset.SpeakAsync(espeak, job.Index, job.Text, job.Path, token);
                 progress?.Report(Interlocked.Increment(ref done));
             });
 
@@ -69,41 +66,4 @@ internal static class VoiceBenchmarkDataset
         File.WriteAllLines(Path.Combine(folder, "heldout", "sentences.txt"), held);
         File.WriteAllText(stamp, expected + "\n");
     }
-
-    /// <summary>One sentence to a 22,050 Hz 16-bit mono WAV, with the sample dataset's small spread of speed and pitch.</summary>
-    private static async Task SpeakAsync(string espeak, int index, string text, string path, CancellationToken ct)
-    {
-        var partial = path + ".partial.wav";
-        var speed = (155 + index * 7 % 30).ToString(CultureInfo.InvariantCulture);
-        var pitch = (40 + index * 13 % 25).ToString(CultureInfo.InvariantCulture);
-        await RunAsync(espeak, ["-v", "en-us", "-s", speed, "-p", pitch, "-w", partial, "--stdin"], text, ct);
-        if (WavReader.Probe(partial) is { SampleRate: SampleDataset.SampleRate, Channels: 1, BitsPerSample: 16, Encoding: SampleEncoding.Pcm })
-        {
-            File.Move(partial, path, overwrite: true);
-            return;
-        }
-        var sox = FindTool("sox") ?? throw new InvalidOperationException("espeak-ng's voice is not 22,050 Hz 16-bit mono and sox, needed to convert it, is not installed");
-        await RunAsync(sox, [partial, "-r", "22050", "-c", "1", "-b", "16", path], null, ct);
-        File.Delete(partial);
-    }
-
-    /// <summary>Runs a tool to the end; its standard output, or a one-line error naming the tool and its message.</summary>
-    public static async Task<string> RunAsync(string tool, IEnumerable<string> args, string? stdin, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{tool} could not be started");
-        if (stdin is not null) await p.StandardInput.WriteAsync(stdin + "\n");
-        p.StandardInput.Close();
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        var stdout = await p.StandardOutput.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(tool)} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}): {(await stderr).Trim()}");
-        return stdout;
-    }
-
-    public static string? FindTool(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 }

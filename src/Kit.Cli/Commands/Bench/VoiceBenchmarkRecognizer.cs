@@ -1,3 +1,4 @@
+using Kit.Data.Samples;
 using System.Text.Json;
 
 namespace Kit.Cli.Commands.Bench;
@@ -23,9 +24,9 @@ internal sealed class VoiceBenchmarkRecognizer
     /// <summary>The recognizer when installed (with its English model and sox), else null.</summary>
     public static VoiceBenchmarkRecognizer? Find()
     {
-        var sox = VoiceBenchmarkDataset.FindTool("sox");
-        var continuous = VoiceBenchmarkDataset.FindTool("pocketsphinx_continuous");
-        var single = VoiceBenchmarkDataset.FindTool("pocketsphinx");
+        var sox = ExternalTool.Find("sox");
+        var continuous = ExternalTool.Find("pocketsphinx_continuous");
+        var single = ExternalTool.Find("pocketsphinx");
         if (sox is null || (continuous is null && single is null)) return null;
         if (continuous is not null && !Directory.Exists(Path.Combine(Model, "en-us"))) return null;
         return new VoiceBenchmarkRecognizer(sox, continuous, single);
@@ -39,12 +40,12 @@ internal sealed class VoiceBenchmarkRecognizer
         var sixteen = Path.Combine(Path.GetTempPath(), $"kit-voice-bench-{Guid.NewGuid():N}.wav");
         try
         {
-            await VoiceBenchmarkDataset.RunAsync(_sox, [wav, "-r", "16000", "-c", "1", "-b", "16", sixteen], null, ct);
+            await ExternalTool.RunAsync(_sox, [wav, "-r", "16000", "-c", "1", "-b", "16", sixteen], null, ct);
             if (_continuous is not null)
-                return (await VoiceBenchmarkDataset.RunAsync(_continuous,
+                return (await ExternalTool.RunAsync(_continuous,
                     ["-infile", sixteen, "-hmm", Path.Combine(Model, "en-us"), "-lm", Path.Combine(Model, "en-us.lm.bin"),
                      "-dict", Path.Combine(Model, "cmudict-en-us.dict"), "-logfn", "/dev/null"], null, ct)).Trim();
-            var json = await VoiceBenchmarkDataset.RunAsync(_single!, ["single", sixteen], null, ct);
+            var json = await ExternalTool.RunAsync(_single!, ["single", sixteen], null, ct);
             return string.Join(' ', json.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => JsonDocument.Parse(line).RootElement.TryGetProperty("t", out var t) ? t.GetString() : "")).Trim();
         }
