@@ -48,5 +48,9 @@ public sealed record SpectrogramModelSize
         EmbeddingSize = 64, EncoderConvolutions = 2, EncoderLstmSize = 32, AttentionSize = 32, LocationFilters = 8,
         LocationKernel = 15, PreNetSize = 64, AttentionLstmSize = 128, DecoderLstmSize = 128, PostNetSize = 64,
         PostNetLayers = 3, FramesPerStep = 4, ConvolutionDropout = 0.1, GuidedAttentionWeight = 5,
+        // Measured side by side on the 600-clip `kit bench voice` voice, 22 minutes on one core each: without the
+        // decoder-state dropout and with the post-net on detached frames the free-running MCD reached 3.31 dB at
+        // step 5,500, against 3.52 dB with NVIDIA's two choices (whose teacher-forced loss was lower: 1.06 vs 1.37).
+        DecoderStateDropout = 0, PostNetTrainsDecoder = false,
     };
 }
