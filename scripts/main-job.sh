@@ -7,9 +7,9 @@ rm -rf "$out"; mkdir -p "$out"
 ./kit sample-dataset "$out/dataset" --clips 24
 ./kit check "$out/dataset" --json "$out/check.json"
 ./kit params --check-json "$out/check.json" --out "$out/run"
-# Text to speech end to end: the tiny spectrogram recipe trained briefly from its defaults (a batch and validation
-# interval sized for the 24-clip sample and 40 steps), then a WAV spoken from text.
-./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --set ValFreq=20 --set SaveCheckpointFreq=20 --out "$out/speech"
+# Text to speech end to end: the tiny spectrogram recipe trained briefly from its defaults (a batch, validation
+# and progress intervals sized for the 24-clip sample and 40 steps), then a WAV spoken from text.
+./kit params --check-json "$out/check.json" --recipe spectrogram-tiny --set TrainBS=4 --set ValBS=2 --set PrintFreq=10 --set ValFreq=20 --set SaveCheckpointFreq=20 --out "$out/speech"
 ./kit train "$out/speech/run.yml" --output "$out/speech/train" --max-steps 40
 # The signal model (WaveRNN) on the spectrogram model's teacher-forced frames, as the WellSaid guide trains it; then both speak.
 ./kit params --check-json "$out/check.json" --recipe signal-tiny --set TrainBS=4 --set ValBS=2 --out "$out/signal"

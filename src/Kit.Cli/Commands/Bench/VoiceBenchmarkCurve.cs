@@ -77,8 +77,10 @@ internal sealed class VoiceBenchmarkCurve(string metricsPath, DateTime trainingS
         string[] free = ["dev_free/mcd_db", "dev_free/mcd_sl_db"];
         var metrics = Columns.Contains(free[0]) ? free.Where(Columns.Contains).ToArray() : Columns.Where(TeacherForced.Contains).ToArray();
         var chart = new LineChart(title, "training minutes", Columns.Contains(free[0]) ? "free-running MCD (dB)" : "validation loss") { Width = 800, Height = 450 };
+        // Short legend names: the chart's legend has room for about fifteen characters.
+        string Legend(string metric) => metric switch { "dev_free/mcd_db" => "MCD-DTW", "dev_free/mcd_sl_db" => "length-weighted", _ => metric };
         foreach (var metric in metrics)
-            chart.Add(metric, _rows.Select(r => r.Minutes), _rows.Select(r => r.Values.GetValueOrDefault(metric, double.NaN)));
+            chart.Add(Legend(metric), _rows.Select(r => r.Minutes), _rows.Select(r => r.Values.GetValueOrDefault(metric, double.NaN)));
         using var scene = chart.DrawScene();
         File.WriteAllBytes(path, PngRasterizer.Encode(scene));
         return path;
