@@ -92,16 +92,15 @@ public sealed class VoiceBenchmark : IKitBenchmark
         curve.WriteTsv(Path.Combine(folder, "validations.tsv"));
         if (curve.WritePng(Path.Combine(folder, "curve.png"), $"kit bench voice: {recipe}, {clips} clips") is { } png) Console.WriteLine($"curve: {png}");
 
+        // What a run folder stands for wherever weights are read from one: best.json's step when intact, else the newest.
         var store = new CheckpointStore(run);
-        var (step, checkpoint, why) = store.Best is { } best && Directory.Exists(store.PathOf(best.Step))
-            ? (best.Step, store.PathOf(best.Step), "best by validation")
-            : store.FindNewestReadable() is { } newest ? (newest.Step, newest.Folder, "newest; no best.json") : (-1L, "", "");
-        if (step < 0)
+        if (store.FindBestOrNewestReadable() is not { } chosen)
         {
-            Console.Error.WriteLine($"kit bench voice: {run}: the run saved no checkpoint");
+            Console.Error.WriteLine($"kit bench voice: {run}: the run saved no intact checkpoint");
             return ExitCodes.Failed;
         }
-        return await Speak(data, folder, checkpoint, $"checkpoint step {step} ({why})", heldOut, log, ct);
+        var why = store.Best is { } best && best.Step == chosen.Step ? $"best by {best.MetricName}" : "the newest intact; no intact best.json step";
+        return await Speak(data, folder, chosen.Folder, $"checkpoint step {chosen.Step} ({why})", heldOut, log, ct);
     }
 
     /// <summary>The held-out sentences spoken from <paramref name="checkpoint"/>, the real ones through Griffin-Lim, and the word error rates.</summary>
