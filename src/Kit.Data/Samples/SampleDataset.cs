@@ -97,6 +97,15 @@ public static class SampleDataset
         var pitch = (40 + index * 13 % 25).ToString(CultureInfo.InvariantCulture);
         await ExternalTool.RunAsync(espeak, ["-v", "en-us", "-s", speed, "-p", pitch, "-w", partial, "--stdin"], text, ct);
 
+        await ToSampleFormatAsync(partial, path, "espeak-ng", ct);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="partial"/> (a speech synthesizer's WAV) to <paramref name="path"/> as 22,050 Hz 16-bit mono,
+    /// converting with sox when <paramref name="speaker"/> wrote another format.
+    /// </summary>
+    public static async Task ToSampleFormatAsync(string partial, string path, string speaker, CancellationToken ct)
+    {
         var info = WavReader.Probe(partial);
         if (info is { SampleRate: SampleRate, Channels: 1, BitsPerSample: 16, Encoding: SampleEncoding.Pcm })
         {
@@ -104,7 +113,7 @@ public static class SampleDataset
             return;
         }
         var sox = ExternalTool.Find("sox") ?? throw new InvalidOperationException(
-            $"espeak-ng wrote {info.Describe()} audio and sox, needed to convert it, is not installed: sudo apt-get install sox");
+            $"{speaker} wrote {info.Describe()} audio and sox, needed to convert it, is not installed: sudo apt-get install sox");
         var converted = path + ".sox.wav";
         await ExternalTool.RunAsync(sox, [partial, "-r", SampleRate.ToString(CultureInfo.InvariantCulture), "-c", "1", "-b", "16", converted], null, ct);
         File.Move(converted, path, overwrite: true);

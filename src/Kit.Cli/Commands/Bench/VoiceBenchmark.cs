@@ -10,7 +10,7 @@ using Kit.Training.Metrics;
 namespace Kit.Cli.Commands.Bench;
 
 /// <summary>
-/// `kit bench voice`: does a voice come out of the kit's defaults? It makes a voice with espeak-ng (the
+/// `kit bench voice`: does a voice come out of the kit's defaults? It makes a voice with espeak-ng or flite (the
 /// Harvard sentences the kit ships), runs `kit params` on it with no override and `kit train` for a time
 /// budget, printing each validation as it comes, then speaks held-out sentences from the best checkpoint
 /// (Griffin-Lim). With Debian's pocketsphinx installed it prints the word error rate of that speech beside
@@ -25,19 +25,26 @@ public sealed class VoiceBenchmark : IKitBenchmark
         var minutes = new Option<double>("--minutes") { Description = "Training time budget", DefaultValueFactory = _ => 20 };
         var steps = new Option<long?>("--max-steps") { Description = "Also stop at this step (for a short check)" };
         var validateEvery = new Option<int?>("--validate-every") { Description = "Validate every N steps instead of the defaults' ValFreq (for a short check; it shows as an override)" };
+        var speaker = new Option<string>("--speaker")
+        {
+            Description = "The synthesizer that records the voice: espeak-ng, or flite (the one pocketsphinx can hear; see README)",
+            DefaultValueFactory = _ => "espeak-ng",
+        };
+        speaker.AcceptOnlyFromAmong([.. VoiceBenchmarkSpeaker.All.Select(s => s.Name)]);
         var recipe = new Option<string>("--recipe") { Description = "The recipe `kit params` writes the run for", DefaultValueFactory = _ => "spectrogram-tiny" };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the run, speech, table and curve (default: build/bench/voice-RECIPE)" };
         var command = new Command("voice", "Train a voice from `kit params` defaults for a time budget: validations as they come, held-out speech and its word error rate")
         {
-            clips, heldOut, minutes, steps, validateEvery, recipe, output,
+            clips, heldOut, minutes, steps, validateEvery, speaker, recipe, output,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var bench = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bench"));
             var name = pr.GetValue(recipe)!;
             var folder = pr.GetValue(output)?.FullName ?? Path.Combine(bench, $"voice-{name}");
-            return await Run(pr.GetValue(clips), pr.GetValue(heldOut), pr.GetValue(minutes), pr.GetValue(steps), pr.GetValue(validateEvery), name,
-                Path.Combine(bench, $"voice-data-{pr.GetValue(clips)}-{pr.GetValue(heldOut)}"), folder, ct);
+            var voice = VoiceBenchmarkSpeaker.Named(pr.GetValue(speaker)!)!;
+            return await Run(voice, pr.GetValue(clips), pr.GetValue(heldOut), pr.GetValue(minutes), pr.GetValue(steps), pr.GetValue(validateEvery), name,
+                Path.Combine(bench, $"voice-data-{voice.Name}-{pr.GetValue(clips)}-{pr.GetValue(heldOut)}"), folder, ct);
         });
         return command;
     }
@@ -45,23 +52,23 @@ public sealed class VoiceBenchmark : IKitBenchmark
     /// <summary>What the bench writes into its output folder.</summary>
     private static readonly string[] Written = ["params", "run", "speech", "kit.log", "validations.tsv", "curve.png", "recognized.tsv"];
 
-    private static async Task<int> Run(int clips, int heldOut, double minutes, long? maxSteps, int? validateEvery, string recipe, string data, string folder, CancellationToken ct)
+    private static async Task<int> Run(VoiceBenchmarkSpeaker speaker, int clips, int heldOut, double minutes, long? maxSteps, int? validateEvery, string recipe, string data, string folder, CancellationToken ct)
     {
         var made = Stopwatch.StartNew();
         try
         {
             await ConsoleProgress.Items("speaking the voice", async progress =>
             {
-                await VoiceBenchmarkDataset.CreateAsync(data, clips, heldOut, new Relay(progress, clips + heldOut), ct);
+                await VoiceBenchmarkDataset.CreateAsync(data, speaker, clips, heldOut, new Relay(progress, clips + heldOut), ct);
                 return 0;
             });
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             Console.Error.WriteLine($"kit bench voice: {e.Message}");
             return ExitCodes.BadInput;
         }
-        Console.WriteLine($"voice: {clips} clips of espeak-ng (Harvard sentences) in {data}, {heldOut} held-out sentences (ready in {made.Elapsed.TotalSeconds:0.0} s)");
+        Console.WriteLine($"voice: {clips} clips of {speaker.Name} (Harvard sentences) in {data}, {heldOut} held-out sentences (ready in {made.Elapsed.TotalSeconds:0.0} s)");
 
         // A fresh run each time; only what an earlier bench wrote is removed, so --out may name a folder with other files.
         foreach (var earlier in Written.Select(f => Path.Combine(folder, f)))
@@ -79,7 +86,7 @@ public sealed class VoiceBenchmark : IKitBenchmark
         var run = Path.Combine(folder, "run");
         var train = new List<string> { "train", Path.Combine(paramsFolder, "run.yml"), "--output", run, "--max-minutes", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (maxSteps is { } s) train.AddRange(["--max-steps", s.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        Console.WriteLine($"kit train: {recipe} from `kit params` defaults{(validateEvery is { } v ? $" but ValFreq {v}" : "")}, {minutes:0.##} minutes{(maxSteps is { } m ? $" or {m} steps" : "")} on {Environment.ProcessorCount} cores (log: {log})");
+        Console.WriteLine($"kit train: {recipe} from `kit params` defaults{(validateEvery is { } v ? $" but ValFreq {v}" : "")}, {minutes:0.##} minutes{(maxSteps is { } m ? $" or {m} steps" : "")} on {Environment.ProcessorCount} core{(Environment.ProcessorCount == 1 ? "" : "s")} (log: {log})");
         Console.WriteLine("validations (free = free-running, tf = teacher-forced):");
         var curve = new VoiceBenchmarkCurve(Path.Combine(run, MetricsLog.FileName), DateTime.UtcNow);
         var training = Kit(log, ct, [.. train]);

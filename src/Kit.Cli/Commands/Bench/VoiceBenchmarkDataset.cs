@@ -4,7 +4,7 @@ using Kit.Data.Samples;
 namespace Kit.Cli.Commands.Bench;
 
 /// <summary>
-/// The voice `kit bench voice` trains on: espeak-ng speaking the Harvard sentences the kit ships
+/// The voice `kit bench voice` trains on: a speech synthesizer (<see cref="VoiceBenchmarkSpeaker"/>) speaking the Harvard sentences the kit ships
 /// (kit-bench/harvard-sentences.txt) in LJSpeech format, the first N as the dataset (every tenth clip to
 /// val.txt, as the sample dataset does) and the file's last ones as held-out sentences, never trained on,
 /// recorded too so the speech made from them can be compared with the real thing.
@@ -12,7 +12,7 @@ namespace Kit.Cli.Commands.Bench;
 internal static class VoiceBenchmarkDataset
 {
     private const string StampFile = ".kit-voice-bench";
-    private const int Version = 1; // bump when the sentences or the voice settings change
+    private const int Version = 2; // bump when the sentences or the voice settings change
 
     public static IReadOnlyList<string> Sentences()
     {
@@ -27,16 +27,16 @@ internal static class VoiceBenchmarkDataset
     public static string HeldOutRecording(string folder, int index) => Path.Combine(folder, "heldout", $"real-{index + 1:D3}.wav");
 
     /// <summary>Makes (or reuses, when complete for the same counts) the dataset and held-out recordings in <paramref name="folder"/>.</summary>
-    public static async Task CreateAsync(string folder, int clips, int heldOut, IProgress<int>? progress, CancellationToken ct)
+    public static async Task CreateAsync(string folder, VoiceBenchmarkSpeaker speaker, int clips, int heldOut, IProgress<int>? progress, CancellationToken ct)
     {
         var sentences = Sentences();
         if (clips < 2 || heldOut < 1 || clips + heldOut > sentences.Count)
             throw new ArgumentException($"--clips {clips} and --held-out {heldOut}: the two must be at least 2 and 1 and add up to at most the {sentences.Count} shipped sentences");
         var stamp = Path.Combine(folder, StampFile);
-        var expected = $"version={Version} clips={clips} held-out={heldOut} sentences={sentences.Count}";
+        var expected = $"version={Version} speaker={speaker.Name} clips={clips} held-out={heldOut} sentences={sentences.Count}";
         if (File.Exists(stamp) && File.ReadAllText(stamp).Trim() == expected) { progress?.Report(clips + heldOut); return; }
 
-        var espeak = SampleDataset.Espeak();
+        var tool = speaker.Find();
         Directory.CreateDirectory(Path.Combine(folder, "wavs"));
         Directory.CreateDirectory(Path.Combine(folder, "heldout"));
         File.Delete(stamp);
@@ -47,7 +47,7 @@ internal static class VoiceBenchmarkDataset
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ct },
             async (job, token) =>
             {
-                await SampleDataset.SpeakAsync(espeak, job.Index, job.Text, job.Path, token);
+                await speaker.Speak(tool, job.Index, job.Text, job.Path, token);
                 progress?.Report(Interlocked.Increment(ref done));
             });
 
