@@ -33,7 +33,7 @@ public class OverrideTests
             "gradientaccumulation=2", "Seed=7", "WarmupSteps=", "print_freq=10");
         Assert.Equal([100, 200, 300, 400], set.Values.LRDecaySteps);
         Assert.Equal(2e-5, set.Values.TrainingRate);
-        Assert.True(set.Values.Fp16);
+        Assert.Equal(Kit.Training.Recipes.TrainingPrecision.Half, set.Values.Fp16);
         Assert.Equal("my-voice", set.Values.ExperimentName);
         Assert.Equal(2, set.Values.MegaBatchFactor);
         Assert.Equal(7, set.Values.Seed);
