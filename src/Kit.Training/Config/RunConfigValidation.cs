@@ -38,12 +38,11 @@ public static class RunConfigValidation
         }
         if (doc.Find("parameters") is YamlMappingNode parameters)
         {
-            var names = ParameterCatalog.All.Select(s => s.Name).ToArray();
             foreach (var (key, _) in parameters.Children)
             {
                 var name = (key as YamlScalarNode)?.Value ?? "";
                 if (ParameterCatalog.All.Any(s => s.Matches(name))) continue;
-                throw doc.Error(key, $"unknown parameter '{name}'; did you mean '{Nearest(name, names)}'? (known: {string.Join(", ", names)})");
+                throw doc.Error(key, ParameterCatalog.Unknown(name));
             }
         }
     }

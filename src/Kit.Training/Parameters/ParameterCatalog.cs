@@ -98,8 +98,20 @@ public static class ParameterCatalog
     ];
 
     public static ParameterSpec Find(string name) =>
-        All.FirstOrDefault(s => s.Matches(name.Trim()))
-        ?? throw new ParameterException($"unknown parameter '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}");
+        All.FirstOrDefault(s => s.Matches(name.Trim())) ?? throw new ParameterException(Unknown(name));
+
+    /// <summary>Settings older kits named otherwise, named in the refusal (a run.yml's older top-level precision: is read, see RunConfigFile).</summary>
+    private static readonly Dictionary<string, string> Renamed = new(StringComparer.OrdinalIgnoreCase) { ["precision"] = "Fp16" };
+
+    /// <summary>The refusal of a name no parameter has, with the parameter it is now, or the nearest one (`kit params --set`, run.yml's parameters).</summary>
+    public static string Unknown(string name)
+    {
+        var names = All.Select(s => s.Name).ToArray();
+        var hint = Renamed.TryGetValue(name.Trim(), out var now)
+            ? $"it is now the parameter {now} ({Find(now).Description})"
+            : $"did you mean '{Config.RunConfigValidation.Nearest(name, names)}'?";
+        return $"unknown parameter '{name}'; {hint} (known: {string.Join(", ", names)})";
+    }
 
     /// <summary>
     /// The value as its kind's type (int, double, bool, string, int[]), or null for a blank value (keep the

@@ -69,6 +69,8 @@ public class OverrideTests
     [InlineData("ExperimentName=../escape", "folder name")]
     [InlineData("WarmupSteps=-1", "≥ 0")]
     [InlineData("BatchSize=3", "unknown parameter")]
+    [InlineData("TrainRate=1e-5", "unknown parameter 'TrainRate'; did you mean 'TrainingRate'?")]
+    [InlineData("precision=bf16", "unknown parameter 'precision'; it is now the parameter Fp16 (precision: false (fp32), true")]
     [InlineData("TrainBS", "Name=value")]
     [InlineData("TrainBS=300", "more than the 200 usable training clips")]
     public void Bad_overrides_are_refused_with_a_reason(string assignment, string expected)
