@@ -10,7 +10,7 @@ namespace Kit.Export;
 /// sides can be built apart:
 /// <code>
 /// RUN_DIR/
-///   config.yaml                         run config (required)
+///   run.yml                             run config (required; config.yaml in run folders of older kits)
 ///   settings.json                       kit settings the run used (optional)
 ///   metrics.jsonl                       one JSON object per line (optional but expected)
 ///   tensorboard/                        TensorBoard event files (small; exported with the logs)
@@ -33,7 +33,7 @@ namespace Kit.Export;
 /// </summary>
 public sealed class RunFolder
 {
-    public const string ConfigFile = "config.yaml";
+    public const string ConfigFile = Kit.Training.Config.RunConfigFile.FileName;
     public const string SettingsFile = "settings.json";
     public const string MetricsFile = "metrics.jsonl";
     public const string CheckpointsFolder = "checkpoints";
@@ -56,7 +56,7 @@ public sealed class RunFolder
         Root = System.IO.Path.GetFullPath(root);
         if (!Directory.Exists(Root))
             throw new DirectoryNotFoundException($"run folder not found: {Root}");
-        if (!File.Exists(Path(ConfigFile)))
+        if (!File.Exists(Kit.Training.Config.RunConfigFile.InFolder(Root)))
             throw new FileNotFoundException($"{Path(ConfigFile)}: missing; a run folder holds the run's {ConfigFile} (see the README's run-folder contract)");
     }
 

@@ -27,7 +27,7 @@ public sealed class AwsLaunchDatasetTests(S3rver s3) : IClassFixture<S3rver>, ID
     private (int Code, string Out, string Err) Launch(string dataset) => Kit("aws", "launch", "alice_baseline",
         "--ec2-endpoint", fake.Endpoint.ToString(), "--ami", "ami-0given", "--on-demand",
         "--checkpoints", s3.Address("runs"), "--dataset", dataset, "--repo", "https://example.invalid/kit.git",
-        "--train-arg", "runs/alice/config.yaml");
+        "--train-arg", "runs/alice/run.yml");
 
     [Fact]
     public void The_dataset_is_uploaded_once_and_the_boot_script_fetches_it_from_the_runs_prefix()

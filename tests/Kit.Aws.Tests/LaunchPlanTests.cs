@@ -11,7 +11,7 @@ public sealed class LaunchPlanTests
         new("alice_baseline", "g4dn.xlarge",
             new TrainingRunSettings("alice_baseline", "https://example.invalid/kit.git", "s3://bucket/runs/alice_baseline", "us-west-2")
             {
-                TrainArgs = ["runs/spectrogram/config.yaml", "--output", "/opt/kit/runs/spectrogram"],
+                TrainArgs = ["runs/spectrogram/run.yml", "--output", "/opt/kit/runs/spectrogram"],
             })
         {
             ImageId = imageId, KeyName = "my-key", SecurityGroupIds = ["sg-0123"], DiskGiB = 120,
@@ -41,7 +41,7 @@ public sealed class LaunchPlanTests
 
         var text = plan.ToString();
         Assert.Contains("not sent", text);
-        Assert.Contains("'runs/spectrogram/config.yaml' '--output' '/opt/kit/runs/spectrogram'", text);
+        Assert.Contains("'runs/spectrogram/run.yml' '--output' '/opt/kit/runs/spectrogram'", text);
         Assert.DoesNotContain(p["UserData"], text); // the script is shown as itself, not as base64
     }
 

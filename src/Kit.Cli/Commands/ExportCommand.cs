@@ -17,7 +17,7 @@ public sealed class ExportCommand : IKitCommand
 {
     public Command Create()
     {
-        var run = new Argument<DirectoryInfo>("run-dir") { Description = "The run folder the trainer wrote (config.yaml, checkpoints/, ...)" };
+        var run = new Argument<DirectoryInfo>("run-dir") { Description = "The run folder the trainer wrote (run.yml, checkpoints/, ...)" };
         var to = new Option<string>("--to") { Description = "Destination: a folder, s3://bucket/prefix or gdrive:MyDrive/voices/NAME", Required = true };
         var step = new Option<long?>("--step") { Description = "Export this step's checkpoint instead of the best by validation" };
         var withState = new Option<bool>("--with-training-state") { Description = "Also export the optimizer/scheduler state (large; only to keep training elsewhere)" };

@@ -67,11 +67,12 @@ public sealed class FinetuneCommand : IKitCommand
             var set = ParameterCalculator.Calculate(report.ToDatasetStats(), new CalculatorOptions
             {
                 Profile = DlasProfile.Name,
-                Overrides = ParameterOverrides.Parse(overrides),
+                // --fp16 is the parameter Fp16 set for this run: the table shows it as set by you.
+                Overrides = ParameterOverrides.Parse(precision is null ? overrides : [.. overrides, $"Fp16={precision}"]),
             });
             Console.Write(set.ToText());
             var runDir = output?.FullName ?? Path.GetFullPath(Path.Combine("runs", set.Values.ExperimentName));
-            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName) with { Precision = Precisions.Parse(precision) };
+            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName);
             var defaults = TrainerOptions.FromConfig(config);
             var trainerOptions = defaults with { MaxSteps = maxSteps ?? defaults.MaxSteps };
             Console.WriteLine($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; a checkpoint is saved.");

@@ -2,11 +2,14 @@ using System.CommandLine;
 
 namespace Kit.Cli.Commands;
 
-/// <summary>`--precision`, shared by the commands that train: it overrides the run config's precision key.</summary>
+/// <summary>
+/// `--fp16`, shared by the commands that train: the run config's one precision setting, the parameter Fp16, for
+/// this run. `--precision` (older kits' name for it) still works.
+/// </summary>
 internal static class PrecisionOption
 {
-    public static Option<string?> Create() => new("--precision")
+    public static Option<string?> Create() => new("--fp16", "--precision")
     {
-        Description = "auto (the run config's Fp16 and the device decide), fp32, bf16 (GPU or CPU) or fp16 (GPU, with loss scaling)",
+        Description = "Fp16 for this run: false (fp32), true (half precision where the GPU does it well: bf16 or fp16 with loss scaling; fp32 on a CPU), bf16 (GPU or CPU) or fp16 (GPU)",
     };
 }

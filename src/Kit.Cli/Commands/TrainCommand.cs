@@ -23,7 +23,7 @@ public sealed class TrainCommand : IKitCommand
 {
     public Command Create()
     {
-        var config = new Argument<FileInfo?>("config") { Description = "The run config (config.yaml from `kit params` or notebook 02)", Arity = ArgumentArity.ZeroOrOne };
+        var config = new Argument<FileInfo?>("config") { Description = "The run config (run.yml from `kit params` or notebook 02)", Arity = ArgumentArity.ZeroOrOne };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run in this folder from its newest readable checkpoint" };
         var output = new Option<DirectoryInfo?>("--output") { Description = "Train into this folder instead of the config's OutputFolder" };
         var steps = new Option<long?>("--max-steps") { Description = "Stop at this step (default: the config's TotalSteps)" };
@@ -48,7 +48,7 @@ public sealed class TrainCommand : IKitCommand
     {
         if ((configFile is null) == (resume is null))
         {
-            Console.Error.WriteLine("kit train: give a run config (kit train config.yaml) or a run folder to resume (kit train --resume RUN_DIR)");
+            Console.Error.WriteLine("kit train: give a run config (kit train runs/v/run.yml) or a run folder to resume (kit train --resume RUN_DIR)");
             return ExitCodes.BadInput;
         }
         var plain = Console.IsOutputRedirected;
@@ -93,7 +93,7 @@ public sealed class TrainCommand : IKitCommand
                 }
                 await FetchFromStore(runDir);
             }
-            if (precision is not null) config = config with { Precision = Precisions.Parse(precision) };
+            if (precision is not null) config = config with { Parameters = config.Parameters with { Fp16 = Precisions.Parse(precision) } };
             if (keepLast is not null) config = config with { KeepLastCheckpoints = keepLast.Value };
             RunConfig? recorded = null;
             if (config.SpectrogramModelCheckpoint is { } remote && S3Address.IsS3(remote))
@@ -158,12 +158,13 @@ public sealed class TrainCommand : IKitCommand
     }
 
     /// <summary>
-    /// A run folder without config.yaml but with checkpoints (fetched from the store onto a new VM) gets its
-    /// config back from the newest readable checkpoint's settings, which are the config.yaml text it trained with.
+    /// A run folder without its run.yml but with checkpoints (fetched from the store onto a new VM) gets its
+    /// config back from the newest readable checkpoint's settings, which are the run.yml text it trained with (an
+    /// older kit's config.yaml text: the same format, so it is restored as run.yml).
     /// </summary>
     private static void RestoreConfigFromCheckpoint(string runDir, Action<string> log)
     {
-        var path = Path.Combine(runDir, CheckpointFiles.ConfigFile);
+        var path = RunConfigFile.InFolder(runDir);
         if (File.Exists(path) || !Directory.Exists(Path.Combine(runDir, CheckpointFiles.CheckpointsFolder))) return;
         if (new CheckpointStore(runDir).FindNewestReadable(log) is not { Progress.Settings: { Length: > 0 } settings } checkpoint) return;
         File.WriteAllText(path, settings);

@@ -1,6 +1,7 @@
 using Kit.Display.Html;
 using Kit.Display;
 using Kit.Training.Checkpoints;
+using Kit.Training.Config;
 
 namespace Kit.Export.Bundles;
 
@@ -20,7 +21,7 @@ public sealed record BundleOptions
 /// <summary>
 /// Picks a run's files for a bundle and hashes them (cached in the export state, so a re-run does not
 /// re-read unchanged gigabytes). Bundle layout:
-/// config.yaml, settings.json, metrics.jsonl, weights/*, training_state/* (if asked: training_state.pt and
+/// run.yml, settings.json, metrics.jsonl, weights/*, training_state/* (if asked: training_state.pt and
 /// the trainer's state.json), samples/*, plots/*, tensorboard/*, and manifest.json, written last. The trainer's
 /// own checkpoint manifest.json stays behind: the bundle's manifest covers every file it holds.
 /// </summary>
@@ -61,7 +62,8 @@ public static class BundlePlanner
         var (step, valLoss, checkpoint, skipped) = await ChooseIntactStepAsync(run, options.Step, state, log, ct);
         var picked = new List<(string Relative, string Source)>();
 
-        picked.Add((RunFolder.ConfigFile, run.Path(RunFolder.ConfigFile)));
+        // The bundle names the record run.yml, an older run folder's config.yaml too: one name wherever it lands.
+        picked.Add((RunFolder.ConfigFile, RunConfigFile.InFolder(run.Root)));
         foreach (var optional in new[] { RunFolder.SettingsFile, RunFolder.MetricsFile })
             if (File.Exists(run.Path(optional))) picked.Add((optional, run.Path(optional)));
 

@@ -12,7 +12,8 @@ public static class CheckpointFiles
     public const string InferenceWeights = "model.pth";
     public const string TrainingState = "training_state.pt";
     public const string StopFile = "STOP";
-    public const string ConfigFile = "config.yaml";
+    /// <summary>The run's config (<see cref="Config.RunConfigFile"/>: an older run folder's config.yaml is read through <see cref="Config.RunConfigFile.InFolder"/>).</summary>
+    public const string ConfigFile = Config.RunConfigFile.FileName;
     public const string SamplesFolder = "samples";
     public const string PlotsFolder = "plots";
     public const string TensorBoardFolder = "tensorboard";

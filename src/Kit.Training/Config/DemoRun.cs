@@ -45,7 +45,7 @@ public static class DemoRun
             {
                 TrainBS = batch, ValBS = Math.Max(1, valClips), ValFreq = validateEvery, PrintFreq = printEvery,
                 SaveCheckpointFreq = saveEvery, LRDecaySteps = decaySteps ?? DecaySteps,
-                TrainingRate = learningRate ?? LearningRateFor(recipe), Fp16 = false, ExperimentName = name,
+                TrainingRate = learningRate ?? LearningRateFor(recipe), Fp16 = Recipes.TrainingPrecision.Fp32, ExperimentName = name,
                 WarmupSteps = 0, MegaBatchFactor = 1, Seed = seed, TotalSteps = steps,
             },
         };

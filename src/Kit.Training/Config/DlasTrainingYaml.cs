@@ -31,28 +31,40 @@ public static class DlasTrainingYaml
     {
         var p = inputs.Parameters;
         var y = new YamlWriter(text);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        // The parameters are written from the catalog, each at its DLAS key, after the fixed keys of its mapping:
+        // the one mapping of the kit's names to DLAS's, which the reader below follows back.
+        void Settings(string mapping)
+        {
+            foreach (var spec in ParameterCatalog.All)
+            {
+                var cut = spec.Dlas.Path.LastIndexOf('.');
+                if ((cut < 0 ? "" : spec.Dlas.Path[..cut]) != mapping) continue;
+                y.Value(spec.Dlas.Path[(cut + 1)..], spec.Dlas.ToDlas(spec.Get(p)), spec.Dlas.Comment);
+                written.Add(spec.Name);
+            }
+        }
         y.Comment("DLAS training config in the shape of experiments/EXAMPLE_gpt.yml, written by `kit params`.")
          .Comment("Run from DLAS's codes/ folder: python train.py -opt PATH/TO/THIS/FILE");
-        y.Str("name", p.ExperimentName)
-         .Str("model", "extensibletrainer")
+        y.Str("model", "extensibletrainer")
          .Int("scale", 1)
          .Ints("gpu_ids", [0])
          .Int("start_step", 0)
          .Bool("checkpointing_enabled", true, "gradient checkpointing: large memory savings")
-         .Bool("fp16", p.Fp16)
          .Bool("use_8bit", false)
          .Bool("wandb", false)
          .Bool("use_tb_logger", true);
+        Settings("");
         y.Map("datasets", () =>
         {
-            Dataset(y, "train", inputs.TrainList, p.TrainBS, workers: 8);
-            Dataset(y, "val", inputs.ValList, p.ValBS, workers: 1);
+            Dataset(y, "train", inputs.TrainList, workers: 8, Settings);
+            Dataset(y, "val", inputs.ValList, workers: 1, Settings);
         });
         y.Map("steps", () => y.Map("gpt_train", () =>
         {
             y.Str("training", "gpt").Int("loss_log_buffer", 500)
              .Str("optimizer", "adamw")
-             .Map("optimizer_params", () => y.Float("lr", p.TrainingRate).Float("weight_decay", 1e-2).Float("beta1", 0.9).Float("beta2", 0.96))
+             .Map("optimizer_params", () => { Settings("steps.gpt_train.optimizer_params"); y.Float("weight_decay", 1e-2).Float("beta1", 0.9).Float("beta2", 0.96); })
              .Int("clip_grad_eps", 4);
             y.Map("injectors", () =>
             {
@@ -78,34 +90,31 @@ public static class DlasTrainingYaml
               "to resume, add resume_state: ../experiments/NAME/training_state/STEP.state");
         y.Map("train", () =>
         {
-            y.Int("niter", p.TotalSteps)
-             .Int("warmup_iter", p.WarmupSteps == 0 ? -1 : p.WarmupSteps, "-1: no warmup")
-             .Int("mega_batch_factor", p.MegaBatchFactor, "gradient accumulation: micro-batches per batch")
-             .Int("val_freq", p.ValFreq)
-             .Str("default_lr_scheme", "MultiStepLR")
-             .Ints("gen_lr_steps", p.LRDecaySteps)
+            Settings("train");
+            y.Str("default_lr_scheme", "MultiStepLR")
              .Float("lr_gamma", 0.5)
-             .Bool("ema_enabled", false)
-             .Int("manual_seed", p.Seed);
+             .Bool("ema_enabled", false);
         }, "units are steps: one step is one batch of datasets.train.batch_size clips");
         y.Map("eval", () => y.Bool("pure", true));
         y.Map("logger", () =>
         {
-            y.Int("print_freq", p.PrintFreq)
-             .Int("save_checkpoint_freq", p.SaveCheckpointFreq)
-             .Strs("visuals", ["gen", "mel"])
+            Settings("logger");
+            y.Strs("visuals", ["gen", "mel"])
              .Int("visual_debug_rate", 500)
              .Bool("is_mel_spectrogram", true)
              .Bool("disable_state_saving", false, "states are kept so a stopped run can resume");
         });
         y.Finish();
+        if (ParameterCatalog.All.FirstOrDefault(spec => !written.Contains(spec.Name)) is { } lost)
+            throw new InvalidOperationException($"{lost.Name}'s DLAS key {lost.Dlas.Path} is in no mapping this writer writes: add the mapping");
     }
 
-    private static void Dataset(YamlWriter y, string phase, string list, int batch, int workers) => y.Map(phase, () =>
+    private static void Dataset(YamlWriter y, string phase, string list, int workers, Action<string> settings) => y.Map(phase, () =>
+    {
         y.Str("name", phase == "train" ? "kit-train" : "kit-val")
-         .Int("n_workers", workers)
-         .Int("batch_size", batch)
-         .Str("mode", "paired_voice_audio")
+         .Int("n_workers", workers);
+        settings($"datasets.{phase}");
+        y.Str("mode", "paired_voice_audio")
          .Str("path", list)
          .Strs("fetcher_mode", ["lj"])
          .Str("phase", phase)
@@ -116,41 +125,23 @@ public static class DlasTrainingYaml
          .Int("num_conditioning_candidates", 2)
          .Int("conditioning_length", 44000)
          .Bool("use_bpe_tokenizer", true)
-         .Bool("load_aligned_codes", false));
+         .Bool("load_aligned_codes", false);
+    });
 
     /// <summary>Reads the values a DLAS config carries back (for checks and round trips), with file and line in errors.</summary>
     public static Inputs Read(string path)
     {
         var doc = YamlDocument.Load(path);
         string? S(string key) => doc.Scalar(key);
-        var warmup = S("train.warmup_iter");
-        var raw = new Dictionary<string, object?>
-        {
-            ["TrainBS"] = S("datasets.train.batch_size"),
-            ["ValBS"] = S("datasets.val.batch_size"),
-            ["ValFreq"] = S("train.val_freq"),
-            ["LRDecaySteps"] = doc.Sequence("train.gen_lr_steps"),
-            ["PrintFreq"] = S("logger.print_freq"),
-            ["SaveCheckpointFreq"] = S("logger.save_checkpoint_freq"),
-            ["TrainingRate"] = S("steps.gpt_train.optimizer_params.lr"),
-            ["Fp16"] = S("fp16"),
-            ["ExperimentName"] = S("name"),
-            ["WarmupSteps"] = warmup == "-1" ? "0" : warmup,
-            ["MegaBatchFactor"] = S("train.mega_batch_factor"),
-            ["Seed"] = S("train.manual_seed"),
-            ["TotalSteps"] = S("train.niter"),
-        };
-        var keys = new Dictionary<string, string>
-        {
-            ["TrainBS"] = "datasets.train.batch_size", ["ValBS"] = "datasets.val.batch_size", ["ValFreq"] = "train.val_freq",
-            ["LRDecaySteps"] = "train.gen_lr_steps", ["PrintFreq"] = "logger.print_freq", ["SaveCheckpointFreq"] = "logger.save_checkpoint_freq",
-            ["TrainingRate"] = "steps.gpt_train.optimizer_params.lr", ["Fp16"] = "fp16", ["ExperimentName"] = "name",
-            ["WarmupSteps"] = "train.warmup_iter", ["MegaBatchFactor"] = "train.mega_batch_factor", ["Seed"] = "train.manual_seed",
-            ["TotalSteps"] = "train.niter",
-        };
+        var raw = ParameterCatalog.All.ToDictionary(spec => spec.Name, spec => spec.Dlas.FromDlas(
+            spec.Kind == ParameterKind.Milestones ? doc.Sequence(spec.Dlas.Path) : doc.Scalar(spec.Dlas.Path)));
         try
         {
-            var values = TrainingParametersMap.FromValues(raw, name => $"{path}:{doc.Get(keys[name]).Start.Line}: {keys[name]}: ");
+            var values = TrainingParametersMap.FromValues(raw, name =>
+            {
+                var key = ParameterCatalog.Find(name).Dlas.Path;
+                return $"{path}:{doc.Get(key).Start.Line}: {key}: ";
+            });
             return new Inputs(values, S("datasets.train.path") ?? "", S("datasets.val.path") ?? "", S("path.pretrain_model_gpt") ?? "");
         }
         catch (ParameterException e)

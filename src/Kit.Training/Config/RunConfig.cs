@@ -48,9 +48,6 @@ public sealed record RunConfig
     /// <summary>Names of the parameters the user set.</summary>
     public IReadOnlyList<string> Overridden { get; init; } = [];
 
-    /// <summary>The forward's precision; auto is fp32 unless Fp16 asks for half precision on a GPU (see <see cref="Precisions.Resolve"/>).</summary>
-    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
-
     /// <summary>Checkpoints kept besides the best one (run.yml's keep_last_checkpoints, `kit train --keep-last`).</summary>
     public int KeepLastCheckpoints { get; init; } = DefaultKeepLastCheckpoints;
 
@@ -92,7 +89,7 @@ public sealed record RunConfig
         && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)
-        && Overridden.SequenceEqual(other.Overridden) && Precision == other.Precision
+        && Overridden.SequenceEqual(other.Overridden)
         && KeepLastCheckpoints == other.KeepLastCheckpoints
         && BestMetric == other.BestMetric && FreeRunningTexts == other.FreeRunningTexts;
 

@@ -4,13 +4,46 @@ using Kit.Training.Recipes;
 namespace Kit.Training.Config;
 
 /// <summary>
-/// Writes and reads <see cref="RunConfig"/> as YAML (<c>run.yml</c>). Paths are stored relative to the file's
-/// folder, so a run folder can move with its dataset beside it; they are absolute again once read.
-/// Each parameter carries its reason as a comment.
+/// Writes and reads <see cref="RunConfig"/> as YAML (<c>run.yml</c>): the one file a run's config lives in,
+/// whether `kit params` writes it or the trainer records it in the run folder (and each checkpoint keeps its
+/// text). Paths are stored relative to the file's folder, so a run folder can move with its dataset beside it;
+/// they are absolute again once read. Each parameter carries its reason as a comment.
 /// </summary>
 public static class RunConfigFile
 {
     public const string FileName = "run.yml";
+
+    /// <summary>The name run folders written by older kits keep the same record under; read wherever a run folder is.</summary>
+    public const string OlderFileName = "config.yaml";
+
+    /// <summary>The file holding <paramref name="folder"/>'s run config: its run.yml, else an older kit's config.yaml, else (neither there) where run.yml goes.</summary>
+    public static string InFolder(string folder)
+    {
+        var current = Path.Combine(folder, FileName);
+        var older = Path.Combine(folder, OlderFileName);
+        return !File.Exists(current) && File.Exists(older) ? older : current;
+    }
+
+    /// <summary>
+    /// Records the config a run trains with as <paramref name="folder"/>'s run.yml and returns its path. A run.yml
+    /// there that already reads back as this config is kept as it is, byte for byte (`kit train runs/v/run.yml`
+    /// trains into runs/v: the file `kit params` wrote, with its reasons, is the record); an older kit's
+    /// config.yaml, left by a start that saved no checkpoint, gives way to it.
+    /// </summary>
+    public static string Record(RunConfig config, string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!IsAlready(config, path)) Write(config, path);
+        File.Delete(Path.Combine(folder, OlderFileName));
+        return path;
+    }
+
+    private static bool IsAlready(RunConfig config, string path)
+    {
+        if (!File.Exists(path)) return false;
+        try { return Read(path).Equals(config); }
+        catch (ConfigFormatException) { return false; } // a damaged or outdated record is replaced
+    }
 
     public static void Write(RunConfig config, string path, IReadOnlyList<ParameterEntry>? reasons = null)
     {
@@ -43,7 +76,6 @@ public static class RunConfigFile
                   .Int("val_clips", config.ValClips);
              })
              .Str("output", Rel(config.OutputFolder))
-             .Str("precision", Precisions.Name(config.Precision), "auto | fp32 | bf16 | fp16; auto: fp32, or half precision on a GPU when Fp16 is true")
              .Int("keep_last_checkpoints", config.KeepLastCheckpoints, "checkpoints kept besides the best one; lower it when the disk is small")
              .Str("best_metric", config.BestMetric, "the validation metric best.json and early stopping follow; empty: the recipe's own (dev_free/mcd_sl_db for the spectrogram models, dev_free/mcd_db for the signal models)")
              .Int("free_running_texts", config.FreeRunningTexts, "validation lines the model speaks on its own at each validation (dev_free/ metrics)")
@@ -52,16 +84,7 @@ public static class RunConfigFile
                  foreach (var spec in ParameterCatalog.All)
                  {
                      var reason = reasons?.FirstOrDefault(r => r.Name == spec.Name)?.Reason;
-                     var value = spec.Get(config.Parameters);
-                     _ = value switch
-                     {
-                         int i => y.Int(spec.Name, i, reason),
-                         double d => y.Float(spec.Name, d, reason),
-                         bool b => y.Bool(spec.Name, b, reason),
-                         string s => y.Str(spec.Name, s, reason),
-                         IEnumerable<int> list => y.Ints(spec.Name, list, reason),
-                         _ => throw new InvalidOperationException($"{spec.Name}: {value.GetType().Name} has no YAML form"),
-                     };
+                     y.Value(spec.Name, spec.Written(config.Parameters), reason);
                  }
              })
              .Strs("overridden", config.Overridden);
@@ -105,6 +128,8 @@ public static class RunConfigFile
         {
             throw new ConfigFormatException(e.Message, e);
         }
+        var notes = new List<string>();
+        values = values with { Fp16 = ReadOlderPrecisionKey(doc, path, values.Fp16, notes) };
 
         var valList = doc.Scalar("dataset.val_list");
         var config = new RunConfig
@@ -123,11 +148,10 @@ public static class RunConfigFile
             OutputFolder = Abs(Required("output")),
             Parameters = values,
             Overridden = doc.Sequence("overridden"),
-            Precision = ParsePrecision(doc),
             KeepLastCheckpoints = ParseKeepLast(doc),
             BestMetric = ParseBestMetric(doc),
             FreeRunningTexts = ParseFreeRunningTexts(doc),
-            Source = new RunConfigSource(Path.GetFullPath(path), Lines(doc)),
+            Source = new RunConfigSource(Path.GetFullPath(path), Lines(doc)) { Notes = notes },
         };
         // An edited TrainBS meets the rule `kit params` applies, against the clips the config counts (the trainer
         // checks again against the clips it really reads).
@@ -182,12 +206,21 @@ public static class RunConfigFile
         _ => throw new ArgumentOutOfRangeException(nameof(source)),
     };
 
-    // Absent in run configs written before the setting existed: auto.
-    private static TrainingPrecision ParsePrecision(YamlDocument doc)
+    /// <summary>
+    /// Older kits wrote the precision twice: the parameter Fp16 and a top-level <c>precision:</c> (auto left the choice
+    /// to Fp16; fp32, bf16 or fp16 forced one). The key is read into Fp16, which is the one setting now, with a line
+    /// saying so (the trainer logs it), so an older run folder resumes in the precision it trained in.
+    /// </summary>
+    private static TrainingPrecision ReadOlderPrecisionKey(YamlDocument doc, string path, TrainingPrecision fp16, List<string> notes)
     {
-        if (doc.Find("precision") is null) return TrainingPrecision.Auto;
-        try { return Precisions.Parse(doc.Scalar("precision")); }
-        catch (ArgumentException e) { throw doc.Error(doc.Get("precision"), e.Message); }
+        if (doc.Find("precision") is not { } node) return fp16;
+        var text = doc.Scalar("precision");
+        TrainingPrecision read;
+        try { read = Precisions.FromOlderPrecisionKey(text, fp16); }
+        catch (ArgumentException e) { throw doc.Error(node, e.Message); }
+        notes.Add($"{path}:{node.Start.Line}: precision: {text} is an older kit's key, read as the parameter Fp16: " +
+                  $"{ParameterCatalog.Format(read)} (the one precision setting now; `kit params` writes only Fp16)");
+        return read;
     }
 
     private static ValidationSource ParseSource(YamlDocument doc, string text) => text switch

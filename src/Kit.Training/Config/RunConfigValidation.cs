@@ -14,10 +14,13 @@ public static class RunConfigValidation
     /// <summary>The keys a run config may hold, by mapping ("" is the top level); parameters are checked against the catalog.</summary>
     private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
     {
-        [""] = ["version", "profile", "model", "dataset", "output", "precision", "keep_last_checkpoints", "best_metric", "free_running_texts", "parameters", "overridden"],
+        [""] = ["version", "profile", "model", "dataset", "output", "keep_last_checkpoints", "best_metric", "free_running_texts", "parameters", "overridden"],
         ["model"] = ["recipe", "spectrogram_checkpoint"],
         ["dataset"] = ["train_list", "val_list", "validation", "carved_validation", "train_clips", "val_clips"],
     };
+
+    /// <summary>Keys older kits wrote that are still read (into today's settings), though never suggested: precision (now the parameter Fp16).</summary>
+    private static readonly string[] Older = ["precision"];
 
     internal static void CheckKeys(YamlDocument doc)
     {
@@ -28,19 +31,18 @@ public static class RunConfigValidation
             foreach (var (key, _) in map.Children)
             {
                 var name = (key as YamlScalarNode)?.Value ?? "";
-                if (allowed.Contains(name, StringComparer.Ordinal)) continue;
+                if (allowed.Contains(name, StringComparer.Ordinal) || mapping == "" && Older.Contains(name, StringComparer.Ordinal)) continue;
                 var where = mapping == "" ? "" : $" under '{mapping}'";
                 throw doc.Error(key, $"unknown setting '{name}'{where}; did you mean '{Nearest(name, allowed)}'? (known: {string.Join(", ", allowed)})");
             }
         }
         if (doc.Find("parameters") is YamlMappingNode parameters)
         {
-            var names = ParameterCatalog.All.Select(s => s.Name).ToArray();
             foreach (var (key, _) in parameters.Children)
             {
                 var name = (key as YamlScalarNode)?.Value ?? "";
                 if (ParameterCatalog.All.Any(s => s.Matches(name))) continue;
-                throw doc.Error(key, $"unknown parameter '{name}'; did you mean '{Nearest(name, names)}'? (known: {string.Join(", ", names)})");
+                throw doc.Error(key, ParameterCatalog.Unknown(name));
             }
         }
     }
@@ -66,6 +68,9 @@ public static class RunConfigValidation
 /// <summary>Where a run config was read from, so a later error (a dataset missing, a batch too large) can name the file and line.</summary>
 public sealed record RunConfigSource(string Path, IReadOnlyDictionary<string, int> Lines)
 {
+    /// <summary>Lines about older keys read into today's settings ("FILE:LINE: precision: bf16 is an older kit's key, ..."), for the run's log.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>"FILE:LINE: " for a dotted key ("dataset.train_list"), or "FILE: " when the key's line is unknown.</summary>
     public string Where(string key) => Lines.TryGetValue(key, out var line) ? $"{Path}:{line}: {key}: " : $"{Path}: {key}: ";
 }

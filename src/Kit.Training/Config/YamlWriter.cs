@@ -70,6 +70,18 @@ public sealed class YamlWriter
     public YamlWriter Strs(string key, IEnumerable<string> values, string? comment = null) =>
         Sequence(key, values.Select(v => new Scalar(null, null, v, ScalarStyle.DoubleQuoted, false, true)), comment);
 
+    /// <summary>A value of any type the run configs hold: a whole number, a float, a yes/no, a string or a list of whole numbers.</summary>
+    public YamlWriter Value(string key, object value, string? comment = null) => value switch
+    {
+        int i => Int(key, i, comment),
+        long l => Int(key, l, comment),
+        double d => Float(key, d, comment),
+        bool b => Bool(key, b, comment),
+        string s => Str(key, s, comment),
+        IEnumerable<int> list => Ints(key, list, comment),
+        _ => throw new InvalidOperationException($"{key}: {value.GetType().Name} has no YAML form"),
+    };
+
     /// <summary>Shortest round-tripping form with a decimal point and a signed exponent (1.0e-05).</summary>
     public static string FormatFloat(double value)
     {

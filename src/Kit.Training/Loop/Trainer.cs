@@ -8,7 +8,7 @@ namespace Kit.Training.Loop;
 /// <summary>
 /// Trains a recipe from a run config. <see cref="Start"/> returns at once with a background
 /// <see cref="TrainingRun"/> (notebooks); <see cref="Run"/> blocks until the run stops (command line).
-/// Both write the run folder Kit.Export reads: config.yaml, metrics.jsonl, checkpoints/, samples/, tensorboard/.
+/// Both write the run folder Kit.Export reads: run.yml, metrics.jsonl, checkpoints/, samples/, tensorboard/.
 /// </summary>
 public static class Trainer
 {
@@ -54,7 +54,7 @@ public static class Trainer
     /// <summary>The run config of an existing run folder, for resuming it.</summary>
     public static RunConfig ReadRunConfig(string runDirectory)
     {
-        var path = Path.Combine(runDirectory, CheckpointFiles.ConfigFile);
+        var path = RunConfigFile.InFolder(runDirectory);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing; is {runDirectory} a run folder?", path);
         return RunConfigFile.Read(path);
     }

@@ -39,30 +39,27 @@ public sealed record TrainerOptions
     public bool WriteTensorBoard { get; init; } = true;
 
     /// <summary>
-    /// The config written to the run folder's config.yaml when it is not the one trained with: `kit train` keeps
+    /// The config recorded in the run folder's run.yml when it is not the one trained with: `kit train` keeps
     /// an s3:// spectrogram checkpoint address there (a resume on a new VM fetches it again) while it trains from
     /// the downloaded copy. Null: the config trained with.
     /// </summary>
     public RunConfig? RecordedConfig { get; init; }
 
+    /// <summary>
+    /// The options a run config asks for: each parameter sets what its entry in <see cref="ParameterCatalog.All"/>
+    /// says it sets (the one mapping from the Colab names to the trainer, which the DLAS writer reads too).
+    /// </summary>
     public static TrainerOptions FromConfig(RunConfig config)
     {
-        var p = config.Parameters;
-        return new TrainerOptions
+        var options = new TrainerOptions
         {
-            TrainBatchSize = p.TrainBS,
-            ValidationBatchSize = p.ValBS,
-            LearningRate = p.TrainingRate,
-            DecaySteps = p.LRDecaySteps,
-            WarmupSteps = p.WarmupSteps,
-            ValidationFrequency = p.ValFreq,
-            PrintFrequency = p.PrintFreq,
-            SaveFrequency = p.SaveCheckpointFreq,
-            AccumulationSteps = Math.Max(1, p.MegaBatchFactor),
-            Seed = p.Seed,
-            MaxSteps = p.TotalSteps > 0 ? p.TotalSteps : null,
+            // Every one is set by the catalog below; Validate refuses a zero that slipped through.
+            TrainBatchSize = 0, ValidationBatchSize = 0, LearningRate = 0, ValidationFrequency = 0, PrintFrequency = 0, SaveFrequency = 0,
             KeepLastCheckpoints = config.KeepLastCheckpoints,
         };
+        foreach (var spec in ParameterCatalog.All)
+            if (spec.Trainer is { } set) options = set(options, spec.Get(config.Parameters));
+        return options;
     }
 
     /// <summary>These options with what they leave to the recipe (clipping, decay factor) taken from <paramref name="defaults"/>.</summary>

@@ -16,6 +16,8 @@ namespace Kit.Training.Loop;
 internal sealed class TrainingLoop
 {
     private readonly RunConfig _config;
+    /// <summary>The run folder's config file (run.yml; an older run's config.yaml), whose text each checkpoint keeps.</summary>
+    private string _configPath = "";
     private readonly IRecipe _recipe;
     private readonly TrainerOptions _options;
     private readonly StopSignal _stop;
@@ -74,10 +76,10 @@ internal sealed class TrainingLoop
     public TrainingResult Run()
     {
         Directory.CreateDirectory(RunDirectory);
-        var configPath = Path.Combine(RunDirectory, CheckpointFiles.ConfigFile);
+        _configPath = RunConfigFile.InFolder(RunDirectory);
         var resume = _resume && _store.Steps().Count > 0;
         if (_resume && !resume)
-            _log($"{RunDirectory} holds no checkpoint yet (the last start did not get to one): starting it from step 0 with its {CheckpointFiles.ConfigFile}");
+            _log($"{RunDirectory} holds no checkpoint yet (the last start did not get to one): starting it from step 0 with its {Path.GetFileName(_configPath)}");
         if (!_resume && _store.Steps().Count > 0)
             throw new InvalidOperationException($"{RunDirectory} already holds checkpoints: resume it (kit train --resume {RunDirectory}) or train into a new folder");
         var (train, validation) = TrainingData.Load(_config);
@@ -88,9 +90,11 @@ internal sealed class TrainingLoop
         {
             _sampler = new LengthBucketSampler(_model.TrainLengths, _options.TrainBatchSize, _options.Seed);
             if (resume) RestoreNewest(rollback: false);
-            // Written once the start has got this far (data read, model built): a start that fails before leaves
-            // no config.yaml behind, and a fresh run replaces one left by such a start (it has no checkpoint).
-            if (!resume || !File.Exists(configPath)) RunConfigFile.Write(_options.RecordedConfig ?? _config, configPath);
+            // Recorded once the start has got this far (data read, model built): a start that fails before leaves
+            // no run.yml behind, and a fresh run replaces one left by such a start (it has no checkpoint). A resumed
+            // run keeps the file it has, an older kit's config.yaml included.
+            if (!resume || !File.Exists(_configPath)) _configPath = RunConfigFile.Record(_options.RecordedConfig ?? _config, RunDirectory);
+            foreach (var note in _config.Source?.Notes ?? []) _log(note);
             _log(resume
                 ? $"Resuming at step {_step} (epoch {_position.Epoch}) in {RunDirectory}"
                 : $"Training {_recipe.Name} on {train.Count} clips ({validation.Count} for validation), {_sampler.BatchesPerEpoch} steps per epoch, into {RunDirectory}");
@@ -365,7 +369,7 @@ internal sealed class TrainingLoop
             ValidationsWithoutImprovement = _early?.WithoutImprovement ?? 0,
             TrainingSeconds = _trainingSeconds,
             Precision = _model.Precision.Name,
-            Settings = File.ReadAllText(Path.Combine(RunDirectory, CheckpointFiles.ConfigFile)),
+            Settings = File.ReadAllText(_configPath),
             Metrics = _history.ToList(),
         };
         var clock = Stopwatch.StartNew();

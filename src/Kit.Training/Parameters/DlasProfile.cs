@@ -49,7 +49,7 @@ public static class DlasProfile
         var valFreq = b.Take("ValFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print} (param_calc.py)");
         var save = b.Take("SaveCheckpointFreq", DlasRules.ValFreq(print), $"3 × PrintFreq {print}, as ValFreq (param_calc.py)");
         var rate = b.Take("TrainingRate", DlasRules.TrainingRate, "the Colab form's default; \"1e-5 has been good experimentally\"");
-        var fp16 = b.Take("Fp16", false, "the Colab form's default; half precision is \"not tested\"");
+        var fp16 = b.Take("Fp16", Recipes.TrainingPrecision.Fp32, "the Colab form's default; half precision is \"not tested\"");
         var name = b.Take("ExperimentName", ParameterCalculator.DefaultExperimentName(stats), "the dataset's folder name");
         var warmup = b.Take("WarmupSteps", 0, "EXAMPLE_gpt.yml: warmup_iter -1 (no warmup)");
         var mega = b.Take("MegaBatchFactor", DlasRules.MegaBatchFactor, "EXAMPLE_gpt.yml: mega_batch_factor 4");
@@ -69,7 +69,7 @@ public static class DlasProfile
         if (memory is not null)
         {
             var all = train.Concat(val).ToArray();
-            maxMicro = GptMemoryModel.TortoiseGpt.MaxMicroBatch(memory.Bytes, all.Max(c => c.DurationSeconds), all.Max(c => c.TextLength), fp16);
+            maxMicro = GptMemoryModel.TortoiseGpt.MaxMicroBatch(memory.Bytes, all.Max(c => c.DurationSeconds), all.Max(c => c.TextLength), fp16 != Recipes.TrainingPrecision.Fp32);
         }
         var entries = b.Entries;
         warnings.AddRange(ValueRules.Check(new ValueRules.Context(RecipeDefaults.TortoiseGpt, values, nTrain, nVal, steps, DropsPartialBatches: true,

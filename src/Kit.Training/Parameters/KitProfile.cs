@@ -32,7 +32,7 @@ public static class KitProfile
         string From<T>(Sourced<T> d) => $"{recipe.Recipe}: {d.Why}";
 
         var seed = b.Take("Seed", DefaultSeed, "the kit's fixed seed: the same dataset gives the same split and order");
-        var fp16 = b.Take("Fp16", recipe.Fp16.Value, From(recipe.Fp16));
+        var fp16 = b.Take("Fp16", recipe.Fp16.Value ? Recipes.TrainingPrecision.Half : Recipes.TrainingPrecision.Fp32, From(recipe.Fp16));
 
         // Validation: the dataset's own list, else a seeded carve out of the training clips.
         IReadOnlyList<ClipStats> train = stats.Train, val = stats.Val;
@@ -64,7 +64,7 @@ public static class KitProfile
         double longest = all.Max(c => c.DurationSeconds);
         int longestText = all.Max(c => c.TextLength);
         var model = recipe.Memory;
-        var fits = model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16);
+        var fits = model.MaxMicroBatch(memory.Bytes, longest, longestText, fp16 != Recipes.TrainingPrecision.Fp32); // the estimate is for half precision when asked for any
         if (fits == 0)
             warnings.Add(new("memory", $"{model.Description}: the model alone needs about {ByteSize.Format(model.FixedBytes)} for training: it does not fit in " +
                                        $"{memory.Display} ({memory.Source}) even one clip at a time (rule: batch bounded by accelerator memory)"));

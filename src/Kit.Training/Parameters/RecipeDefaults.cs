@@ -39,7 +39,7 @@ public sealed record RecipeDefaults
     /// <summary>The optimizer's weight decay.</summary>
     public required Sourced<double> WeightDecay { get; init; }
 
-    /// <summary>Half precision (the Fp16 parameter; the run config's precision: auto follows it).</summary>
+    /// <summary>Half precision by default (the Fp16 parameter: true, or false for fp32).</summary>
     public required Sourced<bool> Fp16 { get; init; }
 
     public Sourced<int>? PrintFreq { get; init; }

@@ -15,7 +15,8 @@ public sealed record TrainingParameters
     public required int PrintFreq { get; init; }
     public required int SaveCheckpointFreq { get; init; }
     public required double TrainingRate { get; init; }
-    public required bool Fp16 { get; init; }
+    /// <summary>The run's precision (the Colab form's and DLAS's name; see <see cref="Recipes.TrainingPrecision"/>): false, true, bf16 or fp16.</summary>
+    public required Recipes.TrainingPrecision Fp16 { get; init; }
     public required string ExperimentName { get; init; }
     /// <summary>Linear learning-rate warmup; 0 means none (DLAS's <c>warmup_iter: -1</c>).</summary>
     public required int WarmupSteps { get; init; }

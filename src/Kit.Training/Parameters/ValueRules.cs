@@ -99,7 +99,7 @@ internal static class ValueRules
                 $"TrainingRate {ParameterCatalog.Format(p.TrainingRate)} is above {ParameterCatalog.Format(r.HighestRate.Value)}, the highest " +
                 $"rate {r.Recipe}'s sources train at: {r.HighestRate.Why} (rule: a rate within the recipe's range)", "TrainingRate");
 
-        if (p.Fp16 && !r.Fp16.Value)
+        if (p.Fp16 != Recipes.TrainingPrecision.Fp32 && !r.Fp16.Value)
             yield return W("fp16-untested",
                 $"Fp16 is on, but {r.Recipe} trains in full precision: {r.Fp16.Why} (rule: fp32 unless memory forces it)",
                 "Fp16");

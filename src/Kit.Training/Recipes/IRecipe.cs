@@ -41,10 +41,8 @@ public sealed record RecipeContext
     public required IReadOnlyList<DatasetEntry> Validation { get; init; }
     public required string RunDirectory { get; init; }
     public int Seed => Config.Parameters.Seed;
-    /// <summary>The user asked for half precision: use fp16/bf16 only where the device supports it.</summary>
-    public bool HalfPrecision => Config.Parameters.Fp16;
-    /// <summary>The run config's precision setting (auto follows <see cref="HalfPrecision"/> and the device).</summary>
-    public TrainingPrecision Precision => Config.Precision;
+    /// <summary>The run config's precision setting, the parameter Fp16 (<see cref="Precisions.Resolve"/> turns it into one for this device).</summary>
+    public TrainingPrecision Precision => Config.Parameters.Fp16;
     /// <summary>Lines for the person watching (the recipe's own notices).</summary>
     public Action<string> Log { get; init; } = _ => { };
 }

@@ -1,7 +1,24 @@
 namespace Kit.Training.Recipes;
 
-/// <summary>The run config's <c>precision</c>: what the forward runs in. Auto follows the Fp16 parameter and the device.</summary>
-public enum TrainingPrecision { Auto, Fp32, Bf16, Fp16 }
+/// <summary>
+/// The run's one precision setting, the parameter <c>Fp16</c>. It keeps the name the Colab form's checkbox and
+/// DLAS's <c>fp16:</c> key give it, because that is what users of the original toolchain write (run.yml,
+/// <c>kit params --set</c>, a notebook's parameters cell), and <c>true</c> keeps meaning what they meant: half
+/// precision where the GPU does it well. A yes/no cannot force bf16 (a CPU, or a GPU run that must match another),
+/// so the same setting also takes <c>bf16</c> or <c>fp16</c>. Older kits had a second key, <c>precision:</c>,
+/// which <see cref="Config.RunConfigFile"/> still reads into this one, saying so.
+/// </summary>
+public enum TrainingPrecision
+{
+    /// <summary><c>Fp16: false</c>: fp32, the default.</summary>
+    Fp32,
+    /// <summary><c>Fp16: true</c>: bf16 autocast on a GPU that computes in bf16, fp16 with loss scaling on an older GPU, fp32 on a CPU.</summary>
+    Half,
+    /// <summary><c>Fp16: bf16</c>: bf16 autocast, on the CPU too.</summary>
+    Bf16,
+    /// <summary><c>Fp16: fp16</c>: fp16 autocast with loss scaling; a GPU only.</summary>
+    Fp16,
+}
 
 /// <summary>The precision a run trains in, and why (one line for the log).</summary>
 public sealed record ResolvedPrecision(TrainingPrecision Mode, string Reason)
@@ -19,16 +36,45 @@ public sealed record ResolvedPrecision(TrainingPrecision Mode, string Reason)
 
 public static class Precisions
 {
+    public const string Expected = "expected true or false (half precision where the GPU does it well, or fp32), or bf16 or fp16 to force that autocast";
+
+    /// <summary>"fp32", "bf16" or "fp16": what a resolved precision is recorded as.</summary>
     public static string Name(TrainingPrecision p) => p.ToString().ToLowerInvariant();
 
-    /// <summary>Reads "auto", "fp32", "bf16" or "fp16" (any case); anything else is refused naming the value.</summary>
-    public static TrainingPrecision Parse(string? text) => text?.Trim().ToLowerInvariant() switch
+    /// <summary>The setting as run.yml and the parameters table write it: <c>false</c>, <c>true</c>, <c>bf16</c> or <c>fp16</c>.</summary>
+    public static object Written(TrainingPrecision p) => p switch
     {
-        null or "" or "auto" => TrainingPrecision.Auto,
+        TrainingPrecision.Fp32 => false,
+        TrainingPrecision.Half => true,
+        _ => Name(p),
+    };
+
+    /// <summary>Reads the Fp16 setting (any case): true/false (and yes/no, on/off, 1/0, fp32), bf16 or fp16; anything else is refused naming the value.</summary>
+    public static TrainingPrecision Parse(object? value) => value switch
+    {
+        bool b => b ? TrainingPrecision.Half : TrainingPrecision.Fp32,
+        TrainingPrecision p => p,
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)?.Trim().ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" or "1" => TrainingPrecision.Half,
+            "false" or "no" or "off" or "0" or "fp32" or "float32" => TrainingPrecision.Fp32,
+            "bf16" or "bfloat16" => TrainingPrecision.Bf16,
+            "fp16" or "float16" => TrainingPrecision.Fp16,
+            _ => throw new ArgumentException($"Fp16 '{value}' is not one the kit knows: {Expected}"),
+        },
+    };
+
+    /// <summary>
+    /// An older run config's <c>precision:</c> key (auto, fp32, bf16, fp16) as the Fp16 setting: auto left the
+    /// choice to the Fp16 parameter, so it gives <paramref name="fp16"/> back; the others forced a precision.
+    /// </summary>
+    public static TrainingPrecision FromOlderPrecisionKey(string? text, TrainingPrecision fp16) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => fp16,
         "fp32" or "float32" => TrainingPrecision.Fp32,
         "bf16" or "bfloat16" => TrainingPrecision.Bf16,
         "fp16" or "float16" or "half" => TrainingPrecision.Fp16,
-        _ => throw new ArgumentException($"precision '{text}' is not one the kit knows: use auto, fp32, bf16 or fp16"),
+        _ => throw new ArgumentException($"precision '{text}' is not one the kit knows (and precision: is now the parameter Fp16: {Expected})"),
     };
 
     /// <summary>
@@ -38,23 +84,22 @@ public static class Precisions
     /// fp32 (CPU bf16 is mostly slower than fp32 and changes the numbers). An explicit bf16 is honoured on a
     /// CPU; fp16 is refused there (libtorch's CPU autocast has no fp16).
     /// </summary>
-    public static ResolvedPrecision Resolve(TrainingPrecision asked, bool fp16Parameter, bool cuda, bool bf16Supported)
+    public static ResolvedPrecision Resolve(TrainingPrecision asked, bool cuda, bool bf16Supported)
     {
         switch (asked)
         {
             case TrainingPrecision.Fp32:
-                return new(TrainingPrecision.Fp32, "precision: fp32 in the run config");
+                return new(TrainingPrecision.Fp32, "the default, Fp16: false; Fp16: true or bf16 asks for half precision");
             case TrainingPrecision.Bf16:
                 if (cuda && !bf16Supported)
-                    throw new ArgumentException("precision bf16: this GPU does not compute in bfloat16 (compute capability 8.0 or newer does); use fp16 or auto");
-                return new(TrainingPrecision.Bf16, $"precision: bf16 in the run config, bf16 autocast on the {(cuda ? "GPU" : "CPU")}");
+                    throw new ArgumentException("Fp16: bf16: this GPU does not compute in bfloat16 (compute capability 8.0 or newer does); use fp16 or true");
+                return new(TrainingPrecision.Bf16, $"Fp16: bf16 in the run config, bf16 autocast on the {(cuda ? "GPU" : "CPU")}");
             case TrainingPrecision.Fp16:
                 if (!cuda)
-                    throw new ArgumentException("precision fp16 needs a CUDA GPU: libtorch's CPU autocast has no fp16; use bf16 or fp32 on the CPU");
-                return new(TrainingPrecision.Fp16, "precision: fp16 in the run config, fp16 autocast with loss scaling");
+                    throw new ArgumentException("Fp16: fp16 needs a CUDA GPU: libtorch's CPU autocast has no fp16; on the CPU use bf16 or fp32 (Fp16: false)");
+                return new(TrainingPrecision.Fp16, "Fp16: fp16 in the run config, fp16 autocast with loss scaling");
             default:
-                if (!fp16Parameter) return new(TrainingPrecision.Fp32, "the default; Fp16: true or precision: bf16 asks for half precision");
-                if (!cuda) return new(TrainingPrecision.Fp32, "Fp16 asks for half precision, but this is a CPU: training in fp32 (precision: bf16 forces bf16 autocast)");
+                if (!cuda) return new(TrainingPrecision.Fp32, "Fp16 asks for half precision, but this is a CPU: training in fp32 (Fp16: bf16 forces bf16 autocast)");
                 return bf16Supported
                     ? new(TrainingPrecision.Bf16, "Fp16 on a GPU that computes in bf16: bf16 autocast, no loss scaling needed")
                     : new(TrainingPrecision.Fp16, "Fp16 on a GPU without bf16: fp16 autocast with loss scaling");

@@ -23,7 +23,7 @@ public sealed class LocalFolderExportTests
         Assert.Equal(("run", 100L, 0.015), (m.Run, m.Step, m.ValLoss!.Value));
         Assert.Equal(BundleManifest.CurrentKitVersion, m.KitVersion);
         Assert.Equal(
-            ["config.yaml", "settings.json", "metrics.jsonl", "weights/model.pth", "weights/model.safetensors",
+            ["run.yml", "settings.json", "metrics.jsonl", "weights/model.pth", "weights/model.safetensors",
              "samples/step-000000100-0.wav", "samples/step-000000100-1.wav", "plots/loss.svg"],
             m.Files.Select(f => f.Path));
         foreach (var f in m.Files)
@@ -121,7 +121,24 @@ public sealed class LocalFolderExportTests
     {
         using var tmp = new TempDir();
         var e = Assert.Throws<FileNotFoundException>(() => new RunFolder(tmp.Path));
-        Assert.Contains(Path.Combine(tmp.Path, "config.yaml"), e.Message);
+        Assert.Contains(Path.Combine(tmp.Path, "run.yml"), e.Message);
+    }
+
+    [Fact]
+    public async Task An_older_kit_s_run_folder_exports_its_config_yaml_as_the_bundle_s_run_yml()
+    {
+        using var tmp = new TempDir();
+        SyntheticRun.Create(tmp["run"]);
+        File.Move(Path.Combine(tmp["run"], "run.yml"), Path.Combine(tmp["run"], "config.yaml"));
+        var run = new RunFolder(tmp["run"]); // an older kit's record is a run folder's config too
+        await using var dest = new LocalFolderDestination(tmp["out"]);
+
+        var result = await new Exporter(dest, ExportState.Load(run.Path(RunFolder.ExportStateFile))).ExportAsync(run, new BundleOptions());
+
+        Assert.True(result.Verification.Ok, result.Verification.ToString());
+        Assert.Equal("run.yml", result.Manifest.Files[0].Path);
+        Assert.DoesNotContain(result.Manifest.Files, f => f.Path == "config.yaml");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tmp["run"], "config.yaml")), File.ReadAllBytes(Path.Combine(tmp["out"], "run.yml")));
     }
 
     private sealed class CountingProgress(Action<long> add) : IProgress<long>

@@ -19,9 +19,10 @@ public sealed class RunConfigValidationTests
     private static int LineOf(string path, string text) => File.ReadAllLines(path).ToList().FindIndex(l => l.Contains(text)) + 1;
 
     [Theory]
-    [InlineData("precision: ", "precison: ", "unknown setting 'precison'; did you mean 'precision'?")]
+    [InlineData("keep_last_checkpoints: ", "keep_last_checkpoint: ", "unknown setting 'keep_last_checkpoint'; did you mean 'keep_last_checkpoints'?")]
     [InlineData("  train_list: ", "  trainlist: ", "unknown setting 'trainlist' under 'dataset'; did you mean 'train_list'?")]
     [InlineData("  recipe: ", "  recipie: ", "unknown setting 'recipie' under 'model'; did you mean 'recipe'?")]
+    [InlineData("  Fp16: ", "  precision: ", "unknown parameter 'precision'; it is now the parameter Fp16")]
     [InlineData("  SaveCheckpointFreq: ", "  SaveCheckpointFrq: ", "unknown parameter 'SaveCheckpointFrq'; did you mean 'SaveCheckpointFreq'?")]
     public void An_unknown_key_anywhere_names_its_line_and_the_nearest_known_key(string from, string to, string expected)
     {

@@ -74,10 +74,10 @@ public sealed class TrainProcessFaultTests
         var text = File.ReadAllText(config);
 
         // A misspelled setting outside parameters: is an error naming the nearest known key, not dropped.
-        File.WriteAllText(config, text.Replace("precision: ", "precison: "));
+        File.WriteAllText(config, text.Replace("keep_last_checkpoints: ", "keep_last_checkpoint: "));
         var misspelled = KitChild.Run(null, "train", config);
         Assert.Equal(2, misspelled.Code);
-        Assert.Matches($@"^kit train: {System.Text.RegularExpressions.Regex.Escape(config)}:\d+: unknown setting 'precison'; did you mean 'precision'\?", misspelled.Stderr);
+        Assert.Matches($@"^kit train: {System.Text.RegularExpressions.Regex.Escape(config)}:\d+: unknown setting 'keep_last_checkpoint'; did you mean 'keep_last_checkpoints'\?", misspelled.Stderr);
 
         // TrainBS larger than the dataset: refused by kit params' rule.
         File.WriteAllText(config, System.Text.RegularExpressions.Regex.Replace(text, @"TrainBS: \d+", "TrainBS: 1000"));

@@ -212,14 +212,18 @@ public sealed class TrainerFaultTests
         var broken = TrainerFixture.Config(runDir) with { TrainList = dir["no-such-dataset/train.txt"] };
         var lines = new List<string>();
         Assert.Throws<ConfigFormatException>(() => Train(runDir, 5, lines, config: broken));
-        Assert.False(File.Exists(Path.Combine(runDir, CheckpointFiles.ConfigFile)));
+        Assert.False(File.Exists(Path.Combine(runDir, RunConfigFile.FileName)));
+        Assert.False(File.Exists(Path.Combine(runDir, RunConfigFile.OlderFileName)));
 
-        // A config.yaml left by such a start in an older kit: --resume starts the run from step 0 with it.
-        RunConfigFile.Write(TrainerFixture.Config(runDir, saveFreq: 5), Path.Combine(runDir, CheckpointFiles.ConfigFile));
+        // A config.yaml left by such a start in an older kit: --resume starts the run from step 0 with it, and the
+        // run records it under today's one name.
+        RunConfigFile.Write(TrainerFixture.Config(runDir, saveFreq: 5), Path.Combine(runDir, RunConfigFile.OlderFileName));
         lines.Clear();
         var result = Train(runDir, 5, lines, resume: true, config: Trainer.ReadRunConfig(runDir));
-        Assert.Contains(lines, l => l.Contains("holds no checkpoint yet") && l.Contains("starting it from step 0"));
+        Assert.Contains(lines, l => l.Contains("holds no checkpoint yet") && l.Contains("starting it from step 0 with its config.yaml"));
         Assert.Equal(5, result.LastCheckpointStep);
+        Assert.False(File.Exists(Path.Combine(runDir, RunConfigFile.OlderFileName)));
+        Assert.Equal(File.ReadAllText(Path.Combine(runDir, RunConfigFile.FileName)), new CheckpointStore(runDir).FindNewestReadable()!.Progress.Settings);
     }
 
     [Fact]

@@ -85,23 +85,23 @@ public class TrainCommandProcessTests
     private static (int Code, string Stdout, string Stderr) RunKit(params string[] args) => KitCli.Run(args);
 
     [Fact]
-    public void Precision_option_overrides_the_run_config_and_fp16_without_a_gpu_is_refused()
+    public void Fp16_option_overrides_the_run_config_and_fp16_without_a_gpu_is_refused()
     {
         using var dir = new TempDir();
         var config = Path.Combine(dir.Path, "config.yaml");
         RunConfigFile.Write(TrainerFixture.Config(dir["run"], saveFreq: 5) with { ModelRecipe = TinyDurationTorchRecipe.RecipeName }, config);
 
-        var bf16 = RunKit("train", config, "--precision", "bf16", "--max-steps", "5");
+        var bf16 = RunKit("train", config, "--fp16", "bf16", "--max-steps", "5");
         Assert.True(bf16.Code == 0, $"exit code {bf16.Code}: {bf16.Stderr}");
         Assert.Contains("Precision: bf16", bf16.Stdout);
         Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(Path.Combine(dir["run"], CheckpointFiles.CheckpointsFolder, "step-000000005", "state.json")));
 
         var fp16 = RunKit("train", config, "--precision", "fp16", "--output", dir["run-fp16"], "--max-steps", "5");
         Assert.Equal(1, fp16.Code);
-        Assert.Contains("precision fp16 needs a CUDA GPU", fp16.Stderr);
+        Assert.Contains("Fp16: fp16 needs a CUDA GPU", fp16.Stderr); // --precision: older kits' name for --fp16
 
         var unknown = RunKit("train", config, "--precision", "fp8", "--output", dir["run-fp8"], "--max-steps", "5");
         Assert.Equal(1, unknown.Code);
-        Assert.Contains("precision 'fp8' is not one the kit knows", unknown.Stderr);
+        Assert.Contains("Fp16 'fp8' is not one the kit knows", unknown.Stderr);
     }
 }

@@ -36,7 +36,7 @@ public class TrainerTests
         var train = Metrics(dir.Path).Where(r => r.Kind == "train").ToList();
         Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), train.Select(r => r.Step));
         Assert.Contains(lines, l => l.StartsWith("step 5 | epoch 1 | loss ") && l.Contains("steps/s") && l.Contains("next save in"));
-        Assert.True(File.Exists(Path.Combine(dir.Path, "config.yaml")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "run.yml")));
         Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "tensorboard"), "events.out.tfevents.*"));
         var store = new CheckpointStore(dir.Path);
         var kept = store.Steps();

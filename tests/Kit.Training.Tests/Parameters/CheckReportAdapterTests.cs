@@ -98,7 +98,7 @@ public class LoadOrCheckTests
         var o = ParameterOverrides.ParseLine("TrainBS=32; LRDecaySteps=100,200,300,400\nFp16=true;");
         Assert.Equal(32, o.Values["TrainBS"]);
         Assert.Equal(new[] { 100, 200, 300, 400 }, (int[])o.Values["LRDecaySteps"]);
-        Assert.Equal(true, o.Values["Fp16"]);
+        Assert.Equal(Kit.Training.Recipes.TrainingPrecision.Half, o.Values["Fp16"]);
         Assert.Empty(ParameterOverrides.ParseLine("  ").Values);
     }
 }

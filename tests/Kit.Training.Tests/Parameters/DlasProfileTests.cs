@@ -76,7 +76,7 @@ public class DlasProfileTests
         Assert.Equal([4_080, 8_160, 11_424, 14_688], set.Values.LRDecaySteps);
         Assert.DoesNotContain(set.Warnings, w => ParamCalcWarnings.Contains(w.Rule));
         Assert.Equal(1e-5, set.Values.TrainingRate);
-        Assert.False(set.Values.Fp16);
+        Assert.Equal(Kit.Training.Recipes.TrainingPrecision.Fp32, set.Values.Fp16);
     }
 
     [Fact]

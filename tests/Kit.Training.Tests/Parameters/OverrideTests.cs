@@ -33,7 +33,7 @@ public class OverrideTests
             "gradientaccumulation=2", "Seed=7", "WarmupSteps=", "print_freq=10");
         Assert.Equal([100, 200, 300, 400], set.Values.LRDecaySteps);
         Assert.Equal(2e-5, set.Values.TrainingRate);
-        Assert.True(set.Values.Fp16);
+        Assert.Equal(Kit.Training.Recipes.TrainingPrecision.Half, set.Values.Fp16);
         Assert.Equal("my-voice", set.Values.ExperimentName);
         Assert.Equal(2, set.Values.MegaBatchFactor);
         Assert.Equal(7, set.Values.Seed);
@@ -69,6 +69,8 @@ public class OverrideTests
     [InlineData("ExperimentName=../escape", "folder name")]
     [InlineData("WarmupSteps=-1", "≥ 0")]
     [InlineData("BatchSize=3", "unknown parameter")]
+    [InlineData("TrainRate=1e-5", "unknown parameter 'TrainRate'; did you mean 'TrainingRate'?")]
+    [InlineData("precision=bf16", "unknown parameter 'precision'; it is now the parameter Fp16 (precision: false (fp32), true")]
     [InlineData("TrainBS", "Name=value")]
     [InlineData("TrainBS=300", "more than the 200 usable training clips")]
     public void Bad_overrides_are_refused_with_a_reason(string assignment, string expected)

@@ -5,6 +5,7 @@ using Kit.Data.Audio;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
 using Kit.Training.Checkpoints;
+using Kit.Training.Config;
 using Kit.Training.Metrics;
 
 namespace Kit.Cli.Commands.Bench;
@@ -84,7 +85,7 @@ public sealed class VoiceBenchmark : IKitBenchmark
             return Failed("kit params", code, log);
 
         var run = Path.Combine(folder, "run");
-        var train = new List<string> { "train", Path.Combine(paramsFolder, "run.yml"), "--output", run, "--max-minutes", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var train = new List<string> { "train", Path.Combine(paramsFolder, RunConfigFile.FileName), "--output", run, "--max-minutes", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (maxSteps is { } s) train.AddRange(["--max-steps", s.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Console.WriteLine($"kit train: {recipe} from `kit params` defaults{(validateEvery is { } v ? $" but ValFreq {v}" : "")}, {minutes:0.##} minutes{(maxSteps is { } m ? $" or {m} steps" : "")} on {Environment.ProcessorCount} core{(Environment.ProcessorCount == 1 ? "" : "s")} (log: {log})");
         Console.WriteLine("validations (free = free-running, tf = teacher-forced):");

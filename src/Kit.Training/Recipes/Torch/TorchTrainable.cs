@@ -27,7 +27,7 @@ public abstract class TorchTrainable : ITrainable
         Model = model;
         Optimizer = optimizer;
         Device = device;
-        Precision = Precisions.Resolve(context.Precision, context.HalfPrecision, device.type == DeviceType.CUDA,
+        Precision = Precisions.Resolve(context.Precision, device.type == DeviceType.CUDA,
             device.type == DeviceType.CUDA && amp.cuda_is_bf16_supported());
         if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
         // Once per run, in the training log: which CPU kernels this run trains on, and why.
