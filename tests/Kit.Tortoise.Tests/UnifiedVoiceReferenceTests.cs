@@ -34,7 +34,7 @@ public sealed class UnifiedVoiceReferenceTests
         var inputs = TensorFiles.load(dir["inputs.pth"]);
         var expected = TensorFiles.load(dir["outputs.pth"]);
         using (no_grad())
-        using (var output = model.forward(inputs["cond"], inputs["text"], inputs["text_lengths"], inputs["mel"], inputs["wav_lengths"]))
+        using (var output = model.call(inputs["cond"], inputs["text"], inputs["text_lengths"], inputs["mel"], inputs["wav_lengths"]))
         {
             AssertClose(expected["text_logits"], output.TextLogits, "text logits");
             AssertClose(expected["mel_logits"], output.MelLogits, "mel logits");
@@ -81,7 +81,7 @@ public sealed class UnifiedVoiceReferenceTests
         using var model = new UnifiedVoice(UnifiedVoiceConfig.Full);
         var count = model.ParameterCount();
         Assert.InRange(count, 418_000_000, 424_000_000);
-        Assert.Equal<long>([1, 1, 1012, 1012], model.gpt.h[29].attn.bias.shape);
+        Assert.Equal<long>([1, 1, 1012, 1012], model.state_dict()["gpt.h.29.attn.bias"].shape);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)

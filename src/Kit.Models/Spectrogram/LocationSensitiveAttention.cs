@@ -9,7 +9,7 @@ namespace Kit.Models.Spectrogram;
 /// Tacotron 2's attention: energies from the decoder query, the encoder outputs and a convolution over the
 /// previous and the cumulative attention weights (so the focus moves forward instead of jumping).
 /// </summary>
-public sealed class LocationSensitiveAttention : nn.Module
+public sealed class LocationSensitiveAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, (Tensor Weights, Tensor Context)>
 {
     private readonly Linear query, memory, location, energy;
     private readonly Conv1d locationConv;
@@ -28,14 +28,15 @@ public sealed class LocationSensitiveAttention : nn.Module
     public Tensor ProcessMemory(Tensor encoderOutputs) => memory.call(encoderOutputs);
 
     /// <summary>Attention weights (B, N) and context (B, memorySize) for one decoder step.</summary>
-    public (Tensor Weights, Tensor Context) forward(Tensor queryState, Tensor encoderOutputs, Tensor processedMemory,
+    public override (Tensor Weights, Tensor Context) forward(Tensor queryState, Tensor encoderOutputs, Tensor processedMemory,
         Tensor previous, Tensor cumulative, Tensor padMask)
     {
-        var q = query.call(queryState).unsqueeze(1);
-        var loc = location.call(locationConv.call(stack([previous, cumulative], 1)).transpose(1, 2));
-        var e = energy.call((q + loc + processedMemory).tanh()).squeeze(-1).masked_fill(padMask, double.NegativeInfinity);
+        var q = query.call(queryState).unsqueeze(1); // (B, A) -> (B, 1, A)
+        var both = stack([previous, cumulative], 1); // 2 × (B, N) -> (B, 2, N)
+        var loc = location.call(locationConv.call(both).transpose(1, 2)); // (B, filters, N) -> (B, N, filters) -> (B, N, A)
+        var e = energy.call((q + loc + processedMemory).tanh()).squeeze(-1).masked_fill(padMask, double.NegativeInfinity); // (B, N, 1) -> (B, N)
         var weights = e.softmax(-1);
-        var context = weights.unsqueeze(1).bmm(encoderOutputs).squeeze(1);
+        var context = weights.unsqueeze(1).bmm(encoderOutputs).squeeze(1); // (B, N) -> (B, 1, N); (B, 1, N)·(B, N, M) -> (B, 1, M) -> (B, M)
         return (weights, context);
     }
 }

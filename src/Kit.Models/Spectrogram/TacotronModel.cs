@@ -13,7 +13,7 @@ public sealed record SpectrogramPrediction(Tensor PreFrames, Tensor PostFrames, 
 /// autoregressive decoder (pre-net, attention LSTM, location-sensitive attention, decoder LSTM) predicts mel
 /// frames and a stop token; a convolutional post-net adds a residual to them.
 /// </summary>
-public sealed class TacotronModel : nn.Module
+public sealed class TacotronModel : nn.Module<Tensor, Tensor, SpectrogramPrediction>
 {
     private readonly Embedding embedding;
     private readonly ModuleList<Conv1d> encoderConvs;
@@ -56,10 +56,10 @@ public sealed class TacotronModel : nn.Module
     /// <summary>Encoder outputs (B, N, 2·lstm) for token ids (B, N), 0 = padding.</summary>
     public Tensor Encode(Tensor tokens)
     {
-        var x = embedding.call(tokens).transpose(1, 2);
+        var x = embedding.call(tokens).transpose(1, 2); // (B, N, E) -> (B, E, N), channels first for Conv1d
         for (var i = 0; i < encoderConvs.Count; i++)
             x = nn.functional.dropout(encoderNorms[i].call(encoderConvs[i].call(x)).relu(), Size.ConvolutionDropout, training);
-        return encoderLstm.call(x.transpose(1, 2), null).Item1;
+        return encoderLstm.call(x.transpose(1, 2), null).Item1; // (B, E, N) -> (B, N, E) -> (B, N, 2·lstm)
     }
 
     /// <summary>Pre-net: dropout stays on at inference too, as in Tacotron 2 (it is what makes the output vary).</summary>
@@ -68,14 +68,14 @@ public sealed class TacotronModel : nn.Module
 
     private Tensor PostNet(Tensor frames)
     {
-        var x = frames.transpose(1, 2);
+        var x = frames.transpose(1, 2); // (B, T, mels) -> (B, mels, T)
         for (var i = 0; i < postConvs.Count; i++)
         {
             x = postNorms[i].call(postConvs[i].call(x));
             if (i < postConvs.Count - 1) x = x.tanh();
             x = nn.functional.dropout(x, Size.ConvolutionDropout, training);
         }
-        return x.transpose(1, 2);
+        return x.transpose(1, 2); // (B, mels, T) -> (B, T, mels)
     }
 
     private sealed class DecoderState
@@ -94,33 +94,33 @@ public sealed class TacotronModel : nn.Module
     /// <summary>One decoder step: frames (B, r·mels) and stop logit (B, 1) from the pre-net output of the last frame.</summary>
     private (Tensor Frames, Tensor Stop) Step(DecoderState s, Tensor prenetOut, Tensor memory, Tensor processed, Tensor padMask)
     {
-        (s.Ah, s.Ac) = attentionLstm.call(cat([prenetOut, s.Context], 1), (s.Ah, s.Ac));
+        (s.Ah, s.Ac) = attentionLstm.call(cat([prenetOut, s.Context], 1), (s.Ah, s.Ac)); // (B, prenet) + (B, memory) -> (B, prenet + memory)
         s.Ah = nn.functional.dropout(s.Ah, Size.DecoderStateDropout, training);
-        (s.Weights, s.Context) = attention.forward(s.Ah, memory, processed, s.Weights, s.Cumulative, padMask);
+        (s.Weights, s.Context) = attention.call(s.Ah, memory, processed, s.Weights, s.Cumulative, padMask);
         s.Cumulative = s.Cumulative + s.Weights;
-        (s.Dh, s.Dc) = decoderLstm.call(cat([s.Ah, s.Context], 1), (s.Dh, s.Dc));
+        (s.Dh, s.Dc) = decoderLstm.call(cat([s.Ah, s.Context], 1), (s.Dh, s.Dc)); // (B, attention lstm) + (B, memory) -> (B, attention lstm + memory)
         s.Dh = nn.functional.dropout(s.Dh, Size.DecoderStateDropout, training);
-        var x = cat([s.Dh, s.Context], 1);
+        var x = cat([s.Dh, s.Context], 1); // (B, decoder lstm) + (B, memory) -> (B, decoder lstm + memory)
         return (frameProjection.call(x), stopProjection.call(x));
     }
 
     /// <summary>Teacher-forced pass over target frames (B, T, mels), T a multiple of the frames per step.</summary>
-    public SpectrogramPrediction forward(Tensor tokens, Tensor targets)
+    public override SpectrogramPrediction forward(Tensor tokens, Tensor targets)
     {
         var memory = Encode(tokens);
         var processed = attention.ProcessMemory(memory);
         var padMask = tokens.eq(0);
         long b = targets.shape[0], steps = targets.shape[1] / R;
         // The pre-net sees the last frame of the previous step (a zero "go" frame first), all steps at once.
-        var lastOfStep = targets.slice(1, R - 1, steps * R, R).slice(1, 0, steps - 1, 1);
-        var prenetOut = PreNet(cat([zeros([b, 1, MelBins], device: targets.device), lastOfStep], 1));
+        var lastOfStep = targets.slice(1, R - 1, steps * R, R).slice(1, 0, steps - 1, 1); // (B, T, mels) -> (B, steps, mels) -> (B, steps - 1, mels)
+        var prenetOut = PreNet(cat([zeros([b, 1, MelBins], device: targets.device), lastOfStep], 1)); // (B, 1, mels) + (B, steps - 1, mels) -> (B, steps, mels) -> (B, steps, prenet)
         var state = Start(b, tokens.shape[1], tokens.device);
         var frames = new List<Tensor>();
         var stops = new List<Tensor>();
         var weights = new List<Tensor>();
         for (long t = 0; t < steps; t++)
         {
-            var (f, s) = Step(state, prenetOut.select(1, t), memory, processed, padMask);
+            var (f, s) = Step(state, prenetOut.select(1, t), memory, processed, padMask); // (B, steps, prenet) -> (B, prenet)
             frames.Add(f); stops.Add(s); weights.Add(state.Weights);
         }
         return Finish(frames, stops, weights, b);
@@ -128,9 +128,9 @@ public sealed class TacotronModel : nn.Module
 
     private SpectrogramPrediction Finish(List<Tensor> frames, List<Tensor> stops, List<Tensor> weights, long batch)
     {
-        var pre = stack(frames, 1).reshape(batch, -1, MelBins);
+        var pre = stack(frames, 1).reshape(batch, -1, MelBins); // steps × (B, r·mels) -> (B, steps, r·mels) -> (B, steps·r, mels)
         var post = pre + PostNet(Size.PostNetTrainsDecoder ? pre : pre.detach());
-        return new SpectrogramPrediction(pre, post, cat(stops, 1), stack(weights, 1));
+        return new SpectrogramPrediction(pre, post, cat(stops, 1), stack(weights, 1)); // steps × (B, 1) -> (B, steps); steps × (B, N) -> (B, steps, N)
     }
 
     /// <summary>
@@ -156,8 +156,8 @@ public sealed class TacotronModel : nn.Module
         {
             var (f, s) = Step(state, PreNet(last), memory, processed, padMask);
             frames.Add(f); stops.Add(s); weights.Add(state.Weights);
-            last = f.reshape(b, R, MelBins).select(1, R - 1);
-            var fired = s.squeeze(1).sigmoid().data<float>().ToArray();
+            last = f.reshape(b, R, MelBins).select(1, R - 1); // (B, r·mels) -> (B, r, mels) -> (B, mels), the step's last frame
+            var fired = s.squeeze(1).sigmoid().data<float>().ToArray(); // (B, 1) -> (B)
             for (var i = 0; i < b; i++)
                 if (ends[i] < 0 && (fired[i] > 0.5f || t + 1 >= tokenCounts[i] * Size.MaxFramesPerToken / R)) ends[i] = (t + 1) * R;
         }

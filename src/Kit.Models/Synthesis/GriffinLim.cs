@@ -30,7 +30,7 @@ public static class GriffinLim
         Tensor signal = zeros(length);
         for (var i = 0; i < iterations; i++)
         {
-            var complex = stack([magnitude * angles.cos(), magnitude * angles.sin()], -1).view_as_complex();
+            var complex = stack([magnitude * angles.cos(), magnitude * angles.sin()], -1).view_as_complex(); // 2 × (F, T) -> (F, T, 2) -> complex (F, T)
             signal = istft(complex, settings.NFft, settings.HopLength, settings.WinLength, window, length: length);
             var again = stft(signal, settings.NFft, settings.HopLength, settings.WinLength, window, return_complex: true);
             angles = again.angle();

@@ -95,8 +95,8 @@ public sealed class SpectrogramSynthesizer : IDisposable
     {
         var ids = FrontEnd.Encode(text);
         long r = Config.Size.FramesPerStep, t = realMel.shape[1], padded = (t + r - 1) / r * r;
-        var targets = nn.functional.pad(realMel.t(), [0, 0, 0, padded - t], value: Math.Log(Mel.LogFloor)).unsqueeze(0).to(Device);
-        return _model.forward(tensor(ids, [1, ids.Length], device: Device), targets);
+        var targets = nn.functional.pad(realMel.t(), [0, 0, 0, padded - t], value: Math.Log(Mel.LogFloor)).unsqueeze(0).to(Device); // (mels, T) -> (T, mels) -> (T', mels) -> (1, T', mels)
+        return _model.call(tensor(ids, [1, ids.Length], device: Device), targets);
     }
 
     internal static float[,] ToArray(Tensor alignment)

@@ -8,7 +8,7 @@ namespace Kit.Tortoise.Dvae;
 /// <summary>A residual block of the DVAE: conv3, ReLU, conv3, ReLU, conv1, plus the input.</summary>
 public sealed class DvaeResBlock : nn.Module<Tensor, Tensor>
 {
-    public Sequential net;
+    private readonly Sequential net;
 
     public DvaeResBlock(long channels) : base("ResBlock")
     {
@@ -19,7 +19,7 @@ public sealed class DvaeResBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var h = net.forward(x);
+        using var h = net.call(x);
         return h + x;
     }
 }
@@ -29,10 +29,10 @@ public sealed class DvaeResBlock : nn.Module<Tensor, Tensor>
 /// discrete mel codes the GPT learns to predict. Names follow dvae.pth (encoder.N..., codebook.embed);
 /// the decoder is not needed to make codes, so its weights are skipped when loading.
 /// </summary>
-public sealed class DiscreteVae : nn.Module
+public sealed class DiscreteVae : nn.Module<Tensor, Tensor>
 {
-    public Sequential encoder;
-    public Quantize codebook;
+    private readonly Sequential encoder;
+    private readonly Quantize codebook;
 
     public DiscreteVaeConfig Config { get; }
 
@@ -67,19 +67,19 @@ public sealed class DiscreteVae : nn.Module
     }
 
     /// <summary>Codes (B, T/4) of mels (B, 80, T): the nearest codebook entry of each encoded frame.</summary>
-    public Tensor Codes(Tensor mels)
+    public override Tensor forward(Tensor mels)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var encoded = encoder.forward(mels).permute(0, 2, 1);
-        return scope.MoveToOuter(codebook.Nearest(encoded));
+        var encoded = encoder.call(mels).permute(0, 2, 1); // (B, codebook dim, T/4) -> (B, T/4, codebook dim)
+        return scope.MoveToOuter(codebook.call(encoded));
     }
 }
 
 /// <summary>The codebook (VQ-VAE "Quantize"): embed is (dim, tokens); EMA statistics kept so the names load.</summary>
-public sealed class Quantize : nn.Module
+public sealed class Quantize : nn.Module<Tensor, Tensor>
 {
-    public Tensor embed, cluster_size, embed_avg;
+    private Tensor embed, cluster_size, embed_avg;
     private readonly long dim;
 
     public Quantize(long dim, long tokens) : base(nameof(Quantize))
@@ -92,12 +92,12 @@ public sealed class Quantize : nn.Module
     }
 
     /// <summary>Index of the nearest entry (squared distance) for each vector of x (..., dim).</summary>
-    public Tensor Nearest(Tensor x)
+    public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var flat = x.reshape(-1, dim);
-        var dist = flat.pow(2).sum(1, keepdim: true) - 2 * flat.matmul(embed) + embed.pow(2).sum(0, keepdim: true);
+        var flat = x.reshape(-1, dim); // (..., dim) -> (N, dim)
+        var dist = flat.pow(2).sum(1, keepdim: true) - 2 * flat.matmul(embed) + embed.pow(2).sum(0, keepdim: true); // (N, tokens)
         var shape = x.shape[..^1];
-        return scope.MoveToOuter(dist.argmin(1).reshape(shape));
+        return scope.MoveToOuter(dist.argmin(1).reshape(shape)); // (N) -> x's leading dims, (B, T/4) for the DVAE
     }
 }

@@ -28,7 +28,7 @@ public sealed class MelCodeCache(string directory, DiscreteVae dvae, string dvae
             return cached;
         }
         using var scope = NewDisposeScope();
-        var codes = dvae.Codes(mel.unsqueeze(0)).reshape(-1).data<long>().ToArray();
+        var codes = dvae.call(mel.unsqueeze(0)).reshape(-1).data<long>().ToArray(); // (80, T) -> (1, 80, T) -> codes (1, T/4) -> (T/4)
         System.IO.Directory.CreateDirectory(Directory);
         var tmp = file + ".tmp";
         var raw = new byte[codes.Length * sizeof(long)];

@@ -11,9 +11,9 @@ namespace Kit.Tortoise.Model;
 /// </summary>
 public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 {
-    public GroupNorm32 norm;
-    public Conv1d qkv;
-    public Conv1d proj_out;
+    private readonly GroupNorm32 norm;
+    private readonly Conv1d qkv;
+    private readonly Conv1d proj_out;
     private readonly long channels, heads;
 
     public AttentionBlock(long channels, long heads) : base(nameof(AttentionBlock))
@@ -30,14 +30,14 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.size(0), t = x.size(2), ch = channels / heads;
-        var qkvOut = qkv.forward(norm.forward(x)).reshape(b * heads, ch * 3, t);
-        var parts = qkvOut.split(ch, 1);
+        var qkvOut = qkv.call(norm.call(x)).reshape(b * heads, ch * 3, t); // (B, 3C, T) -> (B·H, 3·C/H, T)
+        var parts = qkvOut.split(ch, 1); // (B·H, 3·C/H, T) -> q, k, v: 3 × (B·H, C/H, T)
         // Scaling q and k by ch^-1/4 each, as TorToiSe does, rather than the product by ch^-1/2.
         var scale = 1.0 / Math.Sqrt(Math.Sqrt(ch));
-        var weights = (parts[0] * scale).transpose(1, 2).matmul(parts[1] * scale); // (bh, t, s)
+        var weights = (parts[0] * scale).transpose(1, 2).matmul(parts[1] * scale); // q (B·H, C/H, T) -> (B·H, T, C/H); weights (B·H, T, S)
         weights = weights.@float().softmax(-1).to(weights.dtype);
-        var a = parts[2].matmul(weights.transpose(1, 2)).reshape(b, channels, t); // (bh, c, t)
-        return scope.MoveToOuter(x + proj_out.forward(a));
+        var a = parts[2].matmul(weights.transpose(1, 2)).reshape(b, channels, t); // (B·H, C/H, T) -> (B, C, T)
+        return scope.MoveToOuter(x + proj_out.call(a));
     }
 }
 
@@ -47,8 +47,8 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class ConditioningEncoder : nn.Module<Tensor, Tensor>
 {
-    public Conv1d init;
-    public Sequential attn;
+    private readonly Conv1d init;
+    private readonly Sequential attn;
 
     public ConditioningEncoder(long specDim, long embeddingDim, int attentionBlocks, long heads) : base(nameof(ConditioningEncoder))
     {
@@ -60,7 +60,7 @@ public sealed class ConditioningEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = attn.forward(init.forward(x));
-        return scope.MoveToOuter(h.select(2, 0));
+        var h = attn.call(init.call(x)); // (B, 80, T) -> (B, D, T)
+        return scope.MoveToOuter(h.select(2, 0)); // (B, D, T) -> (B, D)
     }
 }

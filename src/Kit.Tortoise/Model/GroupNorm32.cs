@@ -11,7 +11,7 @@ namespace Kit.Tortoise.Model;
 /// </summary>
 public sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
 {
-    public Parameter weight, bias;
+    private Parameter weight, bias;
     private readonly long groups;
     private const double Eps = 1e-5;
 
@@ -20,8 +20,7 @@ public sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
         groups = GroupsFor(channels);
         weight = Init.Constant([channels], 1);
         bias = Init.Constant([channels], 0);
-        register_parameter("weight", weight);
-        register_parameter("bias", bias);
+        RegisterComponents();
     }
 
     public static long GroupsFor(long channels)
@@ -37,10 +36,10 @@ public sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.size(0), c = x.size(1), t = x.size(2);
-        var xf = x.@float().reshape(b, groups, -1);
+        var xf = x.@float().reshape(b, groups, -1); // (B, C, T) -> (B, G, C/G·T)
         // Group statistics over (C/groups · T), biased variance as nn.GroupNorm.
-        var normed = nn.functional.layer_norm(xf, [xf.size(2)], null, null, Eps).reshape(b, c, t);
-        var y = normed * weight.reshape(1, c, 1) + bias.reshape(1, c, 1);
+        var normed = nn.functional.layer_norm(xf, [xf.size(2)], null, null, Eps).reshape(b, c, t); // (B, G, C/G·T) -> (B, C, T)
+        var y = normed * weight.reshape(1, c, 1) + bias.reshape(1, c, 1); // weight, bias (C) -> (1, C, 1)
         return scope.MoveToOuter(y.to(x.dtype));
     }
 }

@@ -8,7 +8,7 @@ namespace Kit.Tortoise.Model;
 /// <summary>TorToiSe's learned absolute positions (<c>emb</c>, std 0.02): one row per position from 0.</summary>
 public sealed class LearnedPositionEmbeddings : nn.Module<Tensor, Tensor>
 {
-    public Embedding emb;
+    private readonly Embedding emb;
 
     public LearnedPositionEmbeddings(long positions, long dim) : base(nameof(LearnedPositionEmbeddings))
     {
@@ -24,6 +24,6 @@ public sealed class LearnedPositionEmbeddings : nn.Module<Tensor, Tensor>
         if (length > emb.weight!.size(0))
             throw new ArgumentException($"a sequence of {length} tokens is longer than the {emb.weight.size(0)} learned positions");
         using var positions = arange(0, length, 1, ScalarType.Int64, tokens.device);
-        return emb.forward(positions);
+        return emb.call(positions);
     }
 }

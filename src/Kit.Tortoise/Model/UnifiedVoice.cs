@@ -24,17 +24,17 @@ public sealed record UnifiedVoiceOutput(Tensor LossText, Tensor LossMel, Tensor 
 /// reference mels; the training forward follows DLAS's unified_voice2 (text first, conditioning
 /// candidates averaged).
 /// </summary>
-public sealed class UnifiedVoice : nn.Module
+public sealed class UnifiedVoice : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor, UnifiedVoiceOutput>
 {
-    public ConditioningEncoder conditioning_encoder;
-    public Embedding text_embedding;
-    public Embedding mel_embedding;
-    public Gpt2Model gpt;
-    public LearnedPositionEmbeddings mel_pos_embedding;
-    public LearnedPositionEmbeddings text_pos_embedding;
-    public LayerNorm final_norm;
-    public Linear text_head;
-    public Linear mel_head;
+    private readonly ConditioningEncoder conditioning_encoder;
+    private readonly Embedding text_embedding;
+    private readonly Embedding mel_embedding;
+    private readonly Gpt2Model gpt;
+    private readonly LearnedPositionEmbeddings mel_pos_embedding;
+    private readonly LearnedPositionEmbeddings text_pos_embedding;
+    private readonly LayerNorm final_norm;
+    private readonly Linear text_head;
+    private readonly Linear mel_head;
 
     public UnifiedVoiceConfig Config { get; }
 
@@ -65,9 +65,10 @@ public sealed class UnifiedVoice : nn.Module
     public Tensor Conditioning(Tensor mels)
     {
         using var scope = NewDisposeScope();
-        var m = mels.dim() == 3 ? mels.unsqueeze(1) : mels;
-        var encoded = Enumerable.Range(0, (int)m.size(1)).Select(j => conditioning_encoder.forward(m.select(1, j))).ToList();
-        return scope.MoveToOuter(stack(encoded, 1).mean([1L]));
+        var m = mels.dim() == 3 ? mels.unsqueeze(1) : mels; // (B, 80, T) -> (B, 1, 80, T)
+        // m.select(1, j): (B, K, 80, T) -> (B, 80, T), one candidate; each encodes to (B, D).
+        var encoded = Enumerable.Range(0, (int)m.size(1)).Select(j => conditioning_encoder.call(m.select(1, j))).ToList();
+        return scope.MoveToOuter(stack(encoded, 1).mean([1L])); // K × (B, D) -> (B, K, D) -> (B, D)
     }
 
     /// <summary>
@@ -76,30 +77,30 @@ public sealed class UnifiedVoice : nn.Module
     /// clip's end (plus one) become the stop token, start/stop tokens are added, and both heads are scored
     /// with cross entropy over every position (padding included), as DLAS does.
     /// </summary>
-    public UnifiedVoiceOutput forward(Tensor conditioningMels, Tensor textInputs, Tensor textLengths, Tensor melCodes, Tensor wavLengths)
+    public override UnifiedVoiceOutput forward(Tensor conditioningMels, Tensor textInputs, Tensor textLengths, Tensor melCodes, Tensor wavLengths)
     {
         using var scope = NewDisposeScope();
         var c = Config;
         var maxText = textLengths.max().to(int64).item<long>();
         var maxMel = wavLengths.max().to(int64).item<long>() / c.MelLengthCompression;
-        var text = textInputs.narrow(1, 0, Math.Min(maxText, textInputs.size(1)));
-        var mel = melCodes.narrow(1, 0, Math.Min(maxMel, melCodes.size(1)));
+        var text = textInputs.narrow(1, 0, Math.Min(maxText, textInputs.size(1))); // (B, Lt) -> (B, Lt'), the longest text
+        var mel = melCodes.narrow(1, 0, Math.Min(maxMel, melCodes.size(1))); // (B, Lm) -> (B, Lm'), the longest clip
         mel = SetMelPadding(mel, wavLengths);
-        text = nn.functional.pad(text, [0, 1], value: c.StopTextToken);
-        mel = nn.functional.pad(mel, [0, 1], value: c.StopMelToken);
+        text = nn.functional.pad(text, [0, 1], value: c.StopTextToken); // (B, Lt') -> (B, Lt'+1)
+        mel = nn.functional.pad(mel, [0, 1], value: c.StopMelToken); // (B, Lm') -> (B, Lm'+1)
 
-        var conds = Conditioning(conditioningMels).unsqueeze(1);
+        var conds = Conditioning(conditioningMels).unsqueeze(1); // (B, D) -> (B, 1, D)
         var (textIn, textTarget) = AlignedInputsAndTargets(text, c.StartTextToken, c.StopTextToken);
-        var textEmb = text_embedding.forward(textIn) + text_pos_embedding.forward(textIn);
+        var textEmb = text_embedding.call(textIn) + text_pos_embedding.call(textIn); // (B, LT, D)
         var (melIn, melTarget) = AlignedInputsAndTargets(mel, c.StartMelToken, c.StopMelToken);
-        var melEmb = mel_embedding.forward(melIn) + mel_pos_embedding.forward(melIn);
+        var melEmb = mel_embedding.call(melIn) + mel_pos_embedding.call(melIn); // (B, LM, D)
 
-        var hidden = gpt.forward(cat([conds, textEmb, melEmb], 1));
+        var hidden = gpt.call(cat([conds, textEmb, melEmb], 1)); // (B, 1 + LT + LM, D)
         // The first output position belongs to the conditioning input.
-        var enc = final_norm.forward(hidden.narrow(1, 1, hidden.size(1) - 1));
+        var enc = final_norm.call(hidden.narrow(1, 1, hidden.size(1) - 1)); // (B, 1 + LT + LM, D) -> (B, LT + LM, D)
         long lt = textEmb.size(1), lm = melEmb.size(1);
-        var textLogits = text_head.forward(enc.narrow(1, 0, lt)).permute(0, 2, 1);
-        var melLogits = mel_head.forward(enc.narrow(1, enc.size(1) - lm, lm)).permute(0, 2, 1);
+        var textLogits = text_head.call(enc.narrow(1, 0, lt)).permute(0, 2, 1); // (B, LT, D) -> (B, LT, text vocabulary) -> (B, text vocabulary, LT)
+        var melLogits = mel_head.call(enc.narrow(1, enc.size(1) - lm, lm)).permute(0, 2, 1); // (B, LM, D) -> (B, LM, mel codes) -> (B, mel codes, LM)
         var lossText = nn.functional.cross_entropy(textLogits.@float(), textTarget);
         var lossMel = nn.functional.cross_entropy(melLogits.@float(), melTarget);
         var output = new UnifiedVoiceOutput(lossText, lossMel, textLogits, melLogits);
@@ -111,11 +112,12 @@ public sealed class UnifiedVoice : nn.Module
     private Tensor SetMelPadding(Tensor mel, Tensor wavLengths)
     {
         var ends = wavLengths.floor_divide(Config.MelLengthCompression).to(ScalarType.Int64) + 1;
-        using var positions = arange(0, mel.size(1), 1, ScalarType.Int64, mel.device).unsqueeze(0);
-        using var past = positions >= ends.unsqueeze(1);
+        using var positions = arange(0, mel.size(1), 1, ScalarType.Int64, mel.device).unsqueeze(0); // (Lm) -> (1, Lm)
+        using var past = positions >= ends.unsqueeze(1); // ends (B) -> (B, 1); past (B, Lm)
         return mel.masked_fill(past, Config.StopMelToken);
     }
 
+    /// <summary>Tokens (B, L) → input (B, L+1) with the start token in front, target (B, L+1) with the stop token behind.</summary>
     private static (Tensor input, Tensor target) AlignedInputsAndTargets(Tensor tokens, long start, long stop) =>
         (nn.functional.pad(tokens, [1, 0], value: start), nn.functional.pad(tokens, [0, 1], value: stop));
 

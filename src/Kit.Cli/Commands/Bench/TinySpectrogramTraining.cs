@@ -31,7 +31,7 @@ internal sealed class TinySpectrogramTraining : IDisposable
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        var prediction = model.forward(tokens, targets);
+        var prediction = model.call(tokens, targets);
         SpectrogramLosses.Compute(prediction, targets, frames, lengths, SpectrogramModelSize.Tiny.FramesPerStep, 0)["loss"].backward();
         optimizer.step();
     }
