@@ -107,35 +107,10 @@ public sealed class WaveRnnModel : nn.Module
     /// </summary>
     public (Tensor Coarse, Tensor Fine) Generate(Tensor condition, Func<Tensor, Tensor>? pick = null)
     {
-        pick ??= Sample;
-        long b = condition.shape[0], steps = condition.shape[1], half = Size.HalfSize;
-        var device = condition.device;
-        var wIh = MaskedInputWeight;
-        var h = zeros([b, Size.HiddenSize], device: device);
-        // The previous sample's bytes, scaled as inputs; silence before the first (u = 32768: coarse 128, fine 0).
-        var previous = SixteenBit.Scale(cat([full([b, 1], 128L, int64, device), zeros([b, 1], int64, device)], 1));
-        var noCoarse = zeros([b, 1], device: device);
-        var coarse = new List<Tensor>((int)steps);
-        var fine = new List<Tensor>((int)steps);
-        for (long t = 0; t < steps; t++)
-        {
-            using var scope = NewDisposeScope();
-            var c = condition.select(1, t);
-            var hc = RecurrentFunctional.gru_cell(cat([previous, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ct = pick(CoarseHead(hc.narrow(1, 0, half)));
-            var scaled = SixteenBit.Scale(ct);
-            var next = RecurrentFunctional.gru_cell(cat([previous, scaled, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ft = pick(FineHead(next.narrow(1, half, half)));
-            coarse.Add(scope.MoveToOuter(ct));
-            fine.Add(scope.MoveToOuter(ft));
-            // Only the newest state lives past the step: a long clip would otherwise hold every step's.
-            h.Dispose();
-            previous.Dispose();
-            h = scope.MoveToOuter(next);
-            previous = scope.MoveToOuter(cat([scaled, SixteenBit.Scale(ft)], 1));
-        }
-        return (cat(coarse, 1), cat(fine, 1));
+        using var _ = no_grad();
+        using var inputWeight = MaskedInputWeight;
+        using var stepper = new WaveRnnStepper(inputWeight, weight_hh, bias_ih, bias_hh,
+            (coarse1, coarse2), (fine1, fine2));
+        return stepper.Generate(condition, pick);
     }
-
-    private static Tensor Sample(Tensor logits) => multinomial(logits.softmax(1), 1);
 }
