@@ -15,7 +15,7 @@ public sealed record SignalPrediction(Tensor Coarse, Tensor Fine);
 /// byte (its input weights for it are masked to zero in every forward pass, so the mask holds through
 /// training), the second half sees it and predicts the fine byte. Each half has its own two-layer head.
 /// </summary>
-public sealed class WaveRnnModel : nn.Module
+public sealed class WaveRnnModel : nn.Module<Tensor, Tensor, Tensor, Tensor, SignalPrediction>
 {
     private const int SampleInputs = 3; // previous coarse, previous fine, current coarse
 
@@ -54,8 +54,8 @@ public sealed class WaveRnnModel : nn.Module
         fine1 = nn.Linear(half, half);
         fine2 = nn.Linear(half, SixteenBit.Classes);
         // Rows of the coarse half's units in each of the three gates (r, z, n) lose input 2, the current coarse byte.
-        var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1);
-        var currentCoarse = arange(inputs).eq(2).unsqueeze(0);
+        var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1); // (3H) -> (3H, 1)
+        var currentCoarse = arange(inputs).eq(2).unsqueeze(0); // (inputs) -> (1, inputs)
         _inputMask = coarseUnit.logical_and(currentCoarse).logical_not().to(float32).DetachFromDisposeScope();
         register_buffer("input_mask", _inputMask, persistent: false);
         RegisterComponents();
@@ -75,7 +75,7 @@ public sealed class WaveRnnModel : nn.Module
     {
         var context = ConditioningNetwork.ContextFrames;
         var padded = nn.functional.pad(mel, [context, context], value: MelPad);
-        return conditioning.forward(padded).narrow(1, context * Hop, mel.shape[2] * Hop);
+        return conditioning.call(padded).narrow(1, context * Hop, mel.shape[2] * Hop); // (B, (F + 2·context)·hop, features) -> (B, F·hop, features)
     }
 
     /// <summary>
@@ -83,16 +83,17 @@ public sealed class WaveRnnModel : nn.Module
     /// slice's S frames with <see cref="ConditioningNetwork.ContextFrames"/> on each side; the class ids
     /// (B, S·hop) are the previous sample's bytes and the current coarse byte.
     /// </summary>
-    public SignalPrediction forward(Tensor mel, Tensor previousCoarse, Tensor previousFine, Tensor coarse)
+    public override SignalPrediction forward(Tensor mel, Tensor previousCoarse, Tensor previousFine, Tensor coarse)
     {
         var context = ConditioningNetwork.ContextFrames;
         long b = mel.shape[0], samples = previousCoarse.shape[1];
-        var condition = conditioning.forward(mel).narrow(1, context * Hop, samples);
+        var condition = conditioning.call(mel).narrow(1, context * Hop, samples); // (B, (S + 2·context)·hop, features) -> (B, S·hop, features)
+        // (B, S·hop) ids -> (B, S·hop, 1) each, beside the conditioning: (B, S·hop, 3 + features)
         var x = cat([SixteenBit.Scale(previousCoarse).unsqueeze(2), SixteenBit.Scale(previousFine).unsqueeze(2),
             SixteenBit.Scale(coarse).unsqueeze(2), condition], 2);
         var h0 = zeros([1, b, Size.HiddenSize], device: mel.device);
         var (output, _) = RecurrentFunctional.gru(x, h0, [MaskedInputWeight, weight_hh, bias_ih, bias_hh], train: training, batch_first: true);
-        var halves = output.chunk(2, 2);
+        var halves = output.chunk(2, 2); // (B, S·hop, H) -> 2 × (B, S·hop, H/2): the coarse and the fine half
         return new SignalPrediction(CoarseHead(halves[0]), FineHead(halves[1]));
     }
 

@@ -42,7 +42,7 @@ internal sealed class WaveRnnStepper : IDisposable
             _previousWeight = (w.narrow(1, 0, 2) * scale).t().contiguous(); // (3H, 2) -> (2, 3H)
             // Only the fine half sees the current coarse byte (the coarse rows of this column are masked to zero).
             _currentWeight = (w.narrow(1, 2, 1).narrow(0, 3 * _half, 3 * _half) * scale).t().contiguous(); // (3H/2, 1) -> (1, 3H/2)
-            _inputBias = inputBias.detach().index_select(0, order) - w.narrow(1, 0, 3).sum(1);
+            _inputBias = inputBias.detach().index_select(0, order) - w.narrow(1, 0, 3).sum(1); // (3H, 3 + F) -> (3H, 3) -> (3H)
             _hiddenWeight = hiddenWeight.detach().index_select(0, order).t().contiguous(); // (3H, H) -> (H, 3H)
             _hiddenBias = hiddenBias.detach().index_select(0, order);
             _coarseHead = Transposed(coarseHead);
@@ -71,8 +71,8 @@ internal sealed class WaveRnnStepper : IDisposable
         var h = zeros([b, 2 * half], device: device);
         // Class ids of the previous sample as floats; silence before the first (coarse 128, fine 0).
         var previous = cat([full([b, 1], 128f, device: device), zeros([b, 1], device: device)], 1);
-        var previousCoarse = previous.narrow(1, 0, 1);
-        var previousFine = previous.narrow(1, 1, 1);
+        var previousCoarse = previous.narrow(1, 0, 1); // (B, 2) -> (B, 1)
+        var previousFine = previous.narrow(1, 1, 1); // (B, 2) -> (B, 1)
         var gi = empty([b, 6 * half], device: device);
         var gh = empty([b, 6 * half], device: device);
         var hiddenBias = _hiddenBias.unsqueeze(0).expand(b, -1); // (3H) -> (B, 3H)
@@ -122,6 +122,7 @@ internal sealed class WaveRnnStepper : IDisposable
     private static HalfCell Half(Tensor gi, Tensor gh, Tensor h, int index)
     {
         long half = h.shape[1] / 2;
+        // (B, 3H) -> (B, 3H/2): this half's r, z, n; each (B, H/2), r and z together (B, H); its state (B, H) -> (B, H/2)
         var input = gi.narrow(1, index * 3 * half, 3 * half);
         var hidden = gh.narrow(1, index * 3 * half, 3 * half);
         return new HalfCell(input, input.narrow(1, 0, 2 * half), input.narrow(1, 0, half), input.narrow(1, half, half),

@@ -59,8 +59,8 @@ public sealed class SignalSynthesizer : IDisposable
 
     private float[] Unfolded(Tensor condition)
     {
-        var (coarse, fine) = GenerateOnTheCpuThreads(condition.unsqueeze(0));
-        return SixteenBit.Join(coarse, fine).squeeze(0).cpu().data<float>().ToArray();
+        var (coarse, fine) = GenerateOnTheCpuThreads(condition.unsqueeze(0)); // (T, features) -> (1, T, features)
+        return SixteenBit.Join(coarse, fine).squeeze(0).cpu().data<float>().ToArray(); // (1, T) -> (T)
     }
 
     private float[][] Folded(Tensor[] conditions)
@@ -82,6 +82,7 @@ public sealed class SignalSynthesizer : IDisposable
         long first = 0;
         for (var i = 0; i < conditions.Length; i++)
         {
+            // This clip's folds (all, L) -> (counts[i], L); its overlap-added audio trimmed to its length.
             result[i] = CrossFade(audio.narrow(0, first, counts[i]), stride, overlap).narrow(0, 0, lengths[i]).data<float>().ToArray();
             first += counts[i];
         }
@@ -112,12 +113,12 @@ public sealed class SignalSynthesizer : IDisposable
             var t = linspace(-1, 1, fade);
             var fadeIn = cat([zeros(silence), (0.5 * (1 + t)).sqrt()]);
             var fadeOut = cat([ones(silence), (0.5 * (1 - t)).sqrt()]);
-            var starts = cat([ones(1, overlap), fadeIn.unsqueeze(0).expand(n - 1, overlap)]);
-            var ends = cat([fadeOut.unsqueeze(0).expand(n - 1, overlap), ones(1, overlap)]);
+            var starts = cat([ones(1, overlap), fadeIn.unsqueeze(0).expand(n - 1, overlap)]); // (overlap) -> (n - 1, overlap), below the first fold's
+            var ends = cat([fadeOut.unsqueeze(0).expand(n - 1, overlap), ones(1, overlap)]); // (overlap) -> (n - 1, overlap), above the last fold's
             window = cat([starts, ones(n, length - 2 * overlap), ends], 1);
         }
-        var index = (arange(n) * stride).unsqueeze(1) + arange(length).unsqueeze(0);
-        return zeros((n - 1) * stride + length).scatter_add(0, index.flatten(), (folds * window).flatten());
+        var index = (arange(n) * stride).unsqueeze(1) + arange(length).unsqueeze(0); // (n, 1) + (1, L) -> (n, L): each sample's place
+        return zeros((n - 1) * stride + length).scatter_add(0, index.flatten(), (folds * window).flatten()); // (n, L) -> (n·L)
     }
 
     public void Dispose()
