@@ -30,24 +30,22 @@ internal sealed class WaveRnnStepper : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        {
-            var h = hiddenWeight.shape[1];
-            _half = h / 2;
-            // Row g·H + p·(H/2) + j (gate g of unit j in half p) moves to p·(3H/2) + g·(H/2) + j.
-            var order = arange(3 * h).reshape(3, 2, _half).transpose(0, 1).flatten(); // (gate, half, unit) -> (half, gate, unit)
-            var w = inputWeight.detach().index_select(0, order);
-            // Scale(c)·w = (c / 127.5)·w − w: the constant part joins the bias.
-            var scale = 1 / 127.5;
-            _conditionWeight = w.narrow(1, 3, w.shape[1] - 3).t().contiguous(); // (3H, F) -> (F, 3H)
-            _previousWeight = (w.narrow(1, 0, 2) * scale).t().contiguous(); // (3H, 2) -> (2, 3H)
-            // Only the fine half sees the current coarse byte (the coarse rows of this column are masked to zero).
-            _currentWeight = (w.narrow(1, 2, 1).narrow(0, 3 * _half, 3 * _half) * scale).t().contiguous(); // (3H/2, 1) -> (1, 3H/2)
-            _inputBias = inputBias.detach().index_select(0, order) - w.narrow(1, 0, 3).sum(1); // (3H, 3 + F) -> (3H, 3) -> (3H)
-            _hiddenWeight = hiddenWeight.detach().index_select(0, order).t().contiguous(); // (3H, H) -> (H, 3H)
-            _hiddenBias = hiddenBias.detach().index_select(0, order);
-            _coarseHead = Transposed(coarseHead);
-            _fineHead = Transposed(fineHead);
-        }
+        var h = hiddenWeight.shape[1];
+        _half = h / 2;
+        // Row g·H + p·(H/2) + j (gate g of unit j in half p) moves to p·(3H/2) + g·(H/2) + j.
+        var order = arange(3 * h).reshape(3, 2, _half).transpose(0, 1).flatten(); // (gate, half, unit) -> (half, gate, unit)
+        var w = inputWeight.detach().index_select(0, order);
+        // Scale(c)·w = (c / 127.5)·w − w: the constant part joins the bias.
+        var scale = 1 / 127.5;
+        _conditionWeight = w.narrow(1, 3, w.shape[1] - 3).t().contiguous(); // (3H, F) -> (F, 3H)
+        _previousWeight = (w.narrow(1, 0, 2) * scale).t().contiguous(); // (3H, 2) -> (2, 3H)
+        // Only the fine half sees the current coarse byte (the coarse rows of this column are masked to zero).
+        _currentWeight = (w.narrow(1, 2, 1).narrow(0, 3 * _half, 3 * _half) * scale).t().contiguous(); // (3H/2, 1) -> (1, 3H/2)
+        _inputBias = inputBias.detach().index_select(0, order) - w.narrow(1, 0, 3).sum(1); // (3H, 3 + F) -> (3H, 3) -> (3H)
+        _hiddenWeight = hiddenWeight.detach().index_select(0, order).t().contiguous(); // (3H, H) -> (H, 3H)
+        _hiddenBias = hiddenBias.detach().index_select(0, order);
+        _coarseHead = Transposed(coarseHead);
+        _fineHead = Transposed(fineHead);
         foreach (var t in Kept) t.DetachFromDisposeScope();
     }
 
