@@ -11,7 +11,7 @@ namespace Kit.Models.Signal;
 /// stages (each repeats every step f times, then a learned smoothing over ±f steps, shared by all channels,
 /// starts as a moving average). A sample's vector is [upsampled mel, upsampled features].
 /// </summary>
-public sealed class ConditioningNetwork : nn.Module
+public sealed class ConditioningNetwork : nn.Module<Tensor, Tensor>
 {
     /// <summary>
     /// Frames of context each side that the output of a frame depends on (the ±2-frame convolution plus the
@@ -44,7 +44,7 @@ public sealed class ConditioningNetwork : nn.Module
     }
 
     /// <summary>Log-mel frames (B, mels, F) to conditioning (B, F·hop, <see cref="Features"/>).</summary>
-    public Tensor forward(Tensor mel)
+    public override Tensor forward(Tensor mel)
     {
         var x = input.call(mel).relu();
         for (var i = 0; i < residualIn.Count; i++) x = x + residualOut[i].call(residualIn[i].call(x).relu());
@@ -52,11 +52,12 @@ public sealed class ConditioningNetwork : nn.Module
         long b = z.shape[0], channels = z.shape[1];
         for (var i = 0; i < _factors.Length; i++)
         {
-            z = z.repeat_interleave(_factors[i], 2);
+            z = z.repeat_interleave(_factors[i], 2); // (B, C, L) -> (B, C, L·f)
             var length = z.shape[2];
+            // One smoothing for every channel: (B, C, L) -> (B·C, 1, L) -> (B, C, L)
             z = smoothing[i].call(z.reshape(b * channels, 1, length)).reshape(b, channels, length);
         }
-        return z.transpose(1, 2);
+        return z.transpose(1, 2); // (B, C, F·hop) -> (B, F·hop, C)
     }
 
     /// <summary>

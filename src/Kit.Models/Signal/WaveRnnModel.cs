@@ -15,7 +15,7 @@ public sealed record SignalPrediction(Tensor Coarse, Tensor Fine);
 /// byte (its input weights for it are masked to zero in every forward pass, so the mask holds through
 /// training), the second half sees it and predicts the fine byte. Each half has its own two-layer head.
 /// </summary>
-public sealed class WaveRnnModel : nn.Module
+public sealed class WaveRnnModel : nn.Module<Tensor, Tensor, Tensor, Tensor, SignalPrediction>
 {
     private const int SampleInputs = 3; // previous coarse, previous fine, current coarse
 
@@ -54,8 +54,8 @@ public sealed class WaveRnnModel : nn.Module
         fine1 = nn.Linear(half, half);
         fine2 = nn.Linear(half, SixteenBit.Classes);
         // Rows of the coarse half's units in each of the three gates (r, z, n) lose input 2, the current coarse byte.
-        var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1);
-        var currentCoarse = arange(inputs).eq(2).unsqueeze(0);
+        var coarseUnit = (arange(3 * h) % h).lt(half).unsqueeze(1); // (3H) -> (3H, 1)
+        var currentCoarse = arange(inputs).eq(2).unsqueeze(0); // (inputs) -> (1, inputs)
         _inputMask = coarseUnit.logical_and(currentCoarse).logical_not().to(float32).DetachFromDisposeScope();
         register_buffer("input_mask", _inputMask, persistent: false);
         RegisterComponents();
@@ -75,7 +75,7 @@ public sealed class WaveRnnModel : nn.Module
     {
         var context = ConditioningNetwork.ContextFrames;
         var padded = nn.functional.pad(mel, [context, context], value: MelPad);
-        return conditioning.forward(padded).narrow(1, context * Hop, mel.shape[2] * Hop);
+        return conditioning.call(padded).narrow(1, context * Hop, mel.shape[2] * Hop); // (B, (F + 2·context)·hop, features) -> (B, F·hop, features)
     }
 
     /// <summary>
@@ -83,16 +83,17 @@ public sealed class WaveRnnModel : nn.Module
     /// slice's S frames with <see cref="ConditioningNetwork.ContextFrames"/> on each side; the class ids
     /// (B, S·hop) are the previous sample's bytes and the current coarse byte.
     /// </summary>
-    public SignalPrediction forward(Tensor mel, Tensor previousCoarse, Tensor previousFine, Tensor coarse)
+    public override SignalPrediction forward(Tensor mel, Tensor previousCoarse, Tensor previousFine, Tensor coarse)
     {
         var context = ConditioningNetwork.ContextFrames;
         long b = mel.shape[0], samples = previousCoarse.shape[1];
-        var condition = conditioning.forward(mel).narrow(1, context * Hop, samples);
+        var condition = conditioning.call(mel).narrow(1, context * Hop, samples); // (B, (S + 2·context)·hop, features) -> (B, S·hop, features)
+        // (B, S·hop) ids -> (B, S·hop, 1) each, beside the conditioning: (B, S·hop, 3 + features)
         var x = cat([SixteenBit.Scale(previousCoarse).unsqueeze(2), SixteenBit.Scale(previousFine).unsqueeze(2),
             SixteenBit.Scale(coarse).unsqueeze(2), condition], 2);
         var h0 = zeros([1, b, Size.HiddenSize], device: mel.device);
         var (output, _) = RecurrentFunctional.gru(x, h0, [MaskedInputWeight, weight_hh, bias_ih, bias_hh], train: training, batch_first: true);
-        var halves = output.chunk(2, 2);
+        var halves = output.chunk(2, 2); // (B, S·hop, H) -> 2 × (B, S·hop, H/2): the coarse and the fine half
         return new SignalPrediction(CoarseHead(halves[0]), FineHead(halves[1]));
     }
 
@@ -107,35 +108,10 @@ public sealed class WaveRnnModel : nn.Module
     /// </summary>
     public (Tensor Coarse, Tensor Fine) Generate(Tensor condition, Func<Tensor, Tensor>? pick = null)
     {
-        pick ??= Sample;
-        long b = condition.shape[0], steps = condition.shape[1], half = Size.HalfSize;
-        var device = condition.device;
-        var wIh = MaskedInputWeight;
-        var h = zeros([b, Size.HiddenSize], device: device);
-        // The previous sample's bytes, scaled as inputs; silence before the first (u = 32768: coarse 128, fine 0).
-        var previous = SixteenBit.Scale(cat([full([b, 1], 128L, int64, device), zeros([b, 1], int64, device)], 1));
-        var noCoarse = zeros([b, 1], device: device);
-        var coarse = new List<Tensor>((int)steps);
-        var fine = new List<Tensor>((int)steps);
-        for (long t = 0; t < steps; t++)
-        {
-            using var scope = NewDisposeScope();
-            var c = condition.select(1, t);
-            var hc = RecurrentFunctional.gru_cell(cat([previous, noCoarse, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ct = pick(CoarseHead(hc.narrow(1, 0, half)));
-            var scaled = SixteenBit.Scale(ct);
-            var next = RecurrentFunctional.gru_cell(cat([previous, scaled, c], 1), h, wIh, weight_hh, bias_ih, bias_hh);
-            var ft = pick(FineHead(next.narrow(1, half, half)));
-            coarse.Add(scope.MoveToOuter(ct));
-            fine.Add(scope.MoveToOuter(ft));
-            // Only the newest state lives past the step: a long clip would otherwise hold every step's.
-            h.Dispose();
-            previous.Dispose();
-            h = scope.MoveToOuter(next);
-            previous = scope.MoveToOuter(cat([scaled, SixteenBit.Scale(ft)], 1));
-        }
-        return (cat(coarse, 1), cat(fine, 1));
+        using var _ = no_grad();
+        using var inputWeight = MaskedInputWeight;
+        using var stepper = new WaveRnnStepper(inputWeight, weight_hh, bias_ih, bias_hh,
+            (coarse1, coarse2), (fine1, fine2));
+        return stepper.Generate(condition, pick);
     }
-
-    private static Tensor Sample(Tensor logits) => multinomial(logits.softmax(1), 1);
 }

@@ -8,10 +8,9 @@ namespace Kit.Models.Synthesis;
 
 /// <summary>
 /// A trained WaveRNN loaded from its weights, turning log-mel spectrograms into audio. Generation is
-/// sample by sample, so each clip's conditioning is cut into folds of <see cref="FoldFrames"/> frames that
-/// overlap by <see cref="OverlapFrames"/>, all folds of all clips are generated together as one batch, and
-/// neighbouring folds are cross-faded where they overlap (Fatchord's batched WaveRNN): the loop runs for one
-/// fold's length however long the audio is.
+/// sample by sample, so each clip's conditioning is cut into folds (<see cref="Folding"/>), all folds of all
+/// clips are generated together as one batch, and neighbouring folds are cross-faded where they overlap
+/// (Fatchord's batched WaveRNN): the loop runs for one fold's length however long the audio is.
 /// </summary>
 public sealed class SignalSynthesizer : IDisposable
 {
@@ -20,8 +19,13 @@ public sealed class SignalSynthesizer : IDisposable
     public SignalModelConfig Config { get; }
     public MelSettings Mel => Config.Mel;
     public Device Device { get; }
-    public int FoldFrames { get; init; } = 16;
-    public int OverlapFrames { get; init; } = 2;
+    public SignalFolding Folding { get; init; } = SignalFolding.Default;
+
+    /// <summary>
+    /// Intra-op threads of the generation loop on the CPU. One: a step is a few small ops, and spreading each
+    /// over threads costs more in hand-offs than it gains (README: `kit bench models` measures both).
+    /// </summary>
+    public int CpuThreads { get; init; } = 1;
 
     private readonly bool _ownsModel;
 
@@ -46,49 +50,58 @@ public sealed class SignalSynthesizer : IDisposable
     /// <summary>Audio (samples at <see cref="Mel"/>'s rate, frames·hop each) for log-mel spectrograms (mels, frames).</summary>
     public IReadOnlyList<float[]> Synthesize(IReadOnlyList<Tensor> mels)
     {
+        Folding.Validate();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        long hop = _model.Hop, overlap = OverlapFrames * hop, fold = (FoldFrames + 2L * OverlapFrames) * hop, stride = fold - overlap;
-        var lengths = new long[mels.Count];
-        var counts = new long[mels.Count];
+        var conditions = mels.Select(m => _model.Condition(m.unsqueeze(0).to(Device)).squeeze(0)).ToArray(); // (T, features) each
+        return Folding.Enabled ? Folded(conditions) : conditions.Select(Unfolded).ToArray();
+    }
+
+    private float[] Unfolded(Tensor condition)
+    {
+        var (coarse, fine) = GenerateOnTheCpuThreads(condition.unsqueeze(0)); // (T, features) -> (1, T, features)
+        return SixteenBit.Join(coarse, fine).squeeze(0).cpu().data<float>().ToArray(); // (1, T) -> (T)
+    }
+
+    private float[][] Folded(Tensor[] conditions)
+    {
+        long hop = _model.Hop, overlap = Folding.OverlapFrames * hop, fold = (Folding.FoldFrames + 2L * Folding.OverlapFrames) * hop, stride = fold - overlap;
+        var lengths = new long[conditions.Length];
+        var counts = new long[conditions.Length];
         var folds = new List<Tensor>();
-        for (var i = 0; i < mels.Count; i++)
+        for (var i = 0; i < conditions.Length; i++)
         {
-            var condition = _model.Condition(mels[i].unsqueeze(0).to(Device)).squeeze(0); // (T, features)
-            lengths[i] = condition.shape[0];
+            lengths[i] = conditions[i].shape[0];
             counts[i] = Math.Max(1, (lengths[i] - overlap + stride - 1) / stride);
-            var padded = nn.functional.pad(condition, [0, 0, 0, counts[i] * stride + overlap - lengths[i]]);
-            folds.Add(padded.unfold(0, fold, stride).transpose(1, 2)); // (folds, fold, features)
+            var padded = nn.functional.pad(conditions[i], [0, 0, 0, counts[i] * stride + overlap - lengths[i]]);
+            folds.Add(padded.unfold(0, fold, stride).transpose(1, 2)); // (T', features) -> (folds, features, fold) -> (folds, fold, features)
         }
-        var (coarse, fine) = GenerateSingleThreaded(cat(folds, 0));
+        var (coarse, fine) = GenerateOnTheCpuThreads(cat(folds, 0));
         var audio = SixteenBit.Join(coarse, fine).cpu();
-        var result = new float[mels.Count][];
+        var result = new float[conditions.Length][];
         long first = 0;
-        for (var i = 0; i < mels.Count; i++)
+        for (var i = 0; i < conditions.Length; i++)
         {
+            // This clip's folds (all, L) -> (counts[i], L); its overlap-added audio trimmed to its length.
             result[i] = CrossFade(audio.narrow(0, first, counts[i]), stride, overlap).narrow(0, 0, lengths[i]).data<float>().ToArray();
             first += counts[i];
         }
         return result;
     }
 
-    /// <summary>
-    /// On the CPU, generation runs on one intra-op thread: a step is a few ops over a few thousand numbers,
-    /// and spreading each over threads costs more in hand-offs than it gains (on two busy cores: 1.5 ms a
-    /// step on one thread, 44 ms on two).
-    /// </summary>
-    private (Tensor Coarse, Tensor Fine) GenerateSingleThreaded(Tensor condition)
+    private (Tensor Coarse, Tensor Fine) GenerateOnTheCpuThreads(Tensor condition)
     {
         if (Device.type != DeviceType.CPU) return _model.Generate(condition);
         var threads = get_num_threads();
-        set_num_threads(1);
+        set_num_threads(CpuThreads);
         try { return _model.Generate(condition); }
         finally { set_num_threads(threads); }
     }
 
     /// <summary>
     /// Overlap-adds folds (n, L) placed every <paramref name="stride"/> samples. Where two folds overlap, the
-    /// earlier fades out and the later, after half the overlap of warm-up it does not use, fades in (equal power).
+    /// later spends the first half warming up (silent) while the earlier plays on; over the second half the
+    /// earlier fades out as the later fades in, at equal power (fade-in² + fade-out² = 1).
     /// </summary>
     private static Tensor CrossFade(Tensor folds, long stride, long overlap)
     {
@@ -99,13 +112,13 @@ public sealed class SignalSynthesizer : IDisposable
             long silence = overlap / 2, fade = overlap - silence;
             var t = linspace(-1, 1, fade);
             var fadeIn = cat([zeros(silence), (0.5 * (1 + t)).sqrt()]);
-            var fadeOut = cat([(0.5 * (1 - t)).sqrt(), zeros(silence)]);
-            var starts = cat([ones(1, overlap), fadeIn.unsqueeze(0).expand(n - 1, overlap)]);
-            var ends = cat([fadeOut.unsqueeze(0).expand(n - 1, overlap), ones(1, overlap)]);
+            var fadeOut = cat([ones(silence), (0.5 * (1 - t)).sqrt()]);
+            var starts = cat([ones(1, overlap), fadeIn.unsqueeze(0).expand(n - 1, overlap)]); // (overlap) -> (n - 1, overlap), below the first fold's
+            var ends = cat([fadeOut.unsqueeze(0).expand(n - 1, overlap), ones(1, overlap)]); // (overlap) -> (n - 1, overlap), above the last fold's
             window = cat([starts, ones(n, length - 2 * overlap), ends], 1);
         }
-        var index = (arange(n) * stride).unsqueeze(1) + arange(length).unsqueeze(0);
-        return zeros((n - 1) * stride + length).scatter_add(0, index.flatten(), (folds * window).flatten());
+        var index = (arange(n) * stride).unsqueeze(1) + arange(length).unsqueeze(0); // (n, 1) + (1, L) -> (n, L): each sample's place
+        return zeros((n - 1) * stride + length).scatter_add(0, index.flatten(), (folds * window).flatten()); // (n, L) -> (n·L)
     }
 
     public void Dispose()

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Kit.Models.Signal;
+using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.TorchExtras;
 using TorchSharp;
@@ -26,11 +28,22 @@ public sealed class ModelsBenchmark : IKitBenchmark
         var steps = new Option<int>("--steps") { Description = "Timed training steps per round", DefaultValueFactory = _ => 5 };
         var rounds = new Option<int>("--rounds") { Description = "Alternating kit/Python rounds", DefaultValueFactory = _ => 2 };
         var python = PythonReference.Option();
-        var command = new Command("models", "Tiny spectrogram and signal model training steps/s, kit vs PyTorch; synthesis real-time factors") { threads, steps, rounds, python };
+        var synthesisOnly = new Option<bool>("--synthesis-only") { Description = "Only the synthesis real-time factors (no training rounds, no Python)" };
+        var seconds = new Option<double>("--synthesis-seconds") { Description = "Seconds of audio each folded WaveRNN synthesis makes", DefaultValueFactory = _ => 10 };
+        var repeats = new Option<int>("--synthesis-repeats") { Description = "Syntheses per setting; the median is printed", DefaultValueFactory = _ => 3 };
+        var sizes = new Option<string[]>("--synthesis-models") { Description = "Signal models whose synthesis is measured", DefaultValueFactory = _ => ["signal-tiny", "signal-full"], AllowMultipleArgumentsPerToken = true };
+        sizes.AcceptOnlyFromAmong("signal-tiny", "signal-full");
+        var command = new Command("models", "Tiny spectrogram and signal model training steps/s, kit vs PyTorch; synthesis real-time factors")
+            { threads, steps, rounds, python, synthesisOnly, seconds, repeats, sizes };
         command.SetAction((ParseResult pr, CancellationToken ct) =>
         {
             int n = pr.GetValue(threads), st = Math.Max(1, pr.GetValue(steps));
             set_num_threads(n);
+            if (pr.GetValue(synthesisOnly))
+            {
+                PrintSynthesis(pr.GetValue(seconds), pr.GetValue(repeats), pr.GetValue(sizes)!);
+                return Task.FromResult(0);
+            }
             PythonReference.Python = pr.GetValue(python)!;
             Console.WriteLine(PythonReference.Versions());
             Console.WriteLine($"threads: {get_num_threads()} (both sides); batch {Batch}, {Tokens} tokens, {Frames} frames, {Mels} mel bins");
@@ -50,11 +63,43 @@ public sealed class ModelsBenchmark : IKitBenchmark
             Console.WriteLine($"{"spectrogram-tiny training [steps/s]",-44} {kit,10:0.00} {py,10:0.00} {kit / py,10:0.00}x  >= 1.5x vs PyTorch {PythonReference.GoalTorch}");
             Console.WriteLine($"{"signal-tiny training [steps/s]",-44} {signalKit,10:0.00} {signalPy,10:0.00} {signalKit / signalPy,10:0.00}x  >= 1.5x vs PyTorch {PythonReference.GoalTorch}");
             Console.WriteLine($"{"Griffin-Lim, 32 iterations [real-time factor]",-44} {GriffinLimRealTimeFactor(),10:0.000}");
-            Console.WriteLine($"{"WaveRNN signal-tiny, folded [real-time factor]",-44} {SignalModelBench.SynthesisRealTimeFactor(),10:0.000}{"",23}  < 0.5");
+            Console.WriteLine();
+            PrintSynthesis(pr.GetValue(seconds), pr.GetValue(repeats), pr.GetValue(sizes)!);
             return Task.FromResult(0);
         });
         return command;
     }
+
+    /// <summary>
+    /// WaveRNN synthesis of both signal sizes: folded (the synthesizer's default folds) on one and on two threads,
+    /// and unfolded on one, whose cost per second of audio does not depend on the length (so a shorter clip
+    /// is measured: 1 s of signal-tiny, 0.25 s of signal-full).
+    /// </summary>
+    private static void PrintSynthesis(double seconds, int repeats, string[] models)
+    {
+        var cpu = OneDnnCheckKey.Current();
+        Console.WriteLine($"WaveRNN synthesis, untrained weights on a random spectrogram; {cpu.CpuModel} ({Environment.ProcessorCount} cores, {cpu.VectorIsa}); " +
+                          $"median of {repeats}; load average {LoadAverage()} before");
+        Console.WriteLine($"{"model, folding",-40} {"threads",7} {"folds",6} {"steps",7} {"real-time factor",17} {"CPU s per s",12}  goal");
+        var folded = SignalFolding.Default;
+        foreach (var (name, size, mel, unfoldedSeconds, goal) in new[]
+                 {
+                     ("signal-tiny", SignalModelSize.Tiny, new TinySpectrogramRecipe().Mel, 1.0, "< 0.5"),
+                     ("signal-full", SignalModelSize.Full, new FullSpectrogramRecipe().Mel, 0.25, ""),
+                 }.Where(m => models.Contains(m.Item1)))
+        {
+            foreach (var (folding, threads, length) in new[] { (folded, 1, seconds), (folded, 2, seconds), (SignalFolding.Off, 1, unfoldedSeconds) })
+            {
+                var f = SignalModelBench.Synthesis(size, mel, length, folding, threads, repeats);
+                var how = folding.Enabled ? $"folds of {folding.FoldFrames}+2x{folding.OverlapFrames} frames, {length:0.##} s" : $"unfolded, {f.MeasuredSeconds:0.##} s";
+                Console.WriteLine($"{name + ", " + how,-40} {threads,7} {f.Folds,6} {f.Steps,7} {f.RealTimeFactor,17:0.000} {f.CpuSecondsPerSecond,12:0.000}  {(folding.Enabled ? goal : "")}");
+            }
+        }
+        Console.WriteLine($"load average {LoadAverage()} after");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static double KitStepsPerSecond(int steps)
     {

@@ -11,7 +11,7 @@ namespace Kit.Cli.Commands.Bench;
 /// <summary>
 /// The signal model's part of `kit bench models`: tiny WaveRNN training steps/s from the kit and from the same
 /// network in PyTorch (same synthetic batch: 4 slices of the tiny recipe's length, 80 mel bins, hop 256), and
-/// WaveRNN synthesis's real-time factor (batched folds, the tiny model, a 3-second spectrogram).
+/// WaveRNN synthesis's real-time factor (<see cref="Synthesis"/>).
 /// </summary>
 public static class SignalModelBench
 {
@@ -46,18 +46,40 @@ public static class SignalModelBench
         return steps / sw.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Seconds of generation per second of audio, for an untrained tiny model (the work does not depend on the weights).</summary>
-    public static double SynthesisRealTimeFactor(double seconds = 3)
+    /// <summary>One synthesis setting's figures: wall and CPU seconds per second of audio (medians), and the loop's shape.</summary>
+    public sealed record SynthesisFigures(double RealTimeFactor, double CpuSecondsPerSecond, long Folds, long Steps, double MeasuredSeconds);
+
+    /// <summary>
+    /// WaveRNN synthesis of <paramref name="seconds"/> of audio with an untrained model of <paramref name="size"/>
+    /// (the work does not depend on the weights) on a random spectrogram, median of <paramref name="repeats"/>.
+    /// Unfolded, a step's cost does not depend on the length, so the caller may give a shorter clip.
+    /// </summary>
+    public static SynthesisFigures Synthesis(SignalModelSize size, Kit.Models.Features.MelSettings mel, double seconds, SignalFolding folding, int threads, int repeats)
     {
         manual_seed(0);
-        var model = new WaveRnnModel(Mel.NMels, Mel.HopLength, Math.Log(Mel.LogFloor), Size);
+        var model = new WaveRnnModel(mel.NMels, mel.HopLength, Math.Log(mel.LogFloor), size);
         model.eval();
-        using var synthesizer = new SignalSynthesizer(model, new SignalModelConfig { Size = Size, Mel = Mel }, CPU);
-        using var mel = (randn(Mel.NMels, (long)(seconds * Mel.SampleRate / Mel.HopLength)) - 4).DetachFromDisposeScope();
-        var sw = Stopwatch.StartNew();
-        var audio = synthesizer.Synthesize([mel])[0];
-        return sw.Elapsed.TotalSeconds / (audio.Length / (double)Mel.SampleRate);
+        using var synthesizer = new SignalSynthesizer(model, new SignalModelConfig { Size = size, Mel = mel }, CPU) { Folding = folding, CpuThreads = threads };
+        long frames = (long)(seconds * mel.SampleRate / mel.HopLength);
+        using var spectrogram = (randn(mel.NMels, frames) - 4).DetachFromDisposeScope();
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        var audioSeconds = 0.0;
+        for (var r = 0; r < Math.Max(1, repeats); r++)
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            audioSeconds = synthesizer.Synthesize([spectrogram])[0].Length / (double)mel.SampleRate;
+            wall.Add(sw.Elapsed.TotalSeconds / audioSeconds);
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / audioSeconds);
+        }
+        // The loop's shape as Synthesize cuts it: folds of (fold + 2·overlap) frames every fold + overlap frames.
+        long stride = folding.FoldFrames + folding.OverlapFrames, foldLength = folding.FoldFrames + 2L * folding.OverlapFrames;
+        var folds = folding.Enabled ? Math.Max(1, (frames - folding.OverlapFrames + stride - 1) / stride) : 1;
+        return new SynthesisFigures(Median(wall), Median(cpu), folds, (folding.Enabled ? foldLength : frames) * mel.HopLength, audioSeconds);
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     public static double PythonStepsPerSecond(int threads, int steps) =>
         PythonReference.Run(threads, "-c", Script, threads, steps, Batch, Size.SegmentFrames, Mel.HopLength, Mel.NMels, Size.HiddenSize,
