@@ -11,7 +11,7 @@ public sealed class AwsCliTests : IDisposable
     public void Dispose() => fake.Dispose();
 
     private (int Code, string Out, string Err) Kit(params string[] args) =>
-        KitCli.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string?>
+        KitCli.Run(new Dictionary<string, string?>
         {
             ["AWS_ACCESS_KEY_ID"] = FakeEc2.AccessKey, ["AWS_SECRET_ACCESS_KEY"] = FakeEc2.SecretKey,
             ["AWS_SESSION_TOKEN"] = null, ["AWS_PROFILE"] = null,

@@ -22,7 +22,7 @@ public sealed class AwsLaunchDatasetTests(S3rver s3) : IClassFixture<S3rver>, ID
     }
 
     private (int Code, string Out, string Err) Kit(params string[] args) =>
-        KitCli.Run(TimeSpan.FromMinutes(2), new Dictionary<string, string?>(s3.KitEnvironment(fake.Region)) { ["AWS_EC2_METADATA_DISABLED"] = "true" }, args);
+        KitCli.Run(new Dictionary<string, string?>(s3.KitEnvironment(fake.Region)) { ["AWS_EC2_METADATA_DISABLED"] = "true" }, args);
 
     private (int Code, string Out, string Err) Launch(string dataset) => Kit("aws", "launch", "alice_baseline",
         "--ec2-endpoint", fake.Endpoint.ToString(), "--ami", "ami-0given", "--on-demand",

@@ -18,7 +18,7 @@ public sealed class SpectrogramCheckpointFetchTests(S3rver s3) : IClassFixture<S
 
     private (int Code, string Output) Kit(params string[] args)
     {
-        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(3), s3.KitEnvironment(), args);
+        var (code, stdout, stderr) = KitCli.Run(s3.KitEnvironment(), args);
         return (code, stdout + stderr);
     }
 

@@ -1,6 +1,7 @@
 using Kit.Aws.Metadata;
 using Kit.Aws.Spot;
 using Kit.Aws.Tests.Support;
+using Kit.TestSupport;
 
 namespace Kit.Aws.Tests;
 
@@ -60,12 +61,12 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
         watcher.Start();
 
         // Training goes on for a few polls with no notice.
-        await WaitUntil(() => imds.InstanceActionPolls >= 3, TimeSpan.FromMinutes(2));
+        await WaitUntil(() => imds.InstanceActionPolls >= 3, "three polls");
         Assert.False(watcher.Token.IsCancellationRequested);
 
         var terminateAt = DateTimeOffset.UtcNow.AddMinutes(2);
         imds.SetNotice("terminate", terminateAt);
-        var notice = await fired.Task.WaitAsync(TimeSpan.FromMinutes(2)); // a bound on a hang, not the pass
+        var notice = await HangGuard.Await(fired.Task, "the Interrupted event");
 
         // Within one poll interval, counted in polls rather than milliseconds (a loaded machine stretches those):
         // the first poll after the notice was set got it, and that one fired the event.
@@ -88,7 +89,7 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
         watcher.Start();
         imds.SetNotice("stop", DateTimeOffset.UtcNow.AddMinutes(2));
 
-        await Task.Delay(Timeout.Infinite, watcher.Token).ContinueWith(_ => { }).WaitAsync(TimeSpan.FromMinutes(2));
+        await HangGuard.Await(Task.Delay(Timeout.Infinite, watcher.Token).ContinueWith(_ => { }), "the watcher's token");
 
         Assert.Equal(2, failures);
         Assert.Equal("stop", watcher.Notice!.Action);
@@ -97,18 +98,22 @@ public sealed class SpotInterruptionWatcherTests : IDisposable
     [Fact]
     public void A_notice_that_cannot_be_read_still_counts_as_two_minutes_left()
     {
+        // Bracketed by the clock before and after the parse, not by a slack a loaded machine's pause could pass.
+        var before = DateTimeOffset.UtcNow;
         var n = SpotInterruptionNotice.Parse("not json");
+        var after = DateTimeOffset.UtcNow;
         Assert.Equal("unknown", n.Action);
-        Assert.InRange(n.TimeLeft(DateTimeOffset.UtcNow).TotalSeconds, 100, 121);
+        Assert.InRange(n.Time, before + TimeSpan.FromMinutes(2), after + TimeSpan.FromMinutes(2));
+        Assert.Equal(TimeSpan.FromMinutes(2), n.TimeLeft(n.Time - TimeSpan.FromMinutes(2)));
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    private static async Task WaitUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached in " + timeout);
-            await Task.Delay(20);
+            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message(what));
+            await Task.Delay(20); // a poll interval
         }
     }
 }

@@ -43,9 +43,9 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
         ["KIT_TEST_HOLD_AFTER_STEP"] = holdAfterStep?.ToString(),
     }, args);
 
-    private static void WaitForExit(KitChild child, TimeSpan within, string what)
+    private static void WaitForExit(KitChild child, string what)
     {
-        var (code, _, _) = child.WaitForExit((int)within.TotalSeconds);
+        var (code, _, _) = child.WaitForExit();
         Assert.True(code == 0, $"kit exited {code} ({what}):\n{child.Transcript}");
     }
 
@@ -78,12 +78,11 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
 
         // VM 1: a fresh run; the interruption notice comes once it is training.
         using var first = StartKit(address, ["train", WriteConfig(vm1, dataset), "--output", vm1], holdAfterStep: 12);
-        first.WaitForLine(l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12", seconds: 120);
-        var noticeAt = DateTimeOffset.UtcNow;
-        imds.SetNotice("terminate", noticeAt.AddMinutes(2));
-        WaitForExit(first, TimeSpan.FromSeconds(110), "the interruption notice");
-        var stopTook = DateTimeOffset.UtcNow - noticeAt;
-        Assert.True(stopTook < TimeSpan.FromMinutes(2), $"stopping took {stopTook.TotalSeconds:0} s, past the notice window");
+        first.WaitForLine(l => l.StartsWith("step 12 ", StringComparison.Ordinal), "step 12");
+        imds.SetNotice("terminate", DateTimeOffset.UtcNow.AddMinutes(2));
+        // Whether the stop fit the notice's two minutes is the run's own verdict ("did not finish in time", below),
+        // not the test's clock: a loaded test machine stretches the stop past any window.
+        WaitForExit(first, "the interruption notice");
         var stepAtNotice = StoppedAt(first, "spot interruption notice");
         Assert.True(stepAtNotice == 12, $"stopped at step {stepAtNotice}, not at step 12 where the run waited for the notice");
         Assert.DoesNotContain(first.Lines, l => l.Contains("did not finish in time", StringComparison.Ordinal));
@@ -108,13 +107,13 @@ public sealed class SpotTrainEndToEndTests(S3rver s3) : IClassFixture<S3rver>, I
         imds.SetNoNotice();
         Directory.Delete(dataset, recursive: true);
         using var fetch = StartKit(address, ["aws", "fetch-dataset", run.Dataset, dataset]);
-        WaitForExit(fetch, TimeSpan.FromSeconds(60), "fetching the dataset");
+        WaitForExit(fetch, "fetching the dataset");
         var datasetFiles = DatasetFiles.Hashes(SampleDatasets.Get(40)).Count;
         Assert.Contains(fetch.Lines, l => l.StartsWith($"dataset in {dataset}: {datasetFiles} files; fetched {datasetFiles} (", StringComparison.Ordinal));
         Assert.Equal(datasetFiles, Directory.GetFiles(dataset, "*", SearchOption.AllDirectories).Length);
         var vm2 = temp["vm2/run"];
         using var second = StartKitTrain(address, "--resume", vm2, "--max-steps", (stepAtNotice + 6).ToString());
-        WaitForExit(second, TimeSpan.FromMinutes(3), "the step limit");
+        WaitForExit(second, "the step limit");
         Assert.Contains(second.Lines, l => l.StartsWith($"Fetched checkpoint step {stepAtNotice} ", StringComparison.Ordinal));
         Assert.Contains(second.Lines, l => l.StartsWith($"Resuming at step {stepAtNotice} ", StringComparison.Ordinal));
         Assert.Equal(stepAtNotice + 6, StoppedAt(second, "step limit"));

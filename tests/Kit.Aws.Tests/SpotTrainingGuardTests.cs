@@ -35,13 +35,13 @@ public sealed class SpotTrainingGuardTests(S3rver s3) : IClassFixture<S3rver>, I
             if (guard.StopRequested.IsCancellationRequested)
             {
                 guard.CheckpointSaved(step, SyntheticCheckpoint.Write(Path.Combine(workDir, "saves"), step));
-                Assert.True(await guard.FinishAsync(TimeSpan.FromSeconds(60)), "the final checkpoint did not upload in time");
+                Assert.True(await guard.FinishAsync(HangGuard.Limit), HangGuard.Message("the final checkpoint's upload"));
                 return (step, true);
             }
             if (step % saveEvery == 0)
                 guard.CheckpointSaved(step, SyntheticCheckpoint.Write(Path.Combine(workDir, "saves"), step));
         }
-        await guard.FinishAsync(TimeSpan.FromSeconds(60));
+        await guard.FinishAsync(HangGuard.Limit);
         return (step, false);
     }
 
@@ -62,7 +62,7 @@ public sealed class SpotTrainingGuardTests(S3rver s3) : IClassFixture<S3rver>, I
                 imds.SetNotice("terminate", DateTimeOffset.UtcNow.AddMinutes(2));
                 // This step lasts until the watcher has seen the notice (as kit train's hold does), so how many steps
                 // a loaded machine runs before the next poll never decides the test; the bound only ends a hang.
-                await Task.Delay(Timeout.Infinite, guard.StopRequested).ContinueWith(_ => { }).WaitAsync(TimeSpan.FromMinutes(2));
+                await HangGuard.Await(Task.Delay(Timeout.Infinite, guard.StopRequested).ContinueWith(_ => { }), "the watcher's stop request");
             });
             Assert.Equal("terminate", guard.Notice!.Action);
         }
@@ -91,7 +91,7 @@ public sealed class SpotTrainingGuardTests(S3rver s3) : IClassFixture<S3rver>, I
         sync.Uploaded += (_, c) => { lock (uploaded) uploaded.Add(c.Step); };
         for (var step = 1; step <= 5; step++)
             sync.Enqueue(step, SyntheticCheckpoint.Write(temp["saves"], step, weightBytes: 500_000));
-        await sync.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await HangGuard.Await(sync.FlushAsync(), "the uploads' flush");
 
         Assert.Equal(5, sync.LastUploaded!.Step);
         Assert.Contains(5L, uploaded);

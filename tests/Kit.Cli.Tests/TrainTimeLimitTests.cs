@@ -18,7 +18,7 @@ public sealed class TrainTimeLimitTests : IDisposable
         Assert.Equal(0, KitCli.Run("params", data, "--recipe", "spectrogram-tiny", "--set", "TrainBS=2", "--set", "ValBS=2",
             "--set", "TotalSteps=1000000", "--out", _dir["params"]).Code);
 
-        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(10), null, "train", _dir["params/run.yml"], "--output", _dir["run"], "--max-minutes", "0.02");
+        var (code, stdout, stderr) = KitCli.Run("train", _dir["params/run.yml"], "--output", _dir["run"], "--max-minutes", "0.02");
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("the time limit (--max-minutes 0.02)", stdout);

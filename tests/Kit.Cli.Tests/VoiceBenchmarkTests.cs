@@ -20,7 +20,7 @@ public sealed class VoiceBenchmarkTests : IDisposable
     public void Bench_voice_prints_each_validation_writes_the_curve_and_speaks_the_held_out_sentences()
     {
         var folder = _dir["voice"];
-        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(20), null,
+        var (code, stdout, stderr) = KitCli.Run(
             "bench", "voice", "--clips", "20", "--held-out", "2", "--max-steps", "4", "--validate-every", "2", "--out", folder);
         Assert.True(code == 0, stdout + stderr);
 

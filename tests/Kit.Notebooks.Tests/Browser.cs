@@ -1,3 +1,4 @@
+using Kit.TestSupport;
 using Microsoft.Playwright;
 using SkiaSharp;
 
@@ -28,6 +29,7 @@ internal sealed class Browser : IAsyncDisposable
         {
             ExecutablePath = Executable,
             Headless = true,
+            Timeout = HangGuardMs, // Playwright's default, 30 s, is a clock a loaded machine's chromium start can pass
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         return new Browser(playwright, browser);
@@ -37,6 +39,7 @@ internal sealed class Browser : IAsyncDisposable
     public async Task<IPage> NewPageAsync(string htmlFile, int width = 800, int height = 600)
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        page.SetDefaultTimeout(HangGuardMs); // navigation, screenshots, clicks: events, bounded only against a hang
         await page.GotoAsync(new Uri(htmlFile).AbsoluteUri);
         return page;
     }
@@ -54,6 +57,8 @@ internal sealed class Browser : IAsyncDisposable
         }
         finally { await page.CloseAsync(); }
     }
+
+    private static float HangGuardMs => (float)HangGuard.Limit.TotalMilliseconds;
 
     public static async Task<bool> WaitForAsync(IPage page, string selector, TimeSpan wait)
     {

@@ -36,7 +36,7 @@ public sealed class BrowserTests : IDisposable
 
         await using var browser = await Browser.LaunchAsync();
         var first = Page("first.html", NotebookFile.Text(NotebookFile.Outputs(nb, 2)[0]!["data"]!["text/html"]));
-        var (rendered, why, _) = await Rendered(browser, first, TimeSpan.FromMinutes(2), Path.Combine(RepoPaths.Root, "build", "notebooks", "chart-in-chromium.png"));
+        var (rendered, why, _) = await Rendered(browser, first, HangGuard.Limit, Path.Combine(RepoPaths.Root, "build", "notebooks", "chart-in-chromium.png"));
         Assert.True(rendered, why);
 
         // The second chart relies on the plotly.js the first one embedded; alone on a page it cannot draw.

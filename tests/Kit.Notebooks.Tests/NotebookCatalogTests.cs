@@ -124,7 +124,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         {
             await page.EvaluateAsync(SwapScript, redraw);
             // As long as the chart itself keeps waiting for plotly.js: under CI load, unpacking and compiling it took over 30 s.
-            Assert.True(await Browser.WaitForAsync(page, TraceLine, TimeSpan.FromMinutes(2)), "the redraw drew no plotly trace");
+            Assert.True(await Browser.WaitForAsync(page, TraceLine, HangGuard.Limit), "the redraw drew no plotly trace");
             var pathLength = await page.EvaluateAsync<int>($"() => (document.querySelector('{TraceLine}').getAttribute('d') || '').length");
             Assert.True(pathLength > 20, $"the loss curve's path has {pathLength} characters");
             Assert.Equal(0, await page.EvaluateAsync<int>("() => document.querySelectorAll('.kit-chart-static:not([style*=\"none\"])').length"));
@@ -153,7 +153,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
         try
         {
             if (File.ReadAllText(file).Contains("kit-chart", StringComparison.Ordinal))
-                Assert.True(await Browser.WaitForAsync(page, TraceLine + ", svg.main-svg .barlayer", TimeSpan.FromMinutes(2)), $"{file}: plotly drew nothing");
+                Assert.True(await Browser.WaitForAsync(page, TraceLine + ", svg.main-svg .barlayer", HangGuard.Limit), $"{file}: plotly drew nothing");
             await Screenshot(page, to);
         }
         finally { await page.CloseAsync(); }
@@ -185,7 +185,7 @@ public sealed class NotebookCatalogTests : IClassFixture<NotebookCatalogTests.Sa
     /// <summary>`kit run NOTEBOOK --output COPY [--set name=value]...` in a child process must exit 0, leave a copy under 6 MB with at most one plotly.js.</summary>
     private static void AssertRuns(string notebook, string output, params string[] set)
     {
-        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(10), null, ["run", notebook, "--output", output, .. set.SelectMany(a => new[] { "--set", a })]);
+        var (code, stdout, stderr) = KitCli.Run(["run", notebook, "--output", output, .. set.SelectMany(a => new[] { "--set", a })]);
         var failures = string.Join("\n", stderr.Split('\n').Where(l => l.StartsWith("kit run: ", StringComparison.Ordinal)));
         Assert.True(code == 0, $"kit run {notebook} exited {code} (executed copy: {output})\n{failures}\n{Tail(stderr)}\n{Tail(stdout)}");
         var size = new FileInfo(output).Length;

@@ -77,9 +77,9 @@ public sealed class TrainNotebookKernelTests : IDisposable
     /// </summary>
     private static async Task FirstCheckpoint(string runFolder, Task? cell)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (NewestCheckpoint(runFolder) == 0 && cell?.IsCompleted != true && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.True(NewestCheckpoint(runFolder) > 0 || cell?.IsCompleted == true, $"no checkpoint in {runFolder} within 5 minutes");
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
+        while (NewestCheckpoint(runFolder) == 0 && cell?.IsCompleted != true && DateTime.UtcNow < deadline) await Task.Delay(50); // a poll interval
+        Assert.True(NewestCheckpoint(runFolder) > 0 || cell?.IsCompleted == true, HangGuard.Message($"a checkpoint in {runFolder}"));
     }
 
     /// <summary>Hears the kernel's displays; <see cref="Seen"/> completes at the first whose text contains <paramref name="text"/>.</summary>
@@ -98,8 +98,9 @@ public sealed class TrainNotebookKernelTests : IDisposable
         /// <summary>Waits for the display, or for <paramref name="cell"/> to end without it (a failure); the bound only turns a hang into a failure.</summary>
         public async Task Seen(Task cell)
         {
-            var first = await Task.WhenAny(_seen.Task, cell, Task.Delay(TimeSpan.FromMinutes(5)));
-            Assert.True(first == _seen.Task, $"the training cell showed no line about its stop button ({(cell.IsCompleted ? "it ended" : "5 minutes")})");
+            var first = await Task.WhenAny(_seen.Task, cell, Task.Delay(HangGuard.Limit));
+            Assert.True(first == _seen.Task, cell.IsCompleted ? "the training cell ended without a line about its stop button"
+                : HangGuard.Message("the training cell's line about its stop button"));
         }
 
         public void OnNext(KernelEvent e)
@@ -139,7 +140,7 @@ public sealed class TrainNotebookKernelTests : IDisposable
         for (var i = train + 1; i < outcome; i++) await Submit(kernel, cells[i]);
         // A stop button that did not reach the run would leave this cell waiting for two billion steps: after a
         // bound that only turns that hang into a failure, the STOP file ends the run and the test fails.
-        using (var hang = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
+        using (var hang = new CancellationTokenSource(HangGuard.Limit))
         {
             KernelCommandResult? waited = null;
             try { waited = await kernel.SendAsync(new SubmitCode(cells[outcome], "csharp"), hang.Token); }
@@ -147,7 +148,7 @@ public sealed class TrainNotebookKernelTests : IDisposable
             if (waited is null || hang.IsCancellationRequested)
             {
                 File.WriteAllText(Path.Combine(runFolder, "STOP"), "");
-                Assert.Fail("the training cell's stop button did not stop the run: it was still training 5 minutes later");
+                Assert.Fail(HangGuard.Message("the stop of the run by the training cell's stop button"));
             }
             Assert.Empty(waited.Events.OfType<CommandFailed>());
         }

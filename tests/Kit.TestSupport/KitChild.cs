@@ -34,12 +34,13 @@ public sealed class KitChild : IDisposable
     public static (int Code, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?>? env, params string[] args)
     {
         using var child = Start(env, args);
-        return child.WaitForExit(120);
+        return child.WaitForExit();
     }
 
-    public (int Code, string Stdout, string Stderr) WaitForExit(int seconds)
+    /// <summary>Waits for the child to exit, however long a loaded machine makes it (bounded only by <see cref="HangGuard"/>).</summary>
+    public (int Code, string Stdout, string Stderr) WaitForExit()
     {
-        Assert.True(Process.WaitForExit(seconds * 1000), $"kit did not finish in {seconds} s:\n{Transcript}");
+        HangGuard.Wait(Process.WaitForExit, "kit's exit", () => Transcript);
         Process.WaitForExit(); // drains the redirected output
         return (Process.ExitCode, Stdout, Stderr);
     }
@@ -52,12 +53,12 @@ public sealed class KitChild : IDisposable
     public string Transcript => Stdout + "\n--- stderr ---\n" + Stderr;
 
     /// <summary>
-    /// Waits for a line on stdout. The bound only turns a hang into a failure: a test that acts once the line
-    /// is there must not depend on how long the child then takes (see KIT_TEST_HOLD_AFTER_STEP).
+    /// Waits for a line on stdout, bounded only by <see cref="HangGuard"/>: a test that acts once the line is
+    /// there must not depend on how long the child then takes (see KIT_TEST_HOLD_AFTER_STEP).
     /// </summary>
-    public void WaitForLine(Func<string, bool> match, string what, int seconds = 120)
+    public void WaitForLine(Func<string, bool> match, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
         while (!_out.Any(match))
         {
             if (Process.HasExited)
@@ -66,8 +67,8 @@ public sealed class KitChild : IDisposable
                 if (_out.Any(match)) return;
                 Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
             }
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{Transcript}");
-            Thread.Sleep(10);
+            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message(what, Transcript));
+            Thread.Sleep(10); // a poll interval
         }
     }
 

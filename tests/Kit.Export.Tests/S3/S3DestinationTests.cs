@@ -56,7 +56,7 @@ public sealed class S3DestinationTests(S3rver server) : IClassFixture<S3rver>
         // host name, since the SDK goes path-style on its own for an IP address; kit-tests.localhost, where a
         // virtual-host request would go, does not resolve here.
         var env = new Dictionary<string, string?>(server.KitEnvironment()) { ["AWS_ENDPOINT_URL_S3"] = $"http://localhost:{server.Port}" };
-        var (code, stdout, stderr) = KitCli.Run(TimeSpan.FromMinutes(2), env, "export", run.Root, "--to", server.Address("voices/from-env"));
+        var (code, stdout, stderr) = KitCli.Run(env, "export", run.Root, "--to", server.Address("voices/from-env"));
         Assert.True(code == 0, stdout + stderr);
         using var s3 = RawClient();
         var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3rver.Bucket, Prefix = "voices/from-env/" });

@@ -21,7 +21,7 @@ public class SpectrogramSamplesTests
         var config = ModelFixture.Config(data, dir["run"], TinySpectrogramRecipe.RecipeName, batch: 2, valFreq: 2);
         var recipe = new TinySpectrogramRecipe();
         var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
-        await run.Completion.WaitAsync(TimeSpan.FromMinutes(5));
+        await HangGuard.Await(run.Completion, "the run's end");
 
         string PathOf(string name) => Path.Combine(dir["run"], CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(2)}-{name}");
         foreach (var name in new[] { SpectrogramSamples.Alignment, SpectrogramSamples.Spectrograms })

@@ -113,7 +113,7 @@ public sealed class TrainProcessFaultTests
         // The first Ctrl+C was handled: the second is not merged into it by the kernel (a pending signal is not queued twice).
         child.WaitForLine(l => l.StartsWith("Ctrl+C (SIGINT): finishing this step and saving a checkpoint"), "the first Ctrl+C's notice");
         child.Signal("INT");
-        var (code, _, stderr) = child.WaitForExit(60);
+        var (code, _, stderr) = child.WaitForExit();
 
         // The first Ctrl+C asks for a checkpoint; the second quits at once (130), never an abort (134 is SIGABRT).
         Assert.True(code == 130, $"exit {code} (134 is SIGABRT): {stderr}");

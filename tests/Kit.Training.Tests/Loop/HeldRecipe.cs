@@ -1,3 +1,4 @@
+using Kit.TestSupport;
 using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Tiny;
@@ -29,7 +30,7 @@ internal sealed class HeldRecipe(long afterSteps) : IRecipe
         public override IReadOnlyDictionary<string, double> ForwardBackward(IReadOnlyList<int> clips, double weight)
         {
             // The bound only turns a test that forgot to release into a failure.
-            if (_updates >= recipe.AfterSteps && !recipe._released.Wait(TimeSpan.FromMinutes(2)))
+            if (_updates >= recipe.AfterSteps && !recipe._released.Wait(HangGuard.Limit))
                 throw new TimeoutException($"the test never released the step after step {recipe.AfterSteps}");
             return base.ForwardBackward(clips, weight);
         }

@@ -28,7 +28,7 @@ public class TrainCommandProcessTests
         using var child = KitChild.Start(new Dictionary<string, string?> { [HoldVariable] = "10" }, "train", WriteConfig(runDir, saveFreq: 100_000));
         child.WaitForLine(l => l.StartsWith("step 10 "), "step 10");
         child.Signal(signal);
-        var (code, _, stderr) = child.WaitForExit(60);
+        var (code, _, stderr) = child.WaitForExit();
 
         Assert.True(code == 0, $"exit code {code}: {stderr}");
         var stopped = Assert.Single(child.Lines, l => l.StartsWith("Stopping at step "));
@@ -73,12 +73,12 @@ public class TrainCommandProcessTests
     /// </summary>
     private static void WaitUntil(Func<bool> condition, string what, KitChild child)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
         while (!condition())
         {
             if (child.Process.HasExited) Assert.Fail($"kit train exited ({child.Process.ExitCode}) before {what}:\n{child.Transcript}");
-            Assert.True(DateTime.UtcNow < deadline, $"no {what} after 2 minutes:\n{child.Transcript}");
-            Thread.Sleep(10);
+            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message(what, child.Transcript));
+            Thread.Sleep(10); // a poll interval
         }
     }
 

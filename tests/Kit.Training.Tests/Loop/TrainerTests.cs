@@ -81,7 +81,7 @@ public class TrainerTests
         await WaitForStep(run, 7);
         run.Stop();
         recipe.Release();
-        var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await HangGuard.Await(run.Completion, "the run's end");
         Assert.Contains("run.Stop()", result.StopReason);
         Assert.Equal(8, result.Step);
         AssertCheckpointAt(dir.Path, result);
@@ -98,7 +98,7 @@ public class TrainerTests
         await WaitForStep(run, 3);
         cts.Cancel(); // the run's stop is requested when Cancel returns (the token's callbacks run in it)
         recipe.Release();
-        var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await HangGuard.Await(run.Completion, "the run's end");
         Assert.Equal("cancelled", result.StopReason);
         AssertCheckpointAt(dir.Path, result);
     }
@@ -113,14 +113,14 @@ public class TrainerTests
         var stopFile = Path.Combine(dir.Path, "STOP");
         using (var touch = System.Diagnostics.Process.Start("touch", stopFile)) await touch.WaitForExitAsync();
         // The source removes the file after it has asked the run to stop: then the held step may finish.
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
         while (File.Exists(stopFile))
         {
-            Assert.True(DateTime.UtcNow < deadline, "the STOP file was not noticed in 2 minutes");
-            await Task.Delay(10);
+            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message("the STOP file's removal"));
+            await Task.Delay(10); // a poll interval
         }
         recipe.Release();
-        var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await HangGuard.Await(run.Completion, "the run's end");
         Assert.Contains("STOP file", result.StopReason);
         AssertCheckpointAt(dir.Path, result);
         Assert.False(File.Exists(Path.Combine(dir.Path, "STOP")));
@@ -188,12 +188,12 @@ public class TrainerTests
 
     private static async Task WaitForStep(TrainingRun run, long step)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + HangGuard.Limit;
         while (run.Status.Step < step)
         {
             if (run.Completion.IsFaulted) await run.Completion;
-            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach step {step}: {run.Status}");
-            await Task.Delay(5);
+            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message($"step {step}", run.Status.ToString()));
+            await Task.Delay(5); // a poll interval
         }
     }
 }

@@ -22,7 +22,7 @@ public class TrainingViewTests
         using var dir = new TempDir();
         var config = TrainerFixture.Config(dir.Path, saveFreq: 1000, valFreq: 10);
         var run = Trainer.Start(config, new SampleRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 30 });
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+        await HangGuard.Await(run.Completion, "the run's end");
 
         var renderings = run.Display.Render();
         var html = renderings.Single(r => r.MimeType == Rendering.Html).Content;
@@ -68,7 +68,7 @@ public class TrainingViewTests
         var wavBytes = recipe.Samples(10)[0].Content.Length;
         run.Display.MaxEmbeddedSampleBytes = wavBytes - 1;
         recipe.Gate.Set();
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+        await HangGuard.Await(run.Completion, "the run's end");
 
         var html = run.Display.Render()[0].Content;
         var wavPath = Path.Combine(dir.Path, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(10)}-clip.wav");
@@ -98,7 +98,7 @@ public class TrainingViewTests
             // What a notebook cell does: run.Display.Bind(display(run.Display)), with the kernel's own display(...).
             run.Display.Bind(DisplayExtensions.Display(run.Display));
             recipe.Gate.Set();
-            await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+            await HangGuard.Await(run.Completion, "the run's end");
             run.Display.Complete();
         }
 
@@ -137,7 +137,7 @@ public class TrainingViewTests
         var recipe = new SampleRecipe { LongClip = false, ValidationDelay = TimeSpan.FromMilliseconds(50) };
         var clock = Stopwatch.StartNew();
         var run = Trainer.Start(config, recipe, options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 });
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(120));
+        await HangGuard.Await(run.Completion, "the run's end");
         var wall = clock.Elapsed.TotalSeconds;
 
         var status = run.Status;
@@ -187,7 +187,7 @@ public class TrainingViewTests
 
         public override IReadOnlyList<TrainingSample> Samples(long step)
         {
-            if (recipe.Gate is { } gate && !gate.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("the test never opened the gate");
+            if (recipe.Gate is { } gate && !gate.Wait(HangGuard.Limit)) throw new TimeoutException("the test never opened the gate");
             return recipe.Samples(step);
         }
     }
