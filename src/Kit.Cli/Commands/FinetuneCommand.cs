@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
-using Kit.Tortoise.Training;
+using Kit.Recipes.Tortoise;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
 using Kit.Training.Parameters;

@@ -1,10 +1,12 @@
 using TorchSharp;
 using Kit.Models.Signal;
+using Kit.Recipes.Signal;
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Training.Parameters;
 using Kit.Training.Recipes;
 
-namespace Kit.Models.Tests;
+namespace Kit.Recipes.Tests;
 
 /// <summary>The spectrogram and signal recipes' declared defaults against the models they train.</summary>
 public class RecipeDefaultsTests

@@ -1,4 +1,4 @@
-namespace Kit.Tortoise.Training;
+namespace Kit.Recipes.Tortoise;
 
 /// <summary>
 /// Where a fine-tune's base files are. The kit cannot download them; TorToiSe publishes them:
@@ -39,6 +39,6 @@ public sealed record TortoiseGptOptions
     /// <summary>Settings that run but likely not as intended: real weights with mels TorToiSe would have normalised.</summary>
     public IReadOnlyList<string> Warnings() =>
         BaseModel is not null && MelNorms is null
-            ? [$"no --mel-norms: TorToiSe's GPT and DVAE were trained on mels divided per band by mel_norms.pth, so without it the codes and conditioning differ from TorToiSe's. {Audio.MelNorms.WhereToGetIt}."]
+            ? [$"no --mel-norms: TorToiSe's GPT and DVAE were trained on mels divided per band by mel_norms.pth, so without it the codes and conditioning differ from TorToiSe's. {Kit.Tortoise.Audio.MelNorms.WhereToGetIt}."]
             : [];
 }

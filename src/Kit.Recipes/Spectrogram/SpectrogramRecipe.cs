@@ -1,17 +1,18 @@
+using Kit.Models;
+using Kit.Models.Spectrogram;
 using Kit.Models.Features;
 using Kit.Models.Metrics;
 using Kit.Models.Synthesis;
 using Kit.Models.Text;
-using Kit.Models.Training;
+using Kit.Recipes;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Parameters;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes;
-using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
 
-namespace Kit.Models.Spectrogram;
+namespace Kit.Recipes.Spectrogram;
 
 /// <summary>
 /// Trains the Tacotron-2-style spectrogram model: text from the dataset's (normalized) transcripts, targets
@@ -36,7 +37,7 @@ public abstract class SpectrogramRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        var device = ComputeDevice.SeedAndPick(context);
+        var device = ComputeDevice.SeedAndPick(context.Seed);
         var phonemizer = Phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = Phonemes };
@@ -169,7 +170,7 @@ public sealed class TinySpectrogramRecipe : SpectrogramRecipe
     public const string RecipeName = "spectrogram-tiny";
     public override string Name => RecipeName;
     public override SpectrogramModelSize Size => SpectrogramModelSize.Tiny;
-    public override MelSettings Mel { get; } = new() { SampleRate = 22050, NFft = 1024, HopLength = 256, WinLength = 1024, NMels = 80, FMax = 8000 };
+    public override MelSettings Mel => MelSettings.Tiny;
     public override RecipeDefaults Defaults => SpectrogramDefaults.Tiny(Name, Size, Mel);
 }
 

@@ -1,3 +1,4 @@
+using Kit.Tortoise.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Tortoise.Audio;
@@ -9,7 +10,7 @@ using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
 
-namespace Kit.Tortoise.Training;
+namespace Kit.Recipes.Tortoise;
 
 /// <summary>
 /// Fine-tunes TorToiSe's GPT as DLAS's EXAMPLE_gpt.yml does: loss = 0.01 · loss_text_ce + 1 · loss_mel_ce,
@@ -36,7 +37,7 @@ public sealed class TortoiseGptRecipe : IRecipe
         if (problems.Count > 0)
             throw new FileNotFoundException("the tortoise-gpt recipe needs TorToiSe's files (`kit finetune` takes them as --base-model, --dvae, --tokenizer):\n"
                 + string.Join("\n", problems) + "\n" + TortoiseGptOptions.WhereToGetThem);
-        var device = ComputeDevice.SeedAndPick(context);
+        var device = ComputeDevice.SeedAndPick(context.Seed);
 
         var config = UnifiedVoiceConfig.ForSize(Options.Size);
         var model = new UnifiedVoice(config);
@@ -94,7 +95,7 @@ public sealed class TortoiseGptRecipe : IRecipe
             return new Dictionary<string, Tensor> { ["loss"] = loss, ["loss_text_ce"] = output.LossText, ["loss_mel_ce"] = output.LossMel };
         }
 
-        private const int DvaeMelBands = Audio.TortoiseMel.Bands;
+        private const int DvaeMelBands = TortoiseMel.Bands;
 
         private Tensor Padded(List<long[]> rows)
         {

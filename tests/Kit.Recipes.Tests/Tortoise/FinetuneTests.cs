@@ -1,12 +1,12 @@
 using Kit.TestSupport;
-using Kit.Tortoise.Training;
+using Kit.Recipes.Tortoise;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Loop;
 using Kit.Training.Metrics;
 using Kit.Training.Parameters;
 
-namespace Kit.Tortoise.Tests;
+namespace Kit.Recipes.Tests.Tortoise;
 
 public sealed class FinetuneTests
 {
@@ -37,7 +37,7 @@ public sealed class FinetuneTests
 
         var checkpoint = new CheckpointStore(dir.Path).FindNewestReadable()!;
         var check = ReferencePython.Run(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Reference", "unified_voice_reference.py")),
-            "load", UnifiedVoiceReferenceTests.ConfigJson(Kit.Tortoise.Model.UnifiedVoiceConfig.Tiny), checkpoint.PathOf(CheckpointFiles.InferenceWeights));
+            "load", System.Text.Json.JsonSerializer.Serialize(Kit.Tortoise.Model.UnifiedVoiceConfig.Tiny), checkpoint.PathOf(CheckpointFiles.InferenceWeights));
         Assert.StartsWith("ok", check.Trim());
     }
 
