@@ -37,7 +37,7 @@ public static class ModelConfig
     {
         var file = path;
         if (Directory.Exists(file))
-            throw new FileNotFoundException($"{file}: a folder; give the model's weights file (model.pth), or CheckpointPaths.Weights(folder) for a checkpoint or run folder's", file);
+            throw new FileNotFoundException($"{file}: a folder; give the model's weights file (model.pth), or find a checkpoint or run folder's with CheckpointPaths.Weights", file);
         if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such weights file", file);
         var weights = TensorFiles.load(file);
         try

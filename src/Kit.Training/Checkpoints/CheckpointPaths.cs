@@ -1,4 +1,3 @@
-
 namespace Kit.Training.Checkpoints;
 
 /// <summary>
