@@ -6,8 +6,8 @@ using Kit.Training.Checkpoints;
 namespace Kit.Export;
 
 /// <summary>
-/// The run-folder contract the trainer writes and the exporter reads. Everything is explicit so the two
-/// sides can be built apart:
+/// The run-folder contract the trainer writes and the exporter reads, by the names the trainer declares once
+/// (<see cref="CheckpointFiles"/>, <see cref="MetricsLog"/>, <see cref="TrainingProgress"/>, <see cref="CheckpointManifest"/>):
 /// <code>
 /// RUN_DIR/
 ///   run.yml                             run config (required; config.yaml in run folders of older kits)
@@ -33,17 +33,7 @@ namespace Kit.Export;
 /// </summary>
 public sealed class RunFolder
 {
-    public const string ConfigFile = Kit.Training.Config.RunConfigFile.FileName;
-    public const string SettingsFile = "settings.json";
-    public const string MetricsFile = "metrics.jsonl";
-    public const string CheckpointsFolder = "checkpoints";
-    public const string BestPointerFile = "best.json";
-    public const string TrainingStateFile = "training_state.pt";
-    public const string TrainerStateFile = "state.json";
-    public const string TrainerManifestFile = CheckpointManifest.FileName;
-    public const string TensorBoardFolder = "tensorboard";
-    public const string SamplesFolder = "samples";
-    public const string PlotsFolder = "plots";
+    /// <summary>The exporter's own file; every other name is the trainer's (<see cref="CheckpointFiles"/>).</summary>
     public const string ExportStateFile = ".export-state.json";
 
     public string Root { get; }
@@ -57,20 +47,17 @@ public sealed class RunFolder
         if (!Directory.Exists(Root))
             throw new DirectoryNotFoundException($"run folder not found: {Root}");
         if (!File.Exists(Kit.Training.Config.RunConfigFile.InFolder(Root)))
-            throw new FileNotFoundException($"{Path(ConfigFile)}: missing; a run folder holds the run's {ConfigFile} (see the README's run-folder contract)");
+            throw new FileNotFoundException($"{Path(CheckpointFiles.ConfigFile)}: missing; a run folder holds the run's {CheckpointFiles.ConfigFile} (see the README's run-folder contract)");
     }
 
     public string Path(string relative) => System.IO.Path.Combine(Root, relative);
 
-    /// <summary>The folder name for a step: step-000001200 (the trainer's one definition).</summary>
-    public static string StepFolderName(long step) => CheckpointFiles.StepFolderName(step);
-
-    public string StepFolder(long step) => System.IO.Path.Combine(Root, CheckpointsFolder, StepFolderName(step));
+    public string StepFolder(long step) => System.IO.Path.Combine(Root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.StepFolderName(step));
 
     /// <summary>Every saved step, in order.</summary>
     public IReadOnlyList<long> Steps()
     {
-        var dir = Path(CheckpointsFolder);
+        var dir = Path(CheckpointFiles.CheckpointsFolder);
         if (!Directory.Exists(dir)) return [];
         return Directory.EnumerateDirectories(dir)
             .Select(d => CheckpointFiles.TryParseStep(System.IO.Path.GetFileName(d), out var s) ? s : -1)
@@ -82,7 +69,7 @@ public sealed class RunFolder
     /// <summary>The best step by the run's best metric (checkpoints/best.json), or null when the trainer wrote none.</summary>
     public BestCheckpoint? Best()
     {
-        var file = System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile);
+        var file = System.IO.Path.Combine(Root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.BestFile);
         if (!File.Exists(file)) return null;
         try
         {
@@ -109,17 +96,17 @@ public sealed class RunFolder
     {
         var steps = Steps();
         if (steps.Count == 0)
-            throw new InvalidOperationException($"{Path(CheckpointsFolder)}: no checkpoint folders (step-NNNNNNNNN) to export");
+            throw new InvalidOperationException($"{Path(CheckpointFiles.CheckpointsFolder)}: no checkpoint folders (step-NNNNNNNNN) to export");
         var best = Best();
         double? LossOf(long step) => best?.Step == step ? best.ValLoss : null;
         if (requested is { } r)
         {
             if (!steps.Contains(r))
-                throw new ArgumentException($"step {r} has no checkpoint in {Path(CheckpointsFolder)}; saved steps: {string.Join(", ", steps)}");
+                throw new ArgumentException($"step {r} has no checkpoint in {Path(CheckpointFiles.CheckpointsFolder)}; saved steps: {string.Join(", ", steps)}");
             return [(r, LossOf(r))];
         }
         if (best is not null && !steps.Contains(best.Step))
-            throw new InvalidDataException($"{System.IO.Path.Combine(Root, CheckpointsFolder, BestPointerFile)}: points at step {best.Step}, which has no folder {StepFolderName(best.Step)}");
+            throw new InvalidDataException($"{System.IO.Path.Combine(Root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.BestFile)}: points at step {best.Step}, which has no folder {CheckpointFiles.StepFolderName(best.Step)}");
         var order = new List<(long, double?)>();
         if (best is not null) order.Add((best.Step, best.ValLoss));
         order.AddRange(steps.AsEnumerable().Reverse().Where(s => s != best?.Step).Select(s => (s, (double?)null)));
@@ -129,8 +116,8 @@ public sealed class RunFolder
     /// <summary>What a file of a step folder is, by its name.</summary>
     public static CheckpointFileKind KindOf(string fileName) => fileName switch
     {
-        TrainingStateFile or TrainerStateFile => CheckpointFileKind.TrainingState,
-        TrainerManifestFile => CheckpointFileKind.TrainerBookkeeping,
+        CheckpointFiles.TrainingState or TrainingProgress.FileName => CheckpointFileKind.TrainingState,
+        CheckpointManifest.FileName => CheckpointFileKind.TrainerBookkeeping,
         _ => CheckpointFileKind.InferenceWeights,
     };
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Kit.TorchExtras;
-using Kit.Training.Recipes.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,15 +27,18 @@ public static class ModelConfig
     }
 
     /// <summary>
-    /// A kit model rebuilt from its weights for inference (a model.pth, a checkpoint folder, or a run folder's
-    /// best checkpoint, see <see cref="CheckpointPaths"/>): its settings read from the state dict, <paramref name="build"/> makes the module, the
+    /// A kit model rebuilt from its weights file for inference (a model.pth; Kit.Training's CheckpointPaths finds
+    /// it in a checkpoint or run folder): its settings read from the state dict, <paramref name="build"/> makes the module, the
     /// weights load strictly, and it moves to <paramref name="device"/> (the GPU when there is one) in eval mode.
     /// Anything that goes wrong names the file and what it should have held (<paramref name="kind"/>).
     /// </summary>
     public static (TModel Model, TConfig Config, Device Device) LoadForInference<TConfig, TModel>(
         string path, string kind, Func<TConfig, TModel> build, Device? device) where TModel : nn.Module
     {
-        var file = CheckpointPaths.Weights(path);
+        var file = path;
+        if (Directory.Exists(file))
+            throw new FileNotFoundException($"{file}: a folder; give the model's weights file (model.pth), or find a checkpoint or run folder's with CheckpointPaths.Weights", file);
+        if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such weights file", file);
         var weights = TensorFiles.load(file);
         try
         {

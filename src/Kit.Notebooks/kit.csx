@@ -14,6 +14,7 @@
 #r "Kit.Training.dll"
 #r "Kit.Models.dll"
 #r "Kit.Tortoise.dll"
+#r "Kit.Recipes.dll"
 #r "Kit.Export.dll"
 #r "Kit.Aws.dll"
 #r "Kit.Notebooks.dll"

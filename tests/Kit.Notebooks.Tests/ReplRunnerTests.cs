@@ -1,3 +1,4 @@
+using Kit.Data;
 using Kit.Notebooks.Parameters;
 using Kit.Notebooks.Running;
 using Kit.TestSupport;

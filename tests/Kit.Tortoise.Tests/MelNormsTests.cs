@@ -1,6 +1,5 @@
 using Kit.TestSupport;
 using Kit.Tortoise.Audio;
-using Kit.Tortoise.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,16 +54,5 @@ public sealed class MelNormsTests
         Assert.Contains(file, e.Message);
         Assert.Contains("one float tensor of 80 values", e.Message);
         Assert.Contains(described, e.Message);
-    }
-
-    [Fact]
-    public void Real_weights_without_norms_warn_where_TorToiSe_publishes_them()
-    {
-        Assert.Empty(new TortoiseGptOptions { Size = "tiny" }.Warnings());
-        Assert.Empty(new TortoiseGptOptions { BaseModel = "autoregressive.pth", MelNorms = "mel_norms.pth" }.Warnings());
-        var warning = Assert.Single(new TortoiseGptOptions { BaseModel = "autoregressive.pth" }.Warnings());
-        Assert.Contains("tortoise/data/mel_norms.pth", warning);
-        Assert.Contains("--mel-norms", warning);
-        Assert.Contains("missing.pth", string.Join("\n", new TortoiseGptOptions { Size = "tiny", MelNorms = "missing.pth" }.Problems()));
     }
 }

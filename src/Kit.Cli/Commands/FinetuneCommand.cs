@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
-using Kit.Tortoise.Training;
+using Kit.Recipes.Tortoise;
 using Kit.Training.Config;
 using Kit.Training.Recipes;
 using Kit.Training.Parameters;
@@ -36,29 +36,28 @@ public sealed class FinetuneCommand : IKitCommand
         };
         command.SetAction((ParseResult pr, CancellationToken ct) => Task.FromResult(Run(
             pr.GetValue(dataset)!,
-            new TortoiseGptOptions
+            TortoiseGptRecipe.ForSize(pr.GetValue(size)!, new TortoiseGptOptions
             {
-                Size = pr.GetValue(size)!,
                 BaseModel = pr.GetValue(baseModel)?.FullName,
                 Dvae = pr.GetValue(dvae)?.FullName,
                 Tokenizer = pr.GetValue(tokenizer)?.FullName,
                 MelNorms = pr.GetValue(melNorms)?.FullName,
-            },
+            }),
             pr.GetValue(output), pr.GetValue(steps), pr.GetValue(set) ?? [], pr.GetValue(precision), ct)));
         return command;
     }
 
-    private static int Run(string dataset, TortoiseGptOptions options, DirectoryInfo? output, long? maxSteps, string[] overrides, string? precision,
+    private static int Run(string dataset, TortoiseGptRecipe recipe, DirectoryInfo? output, long? maxSteps, string[] overrides, string? precision,
         CancellationToken ct)
     {
-        var problems = options.Problems();
+        var problems = recipe.Problems();
         if (problems.Count > 0)
         {
             foreach (var p in problems) Console.Error.WriteLine($"kit finetune: {p}");
             Console.Error.WriteLine($"kit finetune: {TortoiseGptOptions.WhereToGetThem}");
             return 2;
         }
-        foreach (var w in options.Warnings()) Console.Error.WriteLine($"kit finetune: warning: {w}");
+        foreach (var w in recipe.Options.Warnings()) Console.Error.WriteLine($"kit finetune: warning: {w}");
         // Failures reach Program's FailureReport (one line, a documented exit code).
         {
             Console.WriteLine($"Checking {dataset} ...");
@@ -72,11 +71,11 @@ public sealed class FinetuneCommand : IKitCommand
             });
             Console.Write(set.ToText());
             var runDir = output?.FullName ?? Path.GetFullPath(Path.Combine("runs", set.Values.ExperimentName));
-            var config = RunConfig.From(set, runDir, TortoiseGptRecipe.RecipeName);
+            var config = RunConfig.From(set, runDir, recipe.Name);
             var defaults = TrainerOptions.FromConfig(config);
             var trainerOptions = defaults with { MaxSteps = maxSteps ?? defaults.MaxSteps };
             Console.WriteLine($"Stop any time: Ctrl+C, or `touch {Path.Combine(runDir, StopFileSource.FileName)}`; a checkpoint is saved.");
-            var result = Trainer.Run(config, new TortoiseGptRecipe { Options = options }, runDir, trainerOptions, log: Console.WriteLine,
+            var result = Trainer.Run(config, recipe, runDir, trainerOptions, log: Console.WriteLine,
                 cancel: ct, stopSources: [new ConsoleSignalStopSource { Notice = Console.WriteLine }]);
             Console.WriteLine(result.ToString());
             Console.WriteLine($"The GPT's weights for tortoise-tts-fast (--ar-checkpoint) are each checkpoint's model.pth under {runDir}/checkpoints.");

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Kit.Notebooks.Parameters;
+using Kit.Data;
 using Kit.Notebooks.Running;
 
 namespace Kit.Cli.Commands;

@@ -42,7 +42,7 @@ public sealed class SpeakCommand : IKitCommand
             {
                 var spectrogramPath = NewestIntact(pr.GetValue(spectrogram)!, "spectrogram model");
                 var signalPath = pr.GetValue(signal) is { } s ? NewestIntact(s, "signal model") : null;
-                using var synthesizer = Synthesizer.Load(spectrogramPath, signalPath);
+                using var synthesizer = Synthesizer.Load(CheckpointPaths.Weights(spectrogramPath), signalPath is null ? null : CheckpointPaths.Weights(signalPath));
                 Console.WriteLine($"signal model: {synthesizer.SignalModelName}");
                 Console.WriteLine(Kit.TorchExtras.TorchEngine.OneDnnLine);
                 var started = DateTime.UtcNow;

@@ -5,7 +5,7 @@ using Kit.Aws.Ec2;
 using Kit.Data.Datasets;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
-using Kit.Notebooks.Parameters;
+using Kit.Data;
 using Kit.Training.Parameters;
 
 namespace Kit.Cli.Failures;

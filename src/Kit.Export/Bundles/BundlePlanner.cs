@@ -1,3 +1,4 @@
+using Kit.Training.Metrics;
 using Kit.Display.Html;
 using Kit.Display;
 using Kit.Training.Checkpoints;
@@ -63,8 +64,8 @@ public static class BundlePlanner
         var picked = new List<(string Relative, string Source)>();
 
         // The bundle names the record run.yml, an older run folder's config.yaml too: one name wherever it lands.
-        picked.Add((RunFolder.ConfigFile, RunConfigFile.InFolder(run.Root)));
-        foreach (var optional in new[] { RunFolder.SettingsFile, RunFolder.MetricsFile })
+        picked.Add((CheckpointFiles.ConfigFile, RunConfigFile.InFolder(run.Root)));
+        foreach (var optional in new[] { CheckpointFiles.SettingsFile, MetricsLog.FileName })
             if (File.Exists(run.Path(optional))) picked.Add((optional, run.Path(optional)));
 
         // Exactly the files the trainer's manifest lists (and checked against it): a file someone added to the
@@ -87,13 +88,13 @@ public static class BundlePlanner
             throw new InvalidOperationException($"{stepDir}: no inference weights (only the training state and the trainer's bookkeeping, or nothing)");
 
         foreach (var sample in ChooseSamples(run, step, options.MaxSamples))
-            picked.Add(($"{RunFolder.SamplesFolder}/{Path.GetFileName(sample)}", sample));
-        foreach (var plot in SortedFiles(run.Path(RunFolder.PlotsFolder)))
-            picked.Add(($"{RunFolder.PlotsFolder}/{Path.GetFileName(plot)}", plot));
+            picked.Add(($"{CheckpointFiles.SamplesFolder}/{Path.GetFileName(sample)}", sample));
+        foreach (var plot in SortedFiles(run.Path(CheckpointFiles.PlotsFolder)))
+            picked.Add(($"{CheckpointFiles.PlotsFolder}/{Path.GetFileName(plot)}", plot));
         // TensorBoard's event files are small and let the user look at the curves wherever the voice lands.
-        var tensorBoard = run.Path(RunFolder.TensorBoardFolder);
+        var tensorBoard = run.Path(CheckpointFiles.TensorBoardFolder);
         foreach (var events in SortedFilesBelow(tensorBoard))
-            picked.Add(($"{RunFolder.TensorBoardFolder}/{Path.GetRelativePath(tensorBoard, events).Replace('\\', '/')}", events));
+            picked.Add(($"{CheckpointFiles.TensorBoardFolder}/{Path.GetRelativePath(tensorBoard, events).Replace('\\', '/')}", events));
 
         var files = new List<BundleFile>(picked.Count);
         var hashing = new ProgressTally("hashing", picked.Sum(p => new FileInfo(p.Source).Length), progress);
@@ -133,7 +134,7 @@ public static class BundlePlanner
                                                "Leave out --step to export the newest intact checkpoint.");
             log?.Info($"skipping checkpoint {line}");
         }
-        throw new InvalidDataException($"{run.Path(RunFolder.CheckpointsFolder)}: no checkpoint matches the trainer's manifest, so there is nothing intact to export ({string.Join("; ", skipped)})");
+        throw new InvalidDataException($"{run.Path(CheckpointFiles.CheckpointsFolder)}: no checkpoint matches the trainer's manifest, so there is nothing intact to export ({string.Join("; ", skipped)})");
     }
 
     private static async Task<(CheckpointManifest? Manifest, string? Why)> ProblemAsync(string folder, ExportState state, CancellationToken ct)
@@ -154,9 +155,9 @@ public static class BundlePlanner
     /// <summary>Samples of the exported step when the trainer named them so, else the latest ones by name.</summary>
     private static IEnumerable<string> ChooseSamples(RunFolder run, long step, int max)
     {
-        var all = SortedFiles(run.Path(RunFolder.SamplesFolder))
+        var all = SortedFiles(run.Path(CheckpointFiles.SamplesFolder))
             .Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).ToList();
-        var prefix = RunFolder.StepFolderName(step);
+        var prefix = CheckpointFiles.StepFolderName(step);
         var ofStep = all.Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal)).ToList();
         return (ofStep.Count > 0 ? ofStep : all).TakeLast(max);
     }

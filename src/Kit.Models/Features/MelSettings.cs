@@ -21,6 +21,12 @@ public sealed record MelSettings
     public double Power { get; init; } = 1.0;
     public double LogFloor { get; init; } = 1e-5;
 
+    /// <summary>The tiny models' settings: 22,050 Hz, FFT and frame 1024, hop 256, 80 mel bins up to 8 kHz.</summary>
+    public static MelSettings Tiny { get; } = new()
+    {
+        SampleRate = 22050, NFft = 1024, HopLength = 256, WinLength = 1024, NMels = 80, FMax = 8000,
+    };
+
     /// <summary>The published WellSaid settings (24 kHz, frame 1200, hop 300, FFT 2048, Hann, 128 mel bins).</summary>
     public static MelSettings WellSaid { get; } = new()
     {

@@ -1,7 +1,6 @@
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;
-using Kit.Models.Training;
 
 namespace Kit.Models.Signal;
 

@@ -31,17 +31,14 @@ public sealed class TeacherForcedMels : IDisposable
         Directory.CreateDirectory(folder);
     }
 
-    /// <summary>Loads a spectrogram checkpoint (weights file, checkpoint folder or run folder); the cache goes under <paramref name="cacheRoot"/>.</summary>
-    public static TeacherForcedMels Open(string checkpoint, string cacheRoot)
+    /// <summary>Loads a spectrogram model's weights file; the cache goes under <paramref name="cacheRoot"/>.</summary>
+    public static TeacherForcedMels Open(string file, string cacheRoot)
     {
-        string file;
-        try { file = CheckpointPaths.Weights(checkpoint); }
-        catch (FileNotFoundException e) { throw new FileNotFoundException($"spectrogram model checkpoint: {e.Message}", checkpoint, e); }
         SpectrogramSynthesizer model;
         try { model = SpectrogramSynthesizer.Load(file); }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"spectrogram model checkpoint {checkpoint}: {e.Message}", e);
+            throw new InvalidDataException($"spectrogram model checkpoint {file}: {e.Message}", e);
         }
         return new TeacherForcedMels(model, file, Path.Combine(cacheRoot, CacheKey.OfContents(file)));
     }

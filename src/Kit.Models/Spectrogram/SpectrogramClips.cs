@@ -1,7 +1,6 @@
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Text;
-using Kit.Models.Training;
 using Kit.TorchExtras;
 using TorchSharp;
 using static TorchSharp.torch;

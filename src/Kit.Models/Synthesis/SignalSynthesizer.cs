@@ -38,7 +38,7 @@ public sealed class SignalSynthesizer : IDisposable
         Device = device;
     }
 
-    /// <summary>Loads weights (a model.pth, a checkpoint folder, or a run folder's best checkpoint by best.json, else its newest).</summary>
+    /// <summary>Loads a weights file (a model.pth; CheckpointPaths.Weights finds the one of a checkpoint or run folder).</summary>
     public static SignalSynthesizer Load(string path, Device? device = null)
     {
         var (model, config, dev) = ModelConfig.LoadForInference(path, "signal model",

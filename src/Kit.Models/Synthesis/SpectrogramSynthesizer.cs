@@ -33,7 +33,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
         Device = device;
     }
 
-    /// <summary>Loads weights (a model.pth, a checkpoint folder, or a run folder's best checkpoint by best.json, else its newest).</summary>
+    /// <summary>Loads a weights file (a model.pth; CheckpointPaths.Weights finds the one of a checkpoint or run folder).</summary>
     public static SpectrogramSynthesizer Load(string path, Device? device = null)
     {
         var (model, config, dev) = ModelConfig.LoadForInference(path, "spectrogram model",
@@ -99,7 +99,7 @@ public sealed class SpectrogramSynthesizer : IDisposable
         return _model.call(tensor(ids, [1, ids.Length], device: Device), targets);
     }
 
-    internal static float[,] ToArray(Tensor alignment)
+    public static float[,] ToArray(Tensor alignment)
     {
         var a = alignment.cpu().contiguous();
         int rows = (int)a.shape[0], cols = (int)a.shape[1];

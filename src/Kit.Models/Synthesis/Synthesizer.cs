@@ -37,7 +37,7 @@ public sealed class Synthesizer : IDisposable
         Signal = signal;
     }
 
-    /// <summary>Loads the spectrogram model's weights and, when given, the signal model's (each a file, checkpoint folder or run folder).</summary>
+    /// <summary>Loads the spectrogram model's weights file and, when given, the signal model's (CheckpointPaths.Weights finds a run folder's).</summary>
     public static Synthesizer Load(string spectrogramModel, string? signalModel = null)
     {
         var spectrogram = SpectrogramSynthesizer.Load(spectrogramModel);

@@ -1,3 +1,4 @@
+using Kit.Data;
 using System.Globalization;
 
 namespace Kit.Notebooks.Parameters;
@@ -46,11 +47,3 @@ public static class NotebookParameters
         t == typeof(int) ? "int" : t == typeof(long) ? "long" : t == typeof(bool) ? "bool (true or false)" :
         t == typeof(double) ? "double" : t == typeof(float) ? "float" : t == typeof(decimal) ? "decimal" : t.Name;
 }
-
-/// <summary>
-/// A value the user gave that the kit cannot take: a notebook parameter, a training parameter override or
-/// input, a run setting. The message names it and says why. One type, so the CLI reports every such mistake
-/// the same way (exit code 2, one line). It lives here, in the assembly with no dependencies, so that
-/// Kit.Training (which references this one) and `kit run` (which must not load the trainer) share it.
-/// </summary>
-public sealed class ParameterException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Kit.Data;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Kit.Notebooks.Ipynb;

@@ -21,6 +21,4 @@ public sealed record DiscreteVaeConfig
 
     /// <summary>The same architecture for tests and CI; its codes fit <see cref="Model.UnifiedVoiceConfig.Tiny"/>.</summary>
     public static DiscreteVaeConfig Tiny { get; } = new() { CodebookDim = 16, HiddenDim = 16, ResBlocks = 1, Tokens = 64 };
-
-    public static DiscreteVaeConfig ForSize(string size) => size.ToLowerInvariant() == "tiny" ? Tiny : Full;
 }

@@ -49,12 +49,4 @@ public sealed record UnifiedVoiceConfig
         Layers = 2, ModelDim = 64, Heads = 4, MaxTextTokens = 200, MaxMelTokens = 250, ConditioningAttentionBlocks = 2,
         NumberMelCodes = 66, StartMelToken = 64, StopMelToken = 65,
     };
-
-    /// <summary>"tiny" or "full".</summary>
-    public static UnifiedVoiceConfig ForSize(string size) => size.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "full" => Full,
-        _ => throw new ArgumentException($"unknown UnifiedVoice size '{size}': use tiny or full"),
-    };
 }

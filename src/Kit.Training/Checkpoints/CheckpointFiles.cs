@@ -1,8 +1,9 @@
 namespace Kit.Training.Checkpoints;
 
 /// <summary>
-/// File names inside the run folder and inside one checkpoint, following the run-folder contract of
-/// Kit.Export's RunFolder (the exporter reads what the trainer writes). Inference weights (small, what export
+/// File names inside the run folder and inside one checkpoint, declared here once: the trainer writes by them
+/// and Kit.Export's RunFolder reads by them (the file that owns a format keeps its own name: MetricsLog,
+/// TrainingProgress, CheckpointManifest, RunFolderLock). Inference weights (small, what export
 /// reads) live apart from the training state (optimizer moments, scheduler: large, only needed to resume).
 /// </summary>
 public static class CheckpointFiles
@@ -17,6 +18,8 @@ public static class CheckpointFiles
     public const string SamplesFolder = "samples";
     public const string PlotsFolder = "plots";
     public const string TensorBoardFolder = "tensorboard";
+    /// <summary>The kit settings a run used (optional; exported when present).</summary>
+    public const string SettingsFile = "settings.json";
 
     public static string StepFolderName(long step) => $"step-{step:D9}";
 

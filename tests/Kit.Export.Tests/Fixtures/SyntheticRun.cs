@@ -1,3 +1,4 @@
+using Kit.Training.Metrics;
 using System.Text;
 using System.Text.Json;
 using Kit.Training.Checkpoints;
@@ -12,29 +13,29 @@ public static class SyntheticRun
     {
         var rng = new Random(seed);
         Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, RunFolder.ConfigFile), "name: test-voice\nbatch_size: 8\nlr: 0.0001\n");
-        File.WriteAllText(Path.Combine(root, RunFolder.SettingsFile), "{\"sample_rate\": 22050}\n");
+        File.WriteAllText(Path.Combine(root, CheckpointFiles.ConfigFile), "name: test-voice\nbatch_size: 8\nlr: 0.0001\n");
+        File.WriteAllText(Path.Combine(root, CheckpointFiles.SettingsFile), "{\"sample_rate\": 22050}\n");
         var metrics = new StringBuilder();
         for (int step = 10; step <= 200; step += 10)
             metrics.Append($"{{\"step\": {step}, \"train_loss\": {1.0 / step:F6}, \"val_loss\": {1.5 / step:F6}}}\n");
-        File.WriteAllText(Path.Combine(root, RunFolder.MetricsFile), metrics.ToString());
+        File.WriteAllText(Path.Combine(root, MetricsLog.FileName), metrics.ToString());
         foreach (var step in new long[] { 100, 200 })
         {
-            var dir = Path.Combine(root, RunFolder.CheckpointsFolder, RunFolder.StepFolderName(step));
+            var dir = Path.Combine(root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.StepFolderName(step));
             Directory.CreateDirectory(dir);
             File.WriteAllBytes(Path.Combine(dir, "model.safetensors"), Bytes(rng, weightBytes));
             File.WriteAllBytes(Path.Combine(dir, "model.pth"), Bytes(rng, weightBytes / 3));
-            File.WriteAllBytes(Path.Combine(dir, RunFolder.TrainingStateFile), Bytes(rng, stateBytes));
+            File.WriteAllBytes(Path.Combine(dir, CheckpointFiles.TrainingState), Bytes(rng, stateBytes));
             WriteTrainerManifest(dir, step);
         }
-        File.WriteAllText(Path.Combine(root, RunFolder.CheckpointsFolder, RunFolder.BestPointerFile),
+        File.WriteAllText(Path.Combine(root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.BestFile),
             $"{{\"step\": {bestStep}, \"val_loss\": 0.015}}");
-        Directory.CreateDirectory(Path.Combine(root, RunFolder.SamplesFolder));
+        Directory.CreateDirectory(Path.Combine(root, CheckpointFiles.SamplesFolder));
         foreach (var step in new long[] { 100, 200 })
             for (int i = 0; i < 2; i++)
-                WriteWav(Path.Combine(root, RunFolder.SamplesFolder, $"{RunFolder.StepFolderName(step)}-{i}.wav"), 220 * (i + 1), 0.25);
-        Directory.CreateDirectory(Path.Combine(root, RunFolder.PlotsFolder));
-        File.WriteAllText(Path.Combine(root, RunFolder.PlotsFolder, "loss.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+                WriteWav(Path.Combine(root, CheckpointFiles.SamplesFolder, $"{CheckpointFiles.StepFolderName(step)}-{i}.wav"), 220 * (i + 1), 0.25);
+        Directory.CreateDirectory(Path.Combine(root, CheckpointFiles.PlotsFolder));
+        File.WriteAllText(Path.Combine(root, CheckpointFiles.PlotsFolder, "loss.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         return new RunFolder(root);
     }
 

@@ -40,7 +40,7 @@ public sealed class DamagedCheckpointExportTests
     {
         using var tmp = new TempDir();
         var run = SyntheticRun.Create(tmp["run"]);
-        File.Delete(Path.Combine(run.Root, RunFolder.CheckpointsFolder, RunFolder.BestPointerFile)); // no best: newest first
+        File.Delete(Path.Combine(run.Root, CheckpointFiles.CheckpointsFolder, CheckpointFiles.BestFile)); // no best: newest first
         Truncate(Path.Combine(run.StepFolder(200), "model.pth"), 1000);
         var lines = new List<string>();
         await using var dest = new LocalFolderDestination(tmp["out"]);

@@ -1,3 +1,4 @@
+using Kit.Training.Checkpoints;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
 using Kit.Export.Tests.Fixtures;
@@ -50,7 +51,7 @@ public sealed class LocalFolderExportTests
         Assert.Equal(200, plan.Step);
         Assert.Null(plan.ValLoss); // best.json points at 100
         var state = plan.Files.Single(f => f.RelativePath == "training_state/training_state.pt");
-        Assert.Equal(Path.Combine(run.StepFolder(200), RunFolder.TrainingStateFile), state.SourcePath);
+        Assert.Equal(Path.Combine(run.StepFolder(200), CheckpointFiles.TrainingState), state.SourcePath);
         Assert.All(plan.Files.Where(f => f.RelativePath.StartsWith("samples/")), f => Assert.Contains("step-000000200", f.RelativePath));
         var e = Assert.Throws<ArgumentException>(() => run.ChooseStep(150));
         Assert.Contains("saved steps: 100, 200", e.Message);

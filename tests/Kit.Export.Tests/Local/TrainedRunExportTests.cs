@@ -1,3 +1,5 @@
+using Kit.Training.Metrics;
+using Kit.Training.Checkpoints;
 using System.Text.Json;
 using Kit.Export.Bundles;
 using Kit.Export.Destinations;
@@ -28,7 +30,7 @@ public sealed class TrainedRunExportTests
         var (step, valLoss) = run.ChooseStep(null);
         Assert.NotNull(valLoss); // the trainer's best.json was read
         var stepDir = run.StepFolder(step);
-        foreach (var name in new[] { "model.pth", RunFolder.TrainingStateFile, RunFolder.TrainerStateFile, RunFolder.TrainerManifestFile })
+        foreach (var name in new[] { "model.pth", CheckpointFiles.TrainingState, TrainingProgress.FileName, CheckpointManifest.FileName })
             Assert.True(File.Exists(Path.Combine(stepDir, name)), $"the trainer no longer writes {name} into {stepDir}; update RunFolder's contract");
 
         await using var dest = new LocalFolderDestination(tmp["out/voice"]);
@@ -39,8 +41,8 @@ public sealed class TrainedRunExportTests
         Assert.Equal(["weights/model.pth"], paths.Where(p => p.StartsWith("weights/", StringComparison.Ordinal)));
         Assert.DoesNotContain(paths, p => p.StartsWith("training_state/", StringComparison.Ordinal));
         Assert.DoesNotContain(paths, p => p.EndsWith("/manifest.json", StringComparison.Ordinal) || p.EndsWith("/state.json", StringComparison.Ordinal));
-        Assert.Contains(RunFolder.ConfigFile, paths);
-        Assert.Contains(RunFolder.MetricsFile, paths);
+        Assert.Contains(CheckpointFiles.ConfigFile, paths);
+        Assert.Contains(MetricsLog.FileName, paths);
         Assert.Contains(paths, p => p.StartsWith("tensorboard/events.out.tfevents.", StringComparison.Ordinal));
 
         var (_, report) = await new Importer(dest).ImportAsync(tmp["imported"]);
@@ -51,7 +53,7 @@ public sealed class TrainedRunExportTests
         var manifest = BundleManifest.Parse(File.ReadAllBytes(Path.Combine(tmp["imported"], BundleManifest.FileName)), "imported manifest");
         Assert.Equal(step, manifest.Step);
         Assert.Equal(paths, manifest.Files.Select(f => f.Path));
-        Assert.NotEmpty(File.ReadAllLines(Path.Combine(tmp["imported"], RunFolder.MetricsFile)));
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(tmp["imported"], MetricsLog.FileName)));
     }
 
     [Fact]

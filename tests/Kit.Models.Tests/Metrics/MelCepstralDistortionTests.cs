@@ -44,7 +44,7 @@ public class MelCepstralDistortionTests
             print(repr(mcd(a, b)))
         """;
 
-    private static readonly MelSettings Mel = new TinySpectrogramRecipe().Mel;
+    private static readonly MelSettings Mel = MelSettings.Tiny;
 
     private static Tensor LogMel(string wav)
     {

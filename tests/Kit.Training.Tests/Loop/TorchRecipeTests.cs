@@ -117,7 +117,7 @@ print(sorted(m.keys())); print(len(s) > 0)
 
         public ITrainable Create(RecipeContext context)
         {
-            var device = ComputeDevice.SeedAndPick(context);
+            var device = ComputeDevice.SeedAndPick(context.Seed);
             var net = layers();
             return new Model(context, net, optim.Adam(net.parameters(), 0.01), device, poisonedCall, poison);
         }

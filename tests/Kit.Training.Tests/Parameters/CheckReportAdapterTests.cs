@@ -1,7 +1,7 @@
 using Kit.Data.Checks;
 using Kit.Data.Datasets;
 using Kit.TestSupport;
-using Kit.Notebooks.Parameters;
+using Kit.Data;
 using Kit.Training.Parameters;
 
 namespace Kit.Training.Tests.Parameters;

@@ -1,4 +1,4 @@
-using Kit.Notebooks.Parameters;
+using Kit.Data;
 using Kit.Training.Parameters;
 using Kit.Training.Recipes.Tiny;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Kit.Models.Features;
 using Kit.Models.Signal;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
@@ -84,8 +85,8 @@ public sealed class ModelsBenchmark : IKitBenchmark
         var folded = SignalFolding.Default;
         foreach (var (name, size, mel, unfoldedSeconds, goal) in new[]
                  {
-                     ("signal-tiny", SignalModelSize.Tiny, new TinySpectrogramRecipe().Mel, 1.0, "< 0.5"),
-                     ("signal-full", SignalModelSize.Full, new FullSpectrogramRecipe().Mel, 0.25, ""),
+                     ("signal-tiny", SignalModelSize.Tiny, MelSettings.Tiny, 1.0, "< 0.5"),
+                     ("signal-full", SignalModelSize.Full, MelSettings.WellSaid, 0.25, ""),
                  }.Where(m => models.Contains(m.Item1)))
         {
             foreach (var (folding, threads, length) in new[] { (folded, 1, seconds), (folded, 2, seconds), (SignalFolding.Off, 1, unfoldedSeconds) })

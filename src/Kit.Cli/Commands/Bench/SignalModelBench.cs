@@ -17,7 +17,7 @@ public static class SignalModelBench
 {
     private const int Batch = 4;
     private static readonly SignalModelSize Size = SignalModelSize.Tiny;
-    private static readonly Kit.Models.Features.MelSettings Mel = new TinySpectrogramRecipe().Mel;
+    private static readonly Kit.Models.Features.MelSettings Mel = Kit.Models.Features.MelSettings.Tiny;
 
     public static string Shape => $"batch {Batch} x {Size.SegmentFrames * Mel.HopLength} samples, GRU {Size.HiddenSize}";
 

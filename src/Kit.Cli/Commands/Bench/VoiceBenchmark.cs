@@ -125,7 +125,7 @@ public sealed class VoiceBenchmark : IKitBenchmark
 
         // The fair reference: the real recording through the same mel settings and the same Griffin-Lim.
         MelSettings mel;
-        using (var model = SpectrogramSynthesizer.Load(checkpoint)) mel = model.Mel;
+        using (var model = SpectrogramSynthesizer.Load(CheckpointPaths.Weights(checkpoint))) mel = model.Mel;
         using (var logMel = new LogMelSpectrogram(mel))
             for (var i = 0; i < sentences.Length; i++)
             {

@@ -33,7 +33,7 @@ public sealed class TinyDurationTorchRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        var device = ComputeDevice.SeedAndPick(context);
+        var device = ComputeDevice.SeedAndPick(context.Seed);
         var model = nn.Sequential(nn.Linear(TextFeatures.Count, Hidden), nn.Tanh(), nn.Linear(Hidden, 1));
         if (device.type != DeviceType.CPU) model.to(device);
         var optimizer = optim.Adam(model.parameters(), lr: 1e-3);

@@ -1,10 +1,11 @@
 using Kit.Data.Audio;
 using Kit.Models.Signal;
+using Kit.Recipes.Signal;
 using Kit.Training.Checkpoints;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 
-namespace Kit.Models.Tests.Signal;
+namespace Kit.Recipes.Tests.Signal;
 
 public class SignalModelTests
 {

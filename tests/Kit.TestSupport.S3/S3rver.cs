@@ -41,7 +41,7 @@ public sealed class S3rver : IDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(2); // waits for the port to answer; the bound only ends a hang (node starts slowly on a loaded machine)
+        var deadline = DateTime.UtcNow + HangGuard.Limit; // waits for the port to answer; the bound only ends a hang (node starts slowly on a loaded machine)
         while (true)
         {
             if (_process.HasExited)

@@ -1,3 +1,4 @@
+using Kit.Models.Spectrogram;
 using Kit.Data.Audio;
 using Kit.Display.Charts;
 using Kit.Models.Features;
@@ -7,7 +8,7 @@ using TorchSharp;
 using Kit.Training.Recipes;
 using static TorchSharp.torch;
 
-namespace Kit.Models.Spectrogram;
+namespace Kit.Recipes.Spectrogram;
 
 /// <summary>
 /// What the spectrogram recipe shows at validation for one clip. Teacher-forced (fed the real frames): its

@@ -1,17 +1,18 @@
+using Kit.Models;
+using Kit.Models.Spectrogram;
 using Kit.Models.Features;
 using Kit.Models.Metrics;
 using Kit.Models.Synthesis;
 using Kit.Models.Text;
-using Kit.Models.Training;
+using Kit.Recipes;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Parameters;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes;
-using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
 
-namespace Kit.Models.Spectrogram;
+namespace Kit.Recipes.Spectrogram;
 
 /// <summary>
 /// Trains the Tacotron-2-style spectrogram model: text from the dataset's (normalized) transcripts, targets
@@ -36,7 +37,7 @@ public abstract class SpectrogramRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        var device = ComputeDevice.SeedAndPick(context);
+        var device = ComputeDevice.SeedAndPick(context.Seed);
         var phonemizer = Phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = Phonemes };
@@ -59,7 +60,7 @@ public abstract class SpectrogramRecipe : IRecipe
         {
             var data = validating ? Validation : Train;
             var (tokens, targets, frames, tokenLengths) = data.Batch(clips, Device);
-            var prediction = model.forward(tokens, targets);
+            var prediction = model.call(tokens, targets);
             return SpectrogramLosses.Compute(prediction, targets, frames, tokenLengths, model.Size.FramesPerStep, model.Size.GuidedAttentionWeight);
         }
 
@@ -142,7 +143,7 @@ public abstract class SpectrogramRecipe : IRecipe
                 using var _ = no_grad();
                 using var scope = NewDisposeScope();
                 var (tokens, targets, frames, tokenLengths) = Validation.Batch([0], Device);
-                var p = model.forward(tokens, targets);
+                var p = model.call(tokens, targets);
                 var steps = (frames[0] + model.Size.FramesPerStep - 1) / model.Size.FramesPerStep;
                 var alignment = p.Alignments[0].slice(0, 0, steps, 1).slice(1, 0, tokenLengths[0], 1).t().contiguous().cpu();
                 Tensor Mel(Tensor frames0) => frames0.slice(0, 0, frames[0], 1).t().contiguous().cpu();
@@ -169,7 +170,7 @@ public sealed class TinySpectrogramRecipe : SpectrogramRecipe
     public const string RecipeName = "spectrogram-tiny";
     public override string Name => RecipeName;
     public override SpectrogramModelSize Size => SpectrogramModelSize.Tiny;
-    public override MelSettings Mel { get; } = new() { SampleRate = 22050, NFft = 1024, HopLength = 256, WinLength = 1024, NMels = 80, FMax = 8000 };
+    public override MelSettings Mel => MelSettings.Tiny;
     public override RecipeDefaults Defaults => SpectrogramDefaults.Tiny(Name, Size, Mel);
 }
 

@@ -1,10 +1,11 @@
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.Training.Checkpoints;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 
-namespace Kit.Models.Tests.Spectrogram;
+namespace Kit.Recipes.Tests.Spectrogram;
 
 public class SpectrogramModelTests
 {
@@ -38,7 +39,7 @@ public class SpectrogramModelTests
     private static AlignmentStats AlignmentShape(string run, string data)
     {
         // The newest checkpoint, the model as trained so far (the run folder itself stands for the best by free-running MCD).
-        using var model = SpectrogramSynthesizer.Load(new CheckpointStore(run).FindNewestReadable()!.Folder);
+        using var model = SpectrogramSynthesizer.Load(CheckpointPaths.Weights(new CheckpointStore(run).FindNewestReadable()!.Folder));
         var lines = File.ReadAllLines(Path.Combine(data, "train.txt")).Select(l => l.Split('|')).ToArray();
         return AlignmentStats.Average(lines.Select(l => model.TeacherForcedAlignment(l[1], l[0])));
     }

@@ -1,6 +1,4 @@
-using Kit.Training.Checkpoints;
-
-namespace Kit.Models;
+namespace Kit.Training.Checkpoints;
 
 /// <summary>
 /// Where a model's weights are, given what a person points at: the weights file, a checkpoint folder (a step

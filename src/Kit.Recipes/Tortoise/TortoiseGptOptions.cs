@@ -1,4 +1,4 @@
-namespace Kit.Tortoise.Training;
+namespace Kit.Recipes.Tortoise;
 
 /// <summary>
 /// Where a fine-tune's base files are. The kit cannot download them; TorToiSe publishes them:
@@ -7,8 +7,6 @@ namespace Kit.Tortoise.Training;
 /// </summary>
 public sealed record TortoiseGptOptions
 {
-    /// <summary>"full" (TorToiSe's model, needs the three files) or "tiny" (random weights, for tests and CI).</summary>
-    public string Size { get; init; } = "full";
     public string? BaseModel { get; init; }
     public string? Dvae { get; init; }
     public string? Tokenizer { get; init; }
@@ -19,14 +17,13 @@ public sealed record TortoiseGptOptions
         "TorToiSe publishes autoregressive.pth and dvae.pth at https://huggingface.co/jbetker/tortoise-tts-v2 (folder .models) " +
         "and tokenizer.json in https://github.com/neonbjb/tortoise-tts (tortoise/data/tokenizer.json); download them and pass their paths.";
 
-    /// <summary>Every problem with the paths at once, each naming the option and the file.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Every problem with the paths at once, each naming the option and the file; the three base files are required when <paramref name="required"/>.</summary>
+    public IReadOnlyList<string> Problems(bool required)
     {
         var problems = new List<string>();
-        var tiny = Size.Equals("tiny", StringComparison.OrdinalIgnoreCase);
         void Check(string? path, string option, string file)
         {
-            if (path is null) { if (!tiny) problems.Add($"{option} is missing: the path of TorToiSe's {file}"); }
+            if (path is null) { if (required) problems.Add($"{option} is missing: the path of TorToiSe's {file}"); }
             else if (!File.Exists(path)) problems.Add($"{option} {path}: no such file (TorToiSe's {file})");
         }
         Check(BaseModel, "--base-model", "autoregressive.pth");
@@ -39,6 +36,6 @@ public sealed record TortoiseGptOptions
     /// <summary>Settings that run but likely not as intended: real weights with mels TorToiSe would have normalised.</summary>
     public IReadOnlyList<string> Warnings() =>
         BaseModel is not null && MelNorms is null
-            ? [$"no --mel-norms: TorToiSe's GPT and DVAE were trained on mels divided per band by mel_norms.pth, so without it the codes and conditioning differ from TorToiSe's. {Audio.MelNorms.WhereToGetIt}."]
+            ? [$"no --mel-norms: TorToiSe's GPT and DVAE were trained on mels divided per band by mel_norms.pth, so without it the codes and conditioning differ from TorToiSe's. {Kit.Tortoise.Audio.MelNorms.WhereToGetIt}."]
             : [];
 }

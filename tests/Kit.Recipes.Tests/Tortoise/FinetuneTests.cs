@@ -1,17 +1,17 @@
 using Kit.TestSupport;
-using Kit.Tortoise.Training;
+using Kit.Recipes.Tortoise;
 using Kit.Training.Checkpoints;
 using Kit.Training.Config;
 using Kit.Training.Loop;
 using Kit.Training.Metrics;
 using Kit.Training.Parameters;
 
-namespace Kit.Tortoise.Tests;
+namespace Kit.Recipes.Tests.Tortoise;
 
 public sealed class FinetuneTests
 {
-    internal static RunConfig Config(string runDirectory, string dataset, double lr, int steps) =>
-        DemoRun.Config(dataset, runDirectory, TortoiseGptRecipe.RecipeName, steps, lr, batch: 4, validateEvery: steps, saveEvery: steps,
+    internal static RunConfig Config(string runDirectory, string dataset, string recipe, double lr, int steps) =>
+        DemoRun.Config(dataset, runDirectory, recipe, steps, lr, batch: 4, validateEvery: steps, saveEvery: steps,
             printEvery: 10, seed: 3, name: "tortoise-test") with { Profile = DlasProfile.Name };
 
     [Fact]
@@ -19,12 +19,12 @@ public sealed class FinetuneTests
     {
         using var dir = new TempDir("finetune");
         const int steps = 40;
-        var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-3, steps);
-        var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { Size = "tiny" } };
+        var config = Config(dir.Path, SampleDatasets.Get(), TinyTortoiseGptRecipe.RecipeName, lr: 1e-3, steps);
+        var recipe = new TinyTortoiseGptRecipe();
         var lines = new List<string>();
         var result = Trainer.Run(config, recipe, options: TrainerOptions.FromConfig(config), log: lines.Add);
         Assert.Equal(steps, result.Step);
-        Assert.Contains("Gradient clipping: norm 4 (tortoise-gpt's default: EXAMPLE_gpt.yml clips the gradients' norm at 4)", lines);
+        Assert.Contains("Gradient clipping: norm 4 (tortoise-gpt-tiny's default: EXAMPLE_gpt.yml clips the gradients' norm at 4)", lines);
 
         var rows = MetricsLog.Read(Path.Combine(dir.Path, MetricsLog.FileName)).Where(r => r.Kind == "train").ToList();
         foreach (var name in new[] { "train/loss_text_ce", "train/loss_mel_ce" })
@@ -37,7 +37,7 @@ public sealed class FinetuneTests
 
         var checkpoint = new CheckpointStore(dir.Path).FindNewestReadable()!;
         var check = ReferencePython.Run(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Reference", "unified_voice_reference.py")),
-            "load", UnifiedVoiceReferenceTests.ConfigJson(Kit.Tortoise.Model.UnifiedVoiceConfig.Tiny), checkpoint.PathOf(CheckpointFiles.InferenceWeights));
+            "load", System.Text.Json.JsonSerializer.Serialize(Kit.Tortoise.Model.UnifiedVoiceConfig.Tiny), checkpoint.PathOf(CheckpointFiles.InferenceWeights));
         Assert.StartsWith("ok", check.Trim());
     }
 
@@ -45,8 +45,8 @@ public sealed class FinetuneTests
     public void Missing_base_files_are_named_with_where_tortoise_publishes_them()
     {
         using var dir = new TempDir("finetune-missing");
-        var config = Config(dir.Path, SampleDatasets.Get(), lr: 1e-5, 1);
-        var recipe = new TortoiseGptRecipe { Options = new TortoiseGptOptions { BaseModel = dir["nope/autoregressive.pth"] } };
+        var config = Config(dir.Path, SampleDatasets.Get(), FullTortoiseGptRecipe.RecipeName, lr: 1e-5, 1);
+        var recipe = new FullTortoiseGptRecipe { Options = new TortoiseGptOptions { BaseModel = dir["nope/autoregressive.pth"] } };
         var e = Assert.ThrowsAny<Exception>(() => Trainer.Run(config, recipe, options: TrainerOptions.FromConfig(config)));
         var message = e.ToString();
         Assert.Contains("autoregressive.pth", message);

@@ -1,10 +1,12 @@
+using Kit.Training.Checkpoints;
 using Kit.Data.Audio;
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 
-namespace Kit.Models.Tests.Synthesis;
+namespace Kit.Recipes.Tests.Spectrogram;
 
 public class SynthesisTests
 {
@@ -16,7 +18,7 @@ public class SynthesisTests
         var config = ModelFixture.Config(data, dir["run"], TinySpectrogramRecipe.RecipeName, batch: 2);
         Trainer.Run(config, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(config) with { MaxSteps = 2 });
 
-        using var synthesizer = Synthesizer.Load(dir["run"]);
+        using var synthesizer = Synthesizer.Load(CheckpointPaths.Weights(dir["run"]));
         string[] lines = ["A short line.", "Dr. Smith paid $3.50 for 2 apples on the 21st of May."];
         var spoken = synthesizer.Speak(lines, batchSize: 2);
         Assert.Equal(lines, spoken.Select(s => s.Text));

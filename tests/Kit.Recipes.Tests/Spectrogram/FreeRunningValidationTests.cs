@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Training.Checkpoints;
 using Kit.Training.Loop;
 using Kit.Training.Metrics;
 using Kit.TestSupport;
 using Xunit.Abstractions;
 
-namespace Kit.Models.Tests.Spectrogram;
+namespace Kit.Recipes.Tests.Spectrogram;
 
 public class FreeRunningValidationTests(ITestOutputHelper output)
 {

@@ -1,7 +1,8 @@
+using Kit.Models.Spectrogram;
 using Kit.Models.Features;
 using Kit.Training.Parameters;
 
-namespace Kit.Models.Spectrogram;
+namespace Kit.Recipes.Spectrogram;
 
 /// <summary>
 /// The spectrogram recipes' training defaults, with their sources: the published Tacotron 2 recipe (NVIDIA's

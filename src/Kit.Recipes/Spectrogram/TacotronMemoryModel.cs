@@ -1,4 +1,6 @@
-namespace Kit.Training.Parameters;
+using Kit.Training.Parameters;
+
+namespace Kit.Recipes.Spectrogram;
 
 /// <summary>
 /// A pessimistic estimate of training memory for the Tacotron-2-style spectrogram model (teacher-forced, every

@@ -1,19 +1,22 @@
+using Kit.Models;
+using Kit.Training.Checkpoints;
+using Kit.Recipes.Spectrogram;
+using Kit.Models.Signal;
 using Kit.Data.Audio;
 using Kit.Data.Datasets;
 using Kit.Models.Features;
 using Kit.Models.Metrics;
 using Kit.Models.Spectrogram;
 using Kit.Models.Synthesis;
-using Kit.Models.Training;
+using Kit.Recipes;
 using Kit.TorchExtras;
 using TorchSharp;
 using Kit.Training.Parameters;
 using Kit.Training.Metrics;
 using Kit.Training.Recipes;
-using Kit.Training.Recipes.Torch;
 using static TorchSharp.torch;
 
-namespace Kit.Models.Signal;
+namespace Kit.Recipes.Signal;
 
 /// <summary>
 /// Trains the WaveRNN signal model on short slices of each clip, conditioned on the clips' log-mel frames
@@ -36,12 +39,15 @@ public abstract class SignalRecipe : IRecipe
 
     public ITrainable Create(RecipeContext context)
     {
-        var device = ComputeDevice.SeedAndPick(context);
+        var device = ComputeDevice.SeedAndPick(context.Seed);
         var mel = Mel;
         TeacherForcedMels? teacher = null;
         if (context.Config.SpectrogramModelCheckpoint is { } checkpoint)
         {
-            teacher = TeacherForcedMels.Open(checkpoint, Path.Combine(context.RunDirectory, "cache", "teacher-forced"));
+            string file;
+            try { file = CheckpointPaths.Weights(checkpoint); }
+            catch (FileNotFoundException e) { throw new FileNotFoundException($"spectrogram model checkpoint: {e.Message}", checkpoint, e); }
+            teacher = TeacherForcedMels.Open(file, Path.Combine(context.RunDirectory, "cache", "teacher-forced"));
             mel = teacher.Mel;
             context.Log($"signal model: conditioned on teacher-forced frames of {teacher.WeightsFile}");
         }
@@ -92,7 +98,7 @@ public abstract class SignalRecipe : IRecipe
         protected override IReadOnlyDictionary<string, Tensor> Losses(IReadOnlyList<int> clips, bool validating)
         {
             var b = (validating ? Validation : Train).Batch(clips, random: !validating, Device);
-            var p = model.forward(b.Mel, b.PreviousCoarse, b.PreviousFine, b.Coarse);
+            var p = model.call(b.Mel, b.PreviousCoarse, b.PreviousFine, b.Coarse);
             return SignalLosses.Compute(p, b.Coarse, b.Fine);
         }
 
@@ -145,7 +151,7 @@ public sealed class TinySignalRecipe : SignalRecipe
     public const string RecipeName = "signal-tiny";
     public override string Name => RecipeName;
     public override SignalModelSize Size => SignalModelSize.Tiny;
-    public override MelSettings Mel => new TinySpectrogramRecipe().Mel;
+    public override MelSettings Mel => MelSettings.Tiny;
     public override RecipeDefaults Defaults => SignalDefaults.Tiny(Name, Size, Mel);
 }
 

@@ -1,15 +1,9 @@
 using Kit.Training.Recipes;
 using Kit.Training.Recipes.Torch;
+using Kit.Models;
 using TorchSharp;
 
-namespace Kit.Models.Training;
-
-/// <summary>A split's clips held in memory for the run, measured in log-mel frames.</summary>
-public interface IClipSet : IDisposable
-{
-    IReadOnlyList<long> FrameCounts { get; }
-    int Count { get; }
-}
+namespace Kit.Recipes;
 
 /// <summary>
 /// A trainable over two in-memory clip sets (training and validation): the sampler's lengths are the training

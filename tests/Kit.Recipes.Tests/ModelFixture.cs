@@ -2,7 +2,7 @@ using Kit.Training.Config;
 using Kit.Training.Metrics;
 using Kit.TestSupport;
 
-namespace Kit.Models.Tests;
+namespace Kit.Recipes.Tests;
 
 /// <summary>
 /// Small datasets cut from the kit's sample dataset (real espeak-ng speech) and run configs for the model

@@ -2,12 +2,13 @@ using System.Buffers.Binary;
 using Kit.Data.Audio;
 using Kit.Display;
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Training.Checkpoints;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 using SkiaSharp;
 
-namespace Kit.Models.Tests.Spectrogram;
+namespace Kit.Recipes.Tests.Spectrogram;
 
 public class SpectrogramSamplesTests
 {

@@ -1,4 +1,6 @@
-namespace Kit.Training.Parameters;
+using Kit.Training.Parameters;
+
+namespace Kit.Recipes.Signal;
 
 /// <summary>
 /// A pessimistic estimate of training memory for the WaveRNN signal model, used to bound the batch. WaveRNN trains

@@ -1,7 +1,8 @@
+using Kit.Models.Signal;
 using Kit.Models.Features;
 using Kit.Training.Parameters;
 
-namespace Kit.Models.Signal;
+namespace Kit.Recipes.Signal;
 
 /// <summary>
 /// The signal (WaveRNN) recipes' training defaults, with their sources: fatchord's WaveRNN hparams.py and the

@@ -1,11 +1,14 @@
+using Kit.Training.Checkpoints;
 using Kit.Data.Audio;
 using Kit.Models.Signal;
+using Kit.Recipes.Signal;
 using Kit.Models.Spectrogram;
+using Kit.Recipes.Spectrogram;
 using Kit.Models.Synthesis;
 using Kit.Training.Loop;
 using Kit.TestSupport;
 
-namespace Kit.Models.Tests.Signal;
+namespace Kit.Recipes.Tests.Signal;
 
 public class TeacherForcedSignalTests
 {
@@ -30,7 +33,7 @@ public class TeacherForcedSignalTests
         Assert.Equal(written, cached.Select(File.GetLastWriteTimeUtc));
         Assert.Equal(spectrogramRun, Trainer.ReadRunConfig(signalRun).SpectrogramModelCheckpoint);
 
-        using var synthesizer = Synthesizer.Load(spectrogramRun, signalRun);
+        using var synthesizer = Synthesizer.Load(CheckpointPaths.Weights(spectrogramRun), CheckpointPaths.Weights(signalRun));
         Assert.Equal("WaveRNN", synthesizer.SignalModelName);
         string[] lines = ["A short line.", "Another line to speak."];
         var spoken = synthesizer.Speak(lines, batchSize: 2);
