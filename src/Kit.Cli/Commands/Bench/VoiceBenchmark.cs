@@ -98,7 +98,7 @@ public sealed class VoiceBenchmark : IKitBenchmark
         if (await training is var trained and not 0) return Failed("kit train", trained, log);
         if (curve.Count == 0) Console.WriteLine("(no validation within the budget)");
         curve.WriteTsv(Path.Combine(folder, "validations.tsv"));
-        if (curve.WritePng(Path.Combine(folder, "curve.png"), $"kit bench voice: {recipe}, {clips} clips") is { } png) Console.WriteLine($"curve: {png}");
+        if (curve.WritePng(Path.Combine(folder, "curve.png"), $"kit bench voice: {recipe}, {clips} clips of {speaker.Name}") is { } png) Console.WriteLine($"curve: {png}");
 
         // What a run folder stands for wherever weights are read from one: best.json's step when intact, else the newest.
         var store = new CheckpointStore(run);
