@@ -64,7 +64,7 @@ public sealed class VoiceBenchmark : IKitBenchmark
                 return 0;
             });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (ArgumentException e)
         {
             Console.Error.WriteLine($"kit bench voice: {e.Message}");
             return ExitCodes.BadInput;

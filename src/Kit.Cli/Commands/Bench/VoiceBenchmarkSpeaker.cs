@@ -20,8 +20,8 @@ internal sealed record VoiceBenchmarkSpeaker(string Name, string Install, Func<s
 
     public static VoiceBenchmarkSpeaker? Named(string name) => All.FirstOrDefault(s => s.Name == name);
 
-    /// <summary>The synthesizer's path, or a one-line error saying how to install it.</summary>
-    public string Find() => ExternalTool.Find(Name) ?? throw new InvalidOperationException($"{Name} is not installed: {Install}");
+    /// <summary>The synthesizer's path; the --speaker named one that is not installed: a one-line error saying how to install it.</summary>
+    public string Find() => ExternalTool.Find(Name) ?? throw new ArgumentException($"--speaker {Name}: {Name} is not installed: {Install}");
 
     /// <summary>flite's slt voice (a US English woman, 16 kHz), converted to the dataset's 22,050 Hz.</summary>
     private static async Task SpeakFlite(string flite, int index, string text, string path, CancellationToken ct)
