@@ -30,7 +30,8 @@ public sealed class RecipeDefaultsCliTests : IDisposable
     {
         var data = Dataset();
         var rates = new Dictionary<string, double>();
-        foreach (var recipe in new[] { "tortoise-gpt", "spectrogram-tiny", "spectrogram-full", "signal-tiny", "signal-full" })
+        var lengths = new Dictionary<string, (double, long)>();
+        foreach (var recipe in new[] { "tortoise-gpt", "spectrogram-tiny", "spectrogram-small", "spectrogram-full", "signal-tiny", "signal-full" })
         {
             var stdout = Ok(KitCli.Run("params", data, "--recipe", recipe, "--gpu-memory", "16GB", "--out", _dir[recipe]));
             var row = stdout.Split('\n').Single(l => l.StartsWith("TrainingRate ", StringComparison.Ordinal));
@@ -38,12 +39,17 @@ public sealed class RecipeDefaultsCliTests : IDisposable
             var config = RunConfigFile.Read(Path.Combine(_dir[recipe], "run.yml"));
             Assert.Equal(recipe, config.ModelRecipe);
             Assert.Equal(RecipeCatalog.Find(recipe).Defaults.TrainingRate.Value, config.Parameters.TrainingRate);
+            // How the model reads text is the recipe's too, written where the user changes it (model.phonemes).
+            Assert.Equal(RecipeCatalog.Find(recipe).Defaults.Phonemes?.Value, config.Phonemes);
+            if (config.Phonemes is { } phonemes) Assert.Matches($@"\nPhonemes +{(phonemes ? "true" : "false")} +{recipe}: ", stdout);
             rates[recipe] = config.Parameters.TrainingRate;
+            lengths[recipe] = (config.Parameters.TrainingRate, config.Parameters.TotalSteps);
         }
         Assert.Equal(1e-5, rates["tortoise-gpt"]);
         Assert.Equal(1e-3, rates["spectrogram-full"]);
         Assert.Equal(1e-4, rates["signal-full"]);
-        Assert.Equal(rates.Count, rates.Values.Distinct().Count());
+        Assert.Equal(2e-3, rates["spectrogram-small"]); // the tiny model's measured rate; the small one runs longer
+        Assert.Equal(lengths.Count, lengths.Values.Distinct().Count());
     }
 
     [Fact]
@@ -61,6 +67,7 @@ public sealed class RecipeDefaultsCliTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData("spectrogram-tiny")]
+    [InlineData("spectrogram-small")]
     [InlineData("signal-tiny")]
     [InlineData("spectrogram-full")]
     [InlineData("signal-full")]

@@ -18,7 +18,7 @@ public class RecipeDefaultsTests
 
     public static TheoryData<string> Recipes => new()
     {
-        TinySpectrogramRecipe.RecipeName, FullSpectrogramRecipe.RecipeName, TinySignalRecipe.RecipeName, FullSignalRecipe.RecipeName,
+        TinySpectrogramRecipe.RecipeName, SmallSpectrogramRecipe.RecipeName, FullSpectrogramRecipe.RecipeName, TinySignalRecipe.RecipeName, FullSignalRecipe.RecipeName,
         TinyTortoiseGptRecipe.RecipeName,
     };
 

@@ -2,7 +2,8 @@ namespace Kit.Models.Spectrogram;
 
 /// <summary>
 /// The spectrogram model's layer sizes. <see cref="Full"/> are the published WellSaid/Tacotron 2 sizes (for a
-/// GPU); <see cref="Tiny"/> trains on two CPU cores in minutes (tests, the demo, the main job).
+/// GPU); <see cref="Small"/> learns a voice on two CPU cores in an hour; <see cref="Tiny"/> trains on them in minutes
+/// (tests, the demo, the main job).
 /// </summary>
 public sealed record SpectrogramModelSize
 {
@@ -52,5 +53,16 @@ public sealed record SpectrogramModelSize
         // decoder-state dropout and with the post-net on detached frames the free-running MCD reached 3.31 dB at
         // step 5,500, against 3.52 dB with NVIDIA's two choices (whose teacher-forced loss was lower: 1.06 vs 1.37).
         DecoderStateDropout = 0, PostNetTrainsDecoder = false,
+    };
+
+    /// <summary>
+    /// Four times the tiny model's widths where the text is read and spoken (encoder, pre-net, attention and decoder
+    /// LSTMs), 2.5 M parameters: measured side by side with the tiny model on the 600-clip flite voice (`kit bench voice`,
+    /// one core each, 45 minutes), its free-running speech was the one the recognizer heard words in (README).
+    /// </summary>
+    public static SpectrogramModelSize Small { get; } = Tiny with
+    {
+        EmbeddingSize = 128, EncoderLstmSize = 128, AttentionSize = 64, LocationFilters = 16, PreNetSize = 128,
+        AttentionLstmSize = 256, DecoderLstmSize = 256, PostNetSize = 128, PostNetLayers = 5,
     };
 }

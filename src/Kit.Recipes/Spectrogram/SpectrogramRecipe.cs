@@ -29,8 +29,6 @@ public abstract class SpectrogramRecipe : IRecipe
     public abstract SpectrogramModelSize Size { get; }
     public abstract MelSettings Mel { get; }
     public abstract RecipeDefaults Defaults { get; }
-    /// <summary>Read phonemes (espeak-ng) instead of letters.</summary>
-    public bool Phonemes { get; init; }
 
     /// <summary>What a listener hears: the free-running MCD-DTW against the real clips.</summary>
     public string BestMetric => MetricNames.FreeRunning(FreeRunningMetrics.McdSlDb);
@@ -38,9 +36,18 @@ public abstract class SpectrogramRecipe : IRecipe
     public ITrainable Create(RecipeContext context)
     {
         var device = ComputeDevice.SeedAndPick(context.Seed);
-        var phonemizer = Phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
+        // `kit params` writes model.phonemes for every spectrogram run; a run.yml without it comes from a kit before the
+        // setting, whose runs read letters, and must resume as they trained.
+        var (phonemes, why) = context.Config switch
+        {
+            { Phonemes: { } set } => (set, "run.yml's model.phonemes"),
+            { Source: not null } => (false, "a run.yml from before model.phonemes: letters, as it trained"),
+            _ => (Defaults.Phonemes!.Value, $"{Name}'s default"),
+        };
+        context.Log($"spectrogram model: reading {(phonemes ? "espeak-ng phonemes" : "letters")} ({why})");
+        var phonemizer = phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
-        var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = Phonemes };
+        var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = phonemes };
         var model = new TacotronModel(frontEnd.Vocabulary.Count, Mel.NMels, Size);
         model.register_buffer(ModelConfig.Key, ModelConfig.ToTensor(config).DetachFromDisposeScope());
         if (device.type != DeviceType.CPU) model.to(device);
@@ -172,6 +179,16 @@ public sealed class TinySpectrogramRecipe : SpectrogramRecipe
     public override SpectrogramModelSize Size => SpectrogramModelSize.Tiny;
     public override MelSettings Mel => MelSettings.Tiny;
     public override RecipeDefaults Defaults => SpectrogramDefaults.Tiny(Name, Size, Mel);
+}
+
+/// <summary>The spectrogram model that learns a voice on two CPU cores in about an hour (22,050 Hz, 80 mel bins, phonemes).</summary>
+public sealed class SmallSpectrogramRecipe : SpectrogramRecipe
+{
+    public const string RecipeName = "spectrogram-small";
+    public override string Name => RecipeName;
+    public override SpectrogramModelSize Size => SpectrogramModelSize.Small;
+    public override MelSettings Mel => MelSettings.Tiny;
+    public override RecipeDefaults Defaults => SpectrogramDefaults.Small(Name, Size, Mel);
 }
 
 /// <summary>The published WellSaid spectrogram model and audio settings, for a GPU.</summary>

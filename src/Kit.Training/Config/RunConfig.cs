@@ -26,6 +26,12 @@ public sealed record RunConfig
     /// </summary>
     public string? SpectrogramModelCheckpoint { get; init; }
 
+    /// <summary>
+    /// run.yml's <c>model.phonemes</c>: the transcripts read as espeak-ng phonemes (true) or letters (false); null: as
+    /// the recipe reads them (<see cref="RecipeDefaults.Phonemes"/>). Only recipes that read text take it.
+    /// </summary>
+    public bool? Phonemes { get; init; }
+
     /// <summary>Absolute path of the list the training clips come from.</summary>
     public required string TrainList { get; init; }
 
@@ -72,6 +78,7 @@ public sealed record RunConfig
     {
         Profile = set.Profile,
         ModelRecipe = modelRecipe ?? DefaultModelRecipe,
+        Phonemes = set.Recipe.Phonemes?.Value,
         TrainList = Path.GetFullPath(set.Dataset.TrainListPath),
         ValList = set.ValidationSource == ValidationSource.Carved || set.Dataset.ValListPath is null ? null : Path.GetFullPath(set.Dataset.ValListPath),
         Validation = set.ValidationSource,
@@ -85,7 +92,7 @@ public sealed record RunConfig
 
     public bool Equals(RunConfig? other) =>
         other is not null && Version == other.Version && Profile == other.Profile && ModelRecipe == other.ModelRecipe
-        && SpectrogramModelCheckpoint == other.SpectrogramModelCheckpoint
+        && SpectrogramModelCheckpoint == other.SpectrogramModelCheckpoint && Phonemes == other.Phonemes
         && TrainList == other.TrainList && ValList == other.ValList && Validation == other.Validation
         && CarvedValidation.SequenceEqual(other.CarvedValidation) && TrainClips == other.TrainClips
         && ValClips == other.ValClips && OutputFolder == other.OutputFolder && Parameters.Equals(other.Parameters)

@@ -63,6 +63,8 @@ public static class RunConfigFile
              .Map("model", () =>
              {
                  y.Str("recipe", config.ModelRecipe, "the model recipe `kit train` and notebook 03 train");
+                 if (config.Phonemes is { } phonemes)
+                     y.Bool("phonemes", phonemes, "read the transcripts as espeak-ng phonemes (true) or letters (false); a run's model keeps its choice");
                  if (config.SpectrogramModelCheckpoint is { } spectrogram)
                      y.Str("spectrogram_checkpoint", spectrogram.Contains("://") ? spectrogram : Rel(spectrogram), "a signal model trains on this spectrogram model's teacher-forced frames");
              })
@@ -137,6 +139,7 @@ public static class RunConfigFile
             Version = version,
             Profile = Required("profile"),
             ModelRecipe = Required("model.recipe"),
+            Phonemes = ParsePhonemes(doc),
             SpectrogramModelCheckpoint = doc.Find("model.spectrogram_checkpoint") is not null && doc.Scalar("model.spectrogram_checkpoint") is { Length: > 0 } spectrogram
                 ? spectrogram.Contains("://") ? spectrogram : Abs(spectrogram) : null, // an s3:// address stays one
             TrainList = Existing(Required("dataset.train_list")),
@@ -157,6 +160,14 @@ public static class RunConfigFile
         // checks again against the clips it really reads).
         RunConfigValidation.RequireBatchFits(config, config.TrainClips);
         return config;
+    }
+
+    // Absent (configs written before the setting existed, or for a recipe that reads no text): the recipe's own.
+    private static bool? ParsePhonemes(YamlDocument doc)
+    {
+        if (doc.Find("model.phonemes") is null) return null;
+        return bool.TryParse(doc.Scalar("model.phonemes"), out var on) ? on
+            : throw doc.Error(doc.Get("model.phonemes"), "'phonemes' should be true (espeak-ng phonemes) or false (letters)");
     }
 
     // Absent in run configs written before the setting existed: the default.

@@ -15,7 +15,7 @@ public static class RunConfigValidation
     private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
     {
         [""] = ["version", "profile", "model", "dataset", "output", "keep_last_checkpoints", "best_metric", "free_running_texts", "parameters", "overridden"],
-        ["model"] = ["recipe", "spectrogram_checkpoint"],
+        ["model"] = ["recipe", "phonemes", "spectrogram_checkpoint"],
         ["dataset"] = ["train_list", "val_list", "validation", "carved_validation", "train_clips", "val_clips"],
     };
 

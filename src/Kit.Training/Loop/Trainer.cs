@@ -73,6 +73,8 @@ public static class Trainer
     {
         var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
         recipe ??= RecipeCatalog.Find(config.ModelRecipe);
+        if (config.Phonemes is not null && recipe.Defaults.Phonemes is null)
+            throw new ConfigFormatException($"{config.Source?.Where("model.phonemes") ?? "model.phonemes: "}{recipe.Name} reads no text, so it has no phonemes to choose; remove the line");
         // The recipe owns the clipping and the decay factor: every path into the trainer gets them here.
         options = (options ?? TrainerOptions.FromConfig(config)).WithRecipeDefaults(recipe.Defaults);
         log ??= _ => { };

@@ -42,6 +42,7 @@ public sealed partial class ParameterSet
         ("MaxGradNorm", ParameterCatalog.Format(Recipe.MaxGradNorm.Value), $"{Recipe.Recipe}: {Recipe.MaxGradNorm.Why}"),
         ("WeightDecay", ParameterCatalog.Format(Recipe.WeightDecay.Value), $"{Recipe.Recipe}: {Recipe.WeightDecay.Why}"),
         ("DecayGamma", ParameterCatalog.Format(Recipe.DecayGamma.Value), $"{Recipe.Recipe}: {Recipe.DecayGamma.Why}"),
+        .. Recipe.Phonemes is { } phonemes ? [("Phonemes", phonemes.Value ? "true" : "false", $"{Recipe.Recipe}: {phonemes.Why} (run.yml's model.phonemes)")] : Array.Empty<(string, string, string)>(),
     ];
 
     public ParameterEntry this[string name] =>

@@ -46,6 +46,12 @@ public sealed record RecipeDefaults
     public Sourced<int>? ValFreq { get; init; }
     public Sourced<int>? SaveCheckpointFreq { get; init; }
 
+    /// <summary>
+    /// How the recipe reads the transcripts: espeak-ng phonemes (true) or letters (false); null: it reads none (run.yml's
+    /// <c>model.phonemes</c> sets it for one run).
+    /// </summary>
+    public Sourced<bool>? Phonemes { get; init; }
+
     /// <summary>The training memory estimate the batch is fitted to.</summary>
     public required IMemoryModel Memory { get; init; }
 

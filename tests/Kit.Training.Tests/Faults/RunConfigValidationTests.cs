@@ -64,6 +64,30 @@ public sealed class RunConfigValidationTests
     }
 
     [Fact]
+    public void Phonemes_is_true_or_false_absent_is_the_recipe_own_and_anything_else_names_its_line()
+    {
+        using var dir = new TempDir();
+        var absent = Written(dir, t => t);
+        Assert.DoesNotContain("phonemes:", File.ReadAllText(absent)); // the fixture's recipe reads no text
+        Assert.Null(RunConfigFile.Read(absent).Phonemes);
+
+        foreach (var value in new[] { true, false })
+        {
+            using var round = new TempDir();
+            var path = Path.Combine(round.Path, "run.yml");
+            var config = TrainerFixture.Config(round["run"]) with { Phonemes = value };
+            RunConfigFile.Write(config, path);
+            Assert.Equal(value, RunConfigFile.Read(path).Phonemes);
+            Assert.Equal(config, RunConfigFile.Read(path));
+        }
+
+        using var dir2 = new TempDir();
+        var wrong = Written(dir2, t => t.Replace("  recipe: ", "  phonemes: espeak\n  recipe: "));
+        var e = Assert.Throws<ConfigFormatException>(() => RunConfigFile.Read(wrong));
+        Assert.StartsWith($"{wrong}:{LineOf(wrong, "phonemes:")}: 'phonemes' should be true (espeak-ng phonemes) or false (letters)", e.Message);
+    }
+
+    [Fact]
     public void A_config_without_keep_last_reads_the_default()
     {
         using var dir = new TempDir();

@@ -101,6 +101,20 @@ public class BestMetricTests
     }
 
     [Fact]
+    public void Phonemes_for_a_recipe_that_reads_no_text_is_refused_with_its_line_before_the_run_folder_is_made()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "run.yml");
+        RunConfigFile.Write(TrainerFixture.Config(dir["run"]) with { Phonemes = true }, path);
+        var config = RunConfigFile.Read(path);
+        var e = Assert.Throws<ConfigFormatException>(() => Trainer.Run(config, new TinyDurationRecipe(),
+            options: TrainerOptions.FromConfig(config) with { MaxSteps = 20 }));
+        var line = File.ReadAllLines(path).ToList().FindIndex(l => l.Contains("phonemes:")) + 1;
+        Assert.Equal($"{path}:{line}: model.phonemes: tiny-duration reads no text, so it has no phonemes to choose; remove the line", e.Message);
+        Assert.False(Directory.Exists(dir["run"]) && Directory.EnumerateFileSystemEntries(dir["run"]).Any());
+    }
+
+    [Fact]
     public void A_best_metric_the_recipe_does_not_report_is_refused_at_the_first_validation_with_its_line()
     {
         using var dir = new TempDir();
