@@ -36,15 +36,7 @@ public abstract class SpectrogramRecipe : IRecipe
     public ITrainable Create(RecipeContext context)
     {
         var device = ComputeDevice.SeedAndPick(context.Seed);
-        // `kit params` writes model.phonemes for every spectrogram run; a run.yml without it comes from a kit before the
-        // setting, whose runs read letters, and must resume as they trained.
-        var (phonemes, why) = context.Config switch
-        {
-            { Phonemes: { } set } => (set, "run.yml's model.phonemes"),
-            { Source: not null } => (false, "a run.yml from before model.phonemes: letters, as it trained"),
-            _ => (Defaults.Phonemes!.Value, $"{Name}'s default"),
-        };
-        context.Log($"spectrogram model: reading {(phonemes ? "espeak-ng phonemes" : "letters")} ({why})");
+        var phonemes = context.Config.Phonemes ?? Defaults.Phonemes!.Value; // the trainer has settled it (Trainer.TextChoice)
         var phonemizer = phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = phonemes };

@@ -67,14 +67,37 @@ public static class Trainer
         return $"Gradient clipping: norm {options.MaxGradNorm:0.###} ({source})";
     }
 
+    /// <summary>
+    /// How a recipe that reads text reads it in this run, settled once and kept in the config the run records, so a
+    /// resume reads text as the run began: run.yml's model.phonemes; else, for a config made in code, the recipe's own;
+    /// else letters, for `kit params` writes the key for every such recipe and a run.yml without it comes from a kit
+    /// before the setting, whose runs read letters.
+    /// </summary>
+    internal static (RunConfig Config, string? Line) TextChoice(RunConfig config, IRecipe recipe)
+    {
+        if (recipe.Defaults.Phonemes is not { } own)
+        {
+            if (config.Phonemes is not null)
+                throw new ConfigFormatException($"{config.Source?.Where("model.phonemes") ?? "model.phonemes: "}{recipe.Name} reads no text, so it has no phonemes to choose; remove the line");
+            return (config, null);
+        }
+        var (phonemes, why) = config switch
+        {
+            { Phonemes: { } set } => (set, "model.phonemes"),
+            { Source: null } => (own.Value, $"{recipe.Name}'s default"),
+            _ => (false, "a run.yml from before model.phonemes: letters, as its runs read"),
+        };
+        return (config with { Phonemes = phonemes }, $"Text: {(phonemes ? "espeak-ng phonemes" : "letters")} ({why})");
+    }
+
     private static (TrainingLoop, StopSignal, TrainingView, RunFolderLock) Prepare(RunConfig config, IRecipe? recipe, string? runDirectory,
         TrainerOptions? options, bool resume, Action<string>? log, CancellationToken cancel, IEnumerable<IStopSource>? stopSources,
         Action<SavedCheckpoint>? onCheckpointSaved)
     {
         var dir = Path.GetFullPath(runDirectory ?? config.OutputFolder);
         recipe ??= RecipeCatalog.Find(config.ModelRecipe);
-        if (config.Phonemes is not null && recipe.Defaults.Phonemes is null)
-            throw new ConfigFormatException($"{config.Source?.Where("model.phonemes") ?? "model.phonemes: "}{recipe.Name} reads no text, so it has no phonemes to choose; remove the line");
+        var (withText, textLine) = TextChoice(config, recipe);
+        config = withText;
         // The recipe owns the clipping and the decay factor: every path into the trainer gets them here.
         options = (options ?? TrainerOptions.FromConfig(config)).WithRecipeDefaults(recipe.Defaults);
         log ??= _ => { };
@@ -87,6 +110,7 @@ public static class Trainer
             var view = new TrainingView();
             var loop = new TrainingLoop(config, recipe, dir, options, resume, stop, log, view) { CheckpointSaved = onCheckpointSaved };
             log(ClippingLine(recipe, options));
+            if (textLine is not null) log(textLine);
             // A STOP file left from the run before would stop this one at once.
             var stale = Path.Combine(dir, StopFileSource.FileName);
             if (File.Exists(stale)) File.Delete(stale);

@@ -44,12 +44,15 @@ public class TextFrontEndChoiceTests
         var old = RunConfigFile.Read(path);
         Trainer.Run(old, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(old) with { MaxSteps = 2 }, log: log.Add);
         using (var voice = SpectrogramSynthesizer.Load(CheckpointPaths.Weights(old.OutputFolder))) Assert.False(voice.Config.Phonemes);
-        Assert.Contains("spectrogram model: reading letters (a run.yml from before model.phonemes: letters, as it trained)", log);
+        Assert.Contains("Text: letters (a run.yml from before model.phonemes: letters, as its runs read)", log);
+        // The run records the choice, so its resume reads text the same way.
+        Assert.False(Trainer.ReadRunConfig(old.OutputFolder).Phonemes);
 
         log.Clear();
         var inCode = made with { OutputFolder = dir["run2"] };
         Trainer.Run(inCode, new TinySpectrogramRecipe(), options: TrainerOptions.FromConfig(inCode) with { MaxSteps = 2 }, log: log.Add);
         using (var voice = SpectrogramSynthesizer.Load(CheckpointPaths.Weights(dir["run2"]))) Assert.Equal(new TinySpectrogramRecipe().Defaults.Phonemes!.Value, voice.Config.Phonemes);
-        Assert.Contains("spectrogram model: reading espeak-ng phonemes (spectrogram-tiny's default)", log);
+        Assert.Contains("Text: espeak-ng phonemes (spectrogram-tiny's default)", log);
+        Assert.True(Trainer.ReadRunConfig(dir["run2"]).Phonemes);
     }
 }
