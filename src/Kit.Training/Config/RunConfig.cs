@@ -27,8 +27,9 @@ public sealed record RunConfig
     public string? SpectrogramModelCheckpoint { get; init; }
 
     /// <summary>
-    /// run.yml's <c>model.phonemes</c>: the transcripts read as espeak-ng phonemes (true) or letters (false); null: as
-    /// the recipe reads them (<see cref="RecipeDefaults.Phonemes"/>). Only recipes that read text take it.
+    /// run.yml's <c>model.phonemes</c>: the transcripts read as espeak-ng phonemes (true) or letters (false); null: the
+    /// trainer settles it (<see cref="Loop.Trainer.TextChoice"/>: the recipe's own <see cref="RecipeDefaults.Phonemes"/>
+    /// for a config made in code, letters for a run.yml from before the key). Only recipes that read text take it.
     /// </summary>
     public bool? Phonemes { get; init; }
 

@@ -162,7 +162,8 @@ public static class RunConfigFile
         return config;
     }
 
-    // Absent (configs written before the setting existed, or for a recipe that reads no text): the recipe's own.
+    // Absent (configs written before the setting existed, or for a recipe that reads no text): null, which the trainer
+    // settles (Trainer.TextChoice).
     private static bool? ParsePhonemes(YamlDocument doc)
     {
         if (doc.Find("model.phonemes") is null) return null;
