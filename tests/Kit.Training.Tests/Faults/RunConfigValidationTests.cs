@@ -64,7 +64,7 @@ public sealed class RunConfigValidationTests
     }
 
     [Fact]
-    public void Phonemes_is_true_or_false_absent_is_the_recipe_own_and_anything_else_names_its_line()
+    public void Phonemes_is_true_or_false_absent_is_left_for_the_trainer_to_settle_and_anything_else_names_its_line()
     {
         using var dir = new TempDir();
         var absent = Written(dir, t => t);
