@@ -27,6 +27,13 @@ public sealed class KitChild : IDisposable
     {
         var psi = KitCli.StartInfo(args, env);
         psi.RedirectStandardInput = true;
+        // As from a terminal, Ctrl+C reaches the child: a suite started in the background by a shell inherits SIGINT
+        // ignored, exec keeps it ignored, and .NET then installs no handler, so a test's SIGINT was lost and the test
+        // waited for the hang guard. Perl (Debian's perl-base is essential) resets it and execs kit in the same process.
+        psi.ArgumentList.Insert(0, psi.FileName);
+        foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec $ARGV[0]: $!\\n\";" }.Reverse())
+            psi.ArgumentList.Insert(0, a);
+        psi.FileName = "perl";
         return new KitChild(Process.Start(psi)!);
     }
 
