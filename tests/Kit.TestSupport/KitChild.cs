@@ -30,9 +30,8 @@ public sealed class KitChild : IDisposable
         // As from a terminal, Ctrl+C reaches the child: a suite started in the background by a shell inherits SIGINT
         // ignored, exec keeps it ignored, and .NET then installs no handler, so a test's SIGINT was lost and the test
         // waited for the hang guard. Perl (Debian's perl-base is essential) resets it and execs kit in the same process.
-        psi.ArgumentList.Insert(0, psi.FileName);
-        foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec $ARGV[0]: $!\\n\";" }.Reverse())
-            psi.ArgumentList.Insert(0, a);
+        string[] reset = ["-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec $ARGV[0]: $!\\n\";", psi.FileName];
+        for (var i = 0; i < reset.Length; i++) psi.ArgumentList.Insert(i, reset[i]);
         psi.FileName = "perl";
         return new KitChild(Process.Start(psi)!);
     }

@@ -75,25 +75,16 @@ public static class SpectrogramDefaults
     /// one core, 45 minutes, 4,500 steps): free-running MCD 3.59 dB at step 500, 1.87 at 4,000, against 2.02 for the tiny
     /// model's best in the same time.
     /// </summary>
-    public static RecipeDefaults Small(string recipe, SpectrogramModelSize size, MelSettings mel) => new RecipeDefaults
+    public static RecipeDefaults Small(string recipe, SpectrogramModelSize size, MelSettings mel) => (Tiny(recipe, size, mel) with
     {
-        Recipe = recipe,
         TrainingRate = new(2e-3, "the tiny model's measured rate; on the flite voice at 2e-3, TrainBS 15, no decay, the small model's free-running MCD fell from 3.59 to 1.87 dB in 45 minutes on one core"),
         HighestRate = new(3e-3, "the tiny model's highest measured rate; nothing higher was measured"),
         Batch = new(16, "the tiny model's measured 16 clips a step"),
         TotalSteps = new(9_000, "about 80 minutes on one core at the measured 1.8 steps/s with validations (less on 2 cores); the free-running MCD was still falling at step 4,500; stop sooner by hand when it stops falling"),
-        DecayEpochs = new([], "the measured run had none"),
-        DecayGamma = new(0.5, "halves at LRDecaySteps, if you set them"),
-        WarmupSteps = new(0, "the measured run had none"),
-        MaxGradNorm = Clip,
-        WeightDecay = WeightDecay,
-        Fp16 = new(false, "fp32: on a CPU half precision is mostly slower and changes the numbers"),
-        Phonemes = Phonemes,
         PrintFreq = new(50, "a progress line about every 30 s on one core"),
         ValFreq = new(500, "a validation (free-running speech and samples) about every 5 minutes on one core"),
-        SaveCheckpointFreq = new(500, "with each validation, so the best checkpoint is at most a few minutes old"),
         Memory = Memory(recipe, size, mel, SmallParameters),
-    }.Validate();
+    }).Validate();
 
     /// <summary>Trainable parameters of each size with a 40-symbol vocabulary, rounded (RecipeDefaultsTests counts the real model).</summary>
     public const long FullParameters = 28_470_000, SmallParameters = 2_456_000, TinyParameters = 516_000;
