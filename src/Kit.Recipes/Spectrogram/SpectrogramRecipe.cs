@@ -36,7 +36,9 @@ public abstract class SpectrogramRecipe : IRecipe
     public ITrainable Create(RecipeContext context)
     {
         var device = ComputeDevice.SeedAndPick(context.Seed);
-        var phonemes = context.Config.Phonemes ?? Defaults.Phonemes!.Value; // the trainer has settled it (Trainer.TextChoice)
+        // One rule for the text front end: the trainer settles it before any recipe is created (Trainer.TextChoice).
+        var phonemes = context.Config.Phonemes
+            ?? throw new InvalidOperationException($"{Name}: model.phonemes was not settled; create recipes through the trainer (Trainer.TextChoice)");
         var phonemizer = phonemes ? new Phonemizer(Path.Combine(context.RunDirectory, "cache", "phonemes.tsv")) : null;
         var frontEnd = TextFrontEnd.FromTrainingText(context.Train.Select(e => e.TrainingText), phonemizer);
         var config = new SpectrogramModelConfig { Size = Size, Mel = Mel, Vocabulary = frontEnd.Vocabulary.Serialize(), Phonemes = phonemes };
