@@ -1,0 +1,3 @@
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Kit.Cli.Tests")]
+
+namespace Kit.Cli;
