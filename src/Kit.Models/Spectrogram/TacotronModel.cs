@@ -118,9 +118,16 @@ public sealed class TacotronModel : nn.Module<Tensor, Tensor, SpectrogramPredict
         var frames = new List<Tensor>();
         var stops = new List<Tensor>();
         var weights = new List<Tensor>();
+        var sampling = training ? Size.ScheduledSampling : 0;
         for (long t = 0; t < steps; t++)
         {
-            var (f, s) = Step(state, prenetOut.select(1, t), memory, processed, padMask); // (B, steps, prenet) -> (B, prenet)
+            var input = prenetOut.select(1, t); // (B, steps, prenet) -> (B, prenet)
+            if (sampling > 0 && t > 0)
+            {
+                var own = frames[(int)t - 1].reshape(b, R, MelBins).select(1, R - 1).detach(); // (B, r·mels) -> (B, r, mels) -> (B, mels)
+                input = where(rand([b, 1], device: targets.device).lt(sampling), PreNet(own), input); // each line's own frame or the real one
+            }
+            var (f, s) = Step(state, input, memory, processed, padMask);
             frames.Add(f); stops.Add(s); weights.Add(state.Weights);
         }
         return Finish(frames, stops, weights, b);
