@@ -9,8 +9,8 @@ namespace Kit.Models.Tests.Synthesis;
 /// <summary>
 /// Griffin-Lim against torchaudio's on a real clip's log-mel: the linear magnitudes are the least-squares ones
 /// (torch's pseudo-inverse of torchaudio's filters, in float64), and the phase recovery gets as close to the
-/// spectrogram as torchaudio's fast Griffin-Lim in the same 32 iterations. Plain Griffin-Lim or the filters'
-/// transpose would leave the round trip further from the spectrogram it was given.
+/// spectrogram as torchaudio's fast Griffin-Lim in the same 32 iterations. The filters' normalized transpose gives
+/// other magnitudes, and plain Griffin-Lim leaves the round trip further from the spectrogram it was given.
 /// </summary>
 public class GriffinLimTests
 {
