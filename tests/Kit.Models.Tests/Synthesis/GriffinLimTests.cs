@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Kit.Data.Audio;
 using Kit.Models.Features;
 using Kit.Models.Synthesis;
@@ -25,7 +26,7 @@ public class GriffinLimTests
         using var logMel = new LogMelSpectrogram(settings);
         using var input = logMel.Compute(WavReader.Read(wav));
         var (mels, frames) = ((int)input.shape[0], (int)input.shape[1]);
-        File.WriteAllBytes(dir["in.f32"], Bytes(input.data<float>().ToArray()));
+        File.WriteAllBytes(dir["in.f32"], MemoryMarshal.AsBytes(input.data<float>().ToArray().AsSpan()).ToArray());
         ReferencePython.Run($$"""
 import sys, numpy as np, torch, torchaudio
 sr, n_fft, hop, win, n_mels = 22050, {{nFft}}, {{hop}}, {{win}}, {{nMels}}
@@ -40,7 +41,7 @@ audio.numpy().tofile(sys.argv[3])
 """, dir["in.f32"], dir["magnitude.f32"], dir["audio.f32"]);
 
         using var ours = GriffinLim.LinearMagnitude(input, settings);
-        var reference = Floats(dir["magnitude.f32"]);
+        var reference = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(dir["magnitude.f32"])).ToArray();
         var mine = ours.data<float>().ToArray();
         Assert.Equal(reference.Length, mine.Length);
         var scale = reference.Max();
@@ -55,22 +56,7 @@ audio.numpy().tofile(sys.argv[3])
             return again.sub(input).abs().masked_select(loud).mean().item<float>();
         }
         var kit = Distance(GriffinLim.Synthesize(input, settings));
-        var torchaudio = Distance(Floats(dir["audio.f32"]));
+        var torchaudio = Distance(MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(dir["audio.f32"])).ToArray());
         Assert.True(kit <= torchaudio * 1.1, $"the kit's round trip is {kit:F3} from the log-mel (mean |Δ| in nats), torchaudio's {torchaudio:F3}");
-    }
-
-    private static byte[] Bytes(float[] values)
-    {
-        var bytes = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        return bytes;
-    }
-
-    private static float[] Floats(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var values = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return values;
     }
 }
