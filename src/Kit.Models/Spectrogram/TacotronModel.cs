@@ -104,6 +104,10 @@ public sealed class TacotronModel : nn.Module<Tensor, Tensor, SpectrogramPredict
         return (frameProjection.call(x), stopProjection.call(x));
     }
 
+    /// <summary>The last of a decoder step's frames: what the pre-net reads at the next step.</summary>
+    private Tensor LastFrame(Tensor stepFrames) =>
+        stepFrames.reshape(stepFrames.shape[0], R, MelBins).select(1, R - 1); // (B, r·mels) -> (B, r, mels) -> (B, mels)
+
     /// <summary>Teacher-forced pass over target frames (B, T, mels), T a multiple of the frames per step.</summary>
     public override SpectrogramPrediction forward(Tensor tokens, Tensor targets)
     {
@@ -124,7 +128,7 @@ public sealed class TacotronModel : nn.Module<Tensor, Tensor, SpectrogramPredict
             var input = prenetOut.select(1, t); // (B, steps, prenet) -> (B, prenet)
             if (sampling > 0 && t > 0)
             {
-                var own = frames[(int)t - 1].reshape(b, R, MelBins).select(1, R - 1).detach(); // (B, r·mels) -> (B, r, mels) -> (B, mels)
+                var own = LastFrame(frames[(int)t - 1]).detach();
                 input = where(rand([b, 1], device: targets.device).lt(sampling), PreNet(own), input); // each line's own frame or the real one
             }
             var (f, s) = Step(state, input, memory, processed, padMask);
@@ -163,7 +167,7 @@ public sealed class TacotronModel : nn.Module<Tensor, Tensor, SpectrogramPredict
         {
             var (f, s) = Step(state, PreNet(last), memory, processed, padMask);
             frames.Add(f); stops.Add(s); weights.Add(state.Weights);
-            last = f.reshape(b, R, MelBins).select(1, R - 1); // (B, r·mels) -> (B, r, mels) -> (B, mels), the step's last frame
+            last = LastFrame(f);
             var fired = s.squeeze(1).sigmoid().data<float>().ToArray(); // (B, 1) -> (B)
             for (var i = 0; i < b; i++)
                 if (ends[i] < 0 && (fired[i] > 0.5f || t + 1 >= tokenCounts[i] * Size.MaxFramesPerToken / R)) ends[i] = (t + 1) * R;
