@@ -49,13 +49,15 @@ public sealed class ConditioningNetwork : nn.Module<Tensor, Tensor>
         var x = input.call(mel).relu();
         for (var i = 0; i < residualIn.Count; i++) x = x + residualOut[i].call(residualIn[i].call(x).relu());
         var z = cat([mel, x], 1);
-        long b = z.shape[0], channels = z.shape[1];
+        var channels = z.shape[1];
         for (var i = 0; i < _factors.Length; i++)
         {
             z = z.repeat_interleave(_factors[i], 2); // (B, C, L) -> (B, C, L·f)
-            var length = z.shape[2];
-            // One smoothing for every channel: (B, C, L) -> (B·C, 1, L) -> (B, C, L)
-            z = smoothing[i].call(z.reshape(b * channels, 1, length)).reshape(b, channels, length);
+            // One smoothing for every channel, as a depthwise convolution of the one filter (C, 1, k) over (B, C, L):
+            // the same sums as the filter over each of the B·C rows, without oneDNN's im2col of a 1-channel convolution
+            // (that form made a signal-tiny training step 1.8x slower on one thread).
+            var filter = smoothing[i].weight;
+            z = nn.functional.conv1d(z, filter.expand(channels, 1, filter.shape[2]), padding: _factors[i], groups: channels);
         }
         return z.transpose(1, 2); // (B, C, F·hop) -> (B, F·hop, C)
     }

@@ -45,9 +45,10 @@ class Conditioning(nn.Module):
         for a, b in zip(self.residualIn, self.residualOut):
             x = x + b(F.relu(a(x)))
         z = torch.cat([mel, x], 1)
-        batch, channels = z.shape[:2]
+        channels = z.shape[1]
         for f, conv in zip(self.factors, self.smoothing):
-            z = conv(z.repeat_interleave(f, 2).reshape(batch * channels, 1, -1)).reshape(batch, channels, -1)
+            # the one filter over every channel as a depthwise convolution, as the kit computes it
+            z = F.conv1d(z.repeat_interleave(f, 2), conv.weight.expand(channels, 1, -1), padding=f, groups=channels)
         return z.transpose(1, 2)
 
 
