@@ -29,6 +29,20 @@ public static class HangGuard
         catch (TimeoutException) { Assert.Fail(Message(what, printedSoFar?.Invoke() ?? "")); }
     }
 
+    /// <summary>
+    /// Polls <paramref name="done"/> every 10 ms until it holds, failing with <see cref="Message"/> if it never does:
+    /// for a state another thread or process reaches without an event to wait on (a file removed).
+    /// </summary>
+    public static void Until(Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, Message(what));
+            Thread.Sleep(10); // a poll interval, not a wait for the state
+        }
+    }
+
     /// <summary>Waits on <paramref name="wait"/> (an event's wait taking a bound), failing with <see cref="Message"/> if it hangs.</summary>
     public static void Wait(Func<TimeSpan, bool> wait, string what, Func<string>? printedSoFar = null) =>
         Assert.True(wait(Limit), Message(what, printedSoFar?.Invoke() ?? ""));

@@ -42,6 +42,7 @@ public class StopSourceTests
         using (var touch = Process.Start("touch", Path.Combine(dir.Path, "STOP"))) touch.WaitForExit();
         HangGuard.Wait(requested.Wait, "the STOP file's stop request");
         Assert.Contains("STOP file", signal.Reason);
-        Assert.False(File.Exists(Path.Combine(dir.Path, "STOP")));
+        // The source asks first and removes the file after, on its timer's thread: wait for the removal.
+        HangGuard.Until(() => !File.Exists(Path.Combine(dir.Path, "STOP")), "the STOP file's removal");
     }
 }

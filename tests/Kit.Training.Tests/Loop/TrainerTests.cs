@@ -113,12 +113,7 @@ public class TrainerTests
         var stopFile = Path.Combine(dir.Path, "STOP");
         using (var touch = System.Diagnostics.Process.Start("touch", stopFile)) await touch.WaitForExitAsync();
         // The source removes the file after it has asked the run to stop: then the held step may finish.
-        var deadline = DateTime.UtcNow + HangGuard.Limit;
-        while (File.Exists(stopFile))
-        {
-            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message("the STOP file's removal"));
-            await Task.Delay(10); // a poll interval
-        }
+        HangGuard.Until(() => !File.Exists(stopFile), "the STOP file's removal");
         recipe.Release();
         var result = await HangGuard.Await(run.Completion, "the run's end");
         Assert.Contains("STOP file", result.StopReason);
