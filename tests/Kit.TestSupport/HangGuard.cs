@@ -33,12 +33,12 @@ public static class HangGuard
     /// Polls <paramref name="done"/> every 10 ms until it holds, failing with <see cref="Message"/> if it never does:
     /// for a state another thread or process reaches without an event to wait on (a file removed).
     /// </summary>
-    public static void Until(Func<bool> done, string what)
+    public static void Until(Func<bool> done, string what, Func<string>? printedSoFar = null)
     {
         var deadline = DateTime.UtcNow + Limit;
         while (!done())
         {
-            Assert.True(DateTime.UtcNow < deadline, Message(what));
+            Assert.True(DateTime.UtcNow < deadline, Message(what, printedSoFar?.Invoke() ?? ""));
             Thread.Sleep(10); // a poll interval, not a wait for the state
         }
     }

@@ -64,18 +64,11 @@ public sealed class KitChild : IDisposable
     /// </summary>
     public void WaitForLine(Func<string, bool> match, string what)
     {
-        var deadline = DateTime.UtcNow + HangGuard.Limit;
-        while (!_out.Any(match))
-        {
-            if (Process.HasExited)
-            {
-                Process.WaitForExit(); // the lines it wrote just before exiting may still be on their way
-                if (_out.Any(match)) return;
-                Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
-            }
-            Assert.True(DateTime.UtcNow < deadline, HangGuard.Message(what, Transcript));
-            Thread.Sleep(10); // a poll interval
-        }
+        HangGuard.Until(() => _out.Any(match) || Process.HasExited, what, () => Transcript);
+        if (_out.Any(match)) return;
+        Process.WaitForExit(); // the lines it wrote just before exiting may still be on their way
+        if (_out.Any(match)) return;
+        Assert.Fail($"kit exited ({Process.ExitCode}) before {what}:\n{Transcript}");
     }
 
     public void Signal(string signal)
