@@ -20,7 +20,10 @@ public sealed class ConditioningNetwork : nn.Module<Tensor, Tensor>
     public const int ContextFrames = 4;
 
     private readonly Conv1d input;
-    private readonly ModuleList<Conv1d> residualIn, residualOut, smoothing;
+    private readonly ModuleList<Conv1d> residualIn, residualOut;
+    // Only the holders of the smoothing filters (forward convolves with their weights depthwise); kept as Conv1d so
+    // that the state dict's names stay smoothing.N.weight and earlier checkpoints load.
+    private readonly ModuleList<Conv1d> smoothing;
     private readonly int[] _factors;
     private readonly int _mels;
 
