@@ -17,7 +17,8 @@ done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
-# TorchSharp (a NuGet package) is the tensor engine; it brings its own libtorch, so no C++ toolchain is needed.
+# TorchSharp (a NuGet package) is the tensor engine; it brings its own libtorch. gcc compiles one C function at
+# build time (src/Kit.TorchExtras/Engine/Native: MKL's Intel branch on AMD CPUs with AVX-512, MklBranch.cs).
 # python3-torch(audio) is PyTorch from Python: the reference the tests compare against. libopenblas0-pthread is
 # the BLAS Debian builds its numpy and torch for: without it Debian's torch falls back to the reference BLAS
 # (~4 GFLOP/s for a 1024² matmul instead of ~35-160 on 2 EPYC cores), every Python reference in the tests runs
@@ -27,6 +28,7 @@ sudo=""
 # Graphviz draws the README's project graph (scripts/project-graph.py; a test checks it against the .csproj files).
 apt_packages=(
   python3 python3-torch python3-torchaudio libopenblas0-pthread
+  gcc
   espeak-ng sox lame
   fonts-dejavu-core
   chromium

@@ -44,7 +44,7 @@ public sealed class SpeakCommand : IKitCommand
                 var signalPath = pr.GetValue(signal) is { } s ? NewestIntact(s, "signal model") : null;
                 using var synthesizer = Synthesizer.Load(CheckpointPaths.Weights(spectrogramPath), signalPath is null ? null : CheckpointPaths.Weights(signalPath));
                 Console.WriteLine($"signal model: {synthesizer.SignalModelName}");
-                Console.WriteLine(Kit.TorchExtras.TorchEngine.OneDnnLine);
+                foreach (var line in Kit.TorchExtras.TorchEngine.Lines) Console.WriteLine(line);
                 var started = DateTime.UtcNow;
                 var spoken = synthesizer.Speak(all, Math.Max(1, pr.GetValue(batch)), Console.WriteLine);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;

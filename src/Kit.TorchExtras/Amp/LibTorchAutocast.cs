@@ -79,6 +79,14 @@ internal static partial class LibTorchAutocast
     [LibraryImport("libstdc++.so.6", EntryPoint = "_ZdlPv")]
     internal static partial void operator_delete(IntPtr pointer);
 
+    /// <summary>
+    /// The branch MKL (linked into libtorch_cpu.so) chose for this process, as mkl_cbwr_get_auto_branch() returns it
+    /// (MKL_CBWR_*: 14 AVX512_E1, 10 AVX2, 2 for non-Intel CPUs); libtorch exports only MKL's internal name for it.
+    /// Its first call makes MKL choose, if nothing has yet.
+    /// </summary>
+    [LibraryImport(Lib, EntryPoint = "mkl_serv_cbwr_get_auto_branch")]
+    internal static partial int mkl_auto_branch();
+
     [LibraryImport(Lib, EntryPoint = "_ZN2at8autocast11clear_cacheEv")]
     internal static partial void clear_cache();
 }

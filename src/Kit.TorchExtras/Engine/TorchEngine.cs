@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace Kit.TorchExtras;
@@ -10,6 +11,7 @@ namespace Kit.TorchExtras;
 /// CPU and libtorch (cached, <see cref="OneDnnVerdicts"/>) and oneDNN stays on only where it passes;
 /// KIT_TORCH_MKLDNN=0|1 forces it (<see cref="OneDnnChoice"/>). NNPACK is off: on CPUs it does not support
 /// (the EPYCs) libtorch printed "Could not initialize NNPACK! Reason: Unsupported hardware." for every convolution.
+/// MKL's branch (<see cref="MklBranch"/>) is chosen first of all, before libtorch loads: MKL keeps the first it takes.
 /// </summary>
 public static partial class TorchEngine
 {
@@ -18,7 +20,22 @@ public static partial class TorchEngine
     /// <summary>The oneDNN choice made for this process and its line; null before <see cref="EnsureConfigured"/> or where libtorch did not load.</summary>
     public static OneDnnChoice? OneDnn { get; private set; }
 
-    /// <summary>The one line that says whether oneDNN is on and why, for a command's or training log's header ("" where libtorch did not load).</summary>
+    /// <summary>The line that says which branch libtorch's MKL runs and why ("" where libtorch did not load or is not x86-64 Linux's).</summary>
+    public static string MklLine
+    {
+        get
+        {
+            EnsureConfigured();
+            return mklLine;
+        }
+    }
+
+    private static string mklLine = "";
+
+    /// <summary>The engine's lines for a command's or training log's header: oneDNN's and MKL's, each where there is one.</summary>
+    public static IEnumerable<string> Lines => new[] { OneDnnLine, MklLine }.Where(l => l.Length > 0);
+
+    /// <summary>The one line that says whether oneDNN is on and why ("" where libtorch did not load).</summary>
     public static string OneDnnLine
     {
         get
@@ -32,9 +49,14 @@ public static partial class TorchEngine
     public static void EnsureConfigured()
     {
         if (Interlocked.Exchange(ref configured, 1) == 1) return;
+        var cpu = CpuInfo.Current();
+        var x64Linux = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+        var (askIntel, why) = MklBranch.Decide(Environment.GetEnvironmentVariable(MklBranch.Variable), cpu.Vendor, cpu.Flags, x64Linux);
+        var shimFailure = askIntel ? MklBranch.LoadShim(ShimFolder()).Failure : null;
         try
         {
             LibTorchAutocast.EnsureResolver();
+            if (x64Linux) mklLine = DescribeMkl(askIntel, why, shimFailure, cpu.Model);
             LibTorchAutocast.set_user_enabled_nnpack(LibTorchAutocast.global_context(), false);
             OneDnnChoice choice;
             try
@@ -52,6 +74,16 @@ public static partial class TorchEngine
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or NotSupportedException) { }
     }
+
+    private static string DescribeMkl(bool askIntel, string why, string? shimFailure, string cpuModel)
+    {
+        try { return MklBranch.Describe(askIntel, why, shimFailure, MklBranch.Reported(), cpuModel); }
+        catch (EntryPointNotFoundException) { return "tensor engine: this libtorch has no MKL (no mkl_serv_cbwr_get_auto_branch in libtorch_cpu.so)"; }
+    }
+
+    /// <summary>Where <see cref="MklBranch.ShimFile"/> is built to: beside this assembly (the base folder where it has no file of its own).</summary>
+    private static string ShimFolder() =>
+        typeof(TorchEngine).Assembly.Location is { Length: > 0 } location ? Path.GetDirectoryName(location)! : AppContext.BaseDirectory;
 
     /// <summary>Whether libtorch may use oneDNN (mkldnn) kernels on the CPU, as torch.backends.mkldnn.enabled.</summary>
     public static void set_mkldnn_enabled(bool enabled) => LibTorchAutocast.set_user_enabled_mkldnn(LibTorchAutocast.global_context(), enabled);

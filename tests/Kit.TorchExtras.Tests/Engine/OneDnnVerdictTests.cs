@@ -126,12 +126,12 @@ public sealed class OneDnnVerdictTests
     [Fact]
     public void The_key_is_the_first_processors_model_name_and_flags()
     {
-        var x86 = "processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\nmodel name\t: other\nflags\t\t: fpu\n";
-        Assert.Equal(("AMD EPYC 7B13", "fpu sse2 avx2 avx512f avx512_bf16"), OneDnnCheckKey.ParseCpuInfo(x86));
+        var x86 = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\nvendor_id\t: other\nmodel name\t: other\nflags\t\t: fpu\n";
+        Assert.Equal(new CpuInfo("AuthenticAMD", "AMD EPYC 7B13", "fpu sse2 avx2 avx512f avx512_bf16"), CpuInfo.Parse(x86));
         Assert.Equal("avx2 avx512f avx512_bf16", new OneDnnCheckKey("AMD EPYC 7B13", "fpu sse2 avx2 avx512f avx512_bf16", "2.10.0").VectorIsa);
         var arm = "processor\t: 0\nFeatures\t: fp asimd sve\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n";
-        Assert.Equal(("CPU implementer 0x41, part 0xd0c", "fp asimd sve"), OneDnnCheckKey.ParseCpuInfo(arm));
-        Assert.Equal(("unknown", "unknown"), OneDnnCheckKey.ParseCpuInfo(""));
+        Assert.Equal(new CpuInfo("unknown", "CPU implementer 0x41, part 0xd0c", "fp asimd sve"), CpuInfo.Parse(arm));
+        Assert.Equal(new CpuInfo("unknown", "unknown", "unknown"), CpuInfo.Parse(""));
         var here = OneDnnCheckKey.Current();
         Assert.Equal(TorchSharp.torch.__version__, here.LibTorch);
         if (File.Exists("/proc/cpuinfo")) Assert.NotEqual("unknown", here.CpuFlags);

@@ -38,7 +38,7 @@ print(json.dumps({'torch': torch.__version__, 'python': sys.version.split()[0], 
     /// <summary>Both engines' versions, BLAS and oneDNN state, printed before the figures.</summary>
     public static string Versions()
     {
-        var oneDnn = TorchEngine.OneDnnLine;
+        var engine = string.Join('\n', TorchEngine.Lines);
         var py = Run(1, "-c", VersionScript);
         Torch = py.GetProperty("torch").GetString()!;
         var blasLibrary = py.GetProperty("blas_library").GetString();
@@ -47,7 +47,7 @@ print(json.dumps({'torch': torch.__version__, 'python': sys.version.split()[0], 
             + $"kit build:    {LibTorchBuild.Summary()}; oneDNN {(TorchEngine.mkldnn_enabled() ? "on" : "off")}\n"
             + $"python build: {LibTorchBuild.Summarize(py.GetProperty("config").GetString()!, py.GetProperty("parallel").GetString())}; "
             + $"oneDNN {(py.GetProperty("mkldnn").GetBoolean() ? "on" : "off")}; BLAS library it runs: {blasLibrary ?? "none mapped (linked in)"}\n"
-            + oneDnn
+            + engine
             + (Torch.StartsWith(GoalTorch + ".", StringComparison.Ordinal) ? ""
                 : $"\nthe goals are set against PyTorch {GoalTorch} with OpenBLAS; this python runs torch {Torch} (scripts/torch26-root.sh builds one: --python /opt/kit-torch26/python3)");
     }

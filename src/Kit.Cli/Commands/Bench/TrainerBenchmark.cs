@@ -35,7 +35,7 @@ public sealed class TrainerBenchmark : IKitBenchmark
                 var t = result.Timings;
                 var perStep = t.StepSeconds / Math.Max(1, t.Steps);
                 var overhead = (t.StepSeconds - t.ModelSeconds) / Math.Max(1, t.Steps);
-                Console.WriteLine(Kit.TorchExtras.TorchEngine.OneDnnLine);
+                foreach (var line in Kit.TorchExtras.TorchEngine.Lines) Console.WriteLine(line);
                 Console.WriteLine($"recipe: {recipe.Name}, batch {bs}, {t.Steps} steps on {Environment.ProcessorCount} cores (sample dataset, 36 train clips)");
                 Console.WriteLine($"step time:        {perStep * 1e3:0.000} ms  (model forward/backward/update {t.ModelSeconds / Math.Max(1, t.Steps) * 1e3:0.000} ms)");
                 Console.WriteLine($"trainer overhead: {overhead * 1e6:0.0} µs per step = {t.OverheadShare:P2} of step time  (goal: under 5%)");

@@ -31,7 +31,7 @@ public abstract class TorchTrainable : ITrainable
             device.type == DeviceType.CUDA && amp.cuda_is_bf16_supported());
         if (Precision.UsesGradScaler) _scaler = new amp.GradScaler();
         // Once per run, in the training log: which CPU kernels this run trains on, and why.
-        if (TorchEngine.OneDnnLine is { Length: > 0 } engine) context.Log(engine);
+        foreach (var line in TorchEngine.Lines) context.Log(line);
     }
 
     public ResolvedPrecision Precision { get; }
