@@ -8,7 +8,7 @@ namespace Kit.TorchExtras.Tests;
 /// <summary>
 /// nn.functional.gru and gru_cell over caller-computed weights against torch._VF.gru and torch.gru_cell: an
 /// input weight masked in the forward pass (as WaveRNN's) gives the same outputs and the same gradients,
-/// both through libtorch's own kernel (inference) and the kit's CPU training path.
+/// with and without gradients (the recurrence's own backward, GruSequence, for every input: weights, biases, x, h0).
 /// </summary>
 public sealed class FunctionalRecurrentTests
 {
@@ -25,7 +25,9 @@ public sealed class FunctionalRecurrentTests
             ["b_ih"] = randn(3 * hidden) * 0.1, ["b_hh"] = randn(3 * hidden) * 0.1, ["cell_x"] = randn(b, input),
         };
         var w = new[] { "w_ih", "w_hh", "b_ih", "b_hh" }.Select(n => tensors[n].clone().requires_grad_()).ToArray();
-        var (output, hN) = RecurrentFunctional.gru(tensors["x"], tensors["h0"], [w[0] * tensors["mask"], w[1], w[2], w[3]], train: true, batch_first: true);
+        var x = tensors["x"].clone().requires_grad_();
+        var h0 = tensors["h0"].clone().requires_grad_();
+        var (output, hN) = RecurrentFunctional.gru(x, h0, [w[0] * tensors["mask"], w[1], w[2], w[3]], train: true, batch_first: true);
         (output.square().sum() + hN.sum()).backward();
         Tensor inference;
         using (no_grad())
@@ -37,10 +39,11 @@ public sealed class FunctionalRecurrentTests
 import sys, torch
 S = torch.load(sys.argv[1])
 w = [S[k].clone().requires_grad_(True) for k in ('w_ih', 'w_hh', 'b_ih', 'b_hh')]
-out, h = torch._VF.gru(S['x'], S['h0'], [w[0] * S['mask'], w[1], w[2], w[3]], True, 1, 0.0, True, False, True)
+x, h0 = S['x'].clone().requires_grad_(True), S['h0'].clone().requires_grad_(True)
+out, h = torch._VF.gru(x, h0, [w[0] * S['mask'], w[1], w[2], w[3]], True, 1, 0.0, True, False, True)
 (out.square().sum() + h.sum()).backward()
 cell = torch.gru_cell(S['cell_x'], S['h0'][0], S['w_ih'], S['w_hh'], S['b_ih'], S['b_hh'])
-torch.save({'output': out.detach(), 'h_n': h.detach(), 'cell': cell, 'g_w_ih': w[0].grad, 'g_w_hh': w[1].grad, 'g_b_ih': w[2].grad, 'g_b_hh': w[3].grad}, sys.argv[2])
+torch.save({'output': out.detach(), 'h_n': h.detach(), 'cell': cell, 'g_w_ih': w[0].grad, 'g_w_hh': w[1].grad, 'g_b_ih': w[2].grad, 'g_b_hh': w[3].grad, 'g_x': x.grad, 'g_h0': h0.grad}, sys.argv[2])
 """, dir["in.pth"], dir["out.pth"]);
         var r = TensorFiles.load(dir["out.pth"]);
         Close(r["output"], output, "output");
@@ -51,6 +54,8 @@ torch.save({'output': out.detach(), 'h_n': h.detach(), 'cell': cell, 'g_w_ih': w
         Close(r["g_w_hh"], w[1].grad!, "gradient of w_hh");
         Close(r["g_b_ih"], w[2].grad!, "gradient of b_ih");
         Close(r["g_b_hh"], w[3].grad!, "gradient of b_hh");
+        Close(r["g_x"], x.grad!, "gradient of the input");
+        Close(r["g_h0"], h0.grad!, "gradient of h0");
     }
 
     private static void Close(Tensor expected, Tensor actual, string what)

@@ -6,8 +6,9 @@ namespace Kit.TorchExtras;
 /// <summary>
 /// torch._VF.gru and torch.gru_cell over weights the caller computes (TorchSharp 0.107 has only the GRU
 /// modules): e.g. an input weight masked in the forward pass, as WaveRNN's, with gradients flowing through
-/// the mask. Written as libtorch's CPU GRU computes it (input projections for the whole sequence first,
-/// then one hidden projection per step; the cell's gate order r, z, n), so autograd gives the gradients.
+/// the mask. Computed as libtorch's CPU GRU computes it (input projections for the whole sequence first, taped
+/// by autograd; then one hidden projection per step, the cell's gate order r, z, n), the recurrence as one
+/// autograd node with its own backward (<see cref="GruSequence"/>).
 /// </summary>
 public static class RecurrentFunctional
 {
@@ -30,13 +31,10 @@ public static class RecurrentFunctional
             var w = weights.Skip(layer * perLayer).Take(perLayer).ToArray();
             Tensor? bIh = has_biases ? w[2] : null, bHh = has_biases ? w[3] : null;
             if (layer > 0 && dropout > 0 && train) x = nn.functional.dropout(x, dropout, training: true);
-            var inputGates = nn.functional.linear(x, w[0], bIh).unbind(0);
-            var h = hx[layer];
-            var outputs = new Tensor[inputGates.Length];
-            for (var t = 0; t < inputGates.Length; t++)
-                outputs[t] = h = Step(inputGates[t], h, w[1], bHh);
-            x = stack(outputs, 0);
-            finals.Add(h);
+            var inputGates = nn.functional.linear(x, w[0], bIh); // (T, B, 3H)
+            var needsBackward = is_grad_enabled() && new[] { inputGates, hx, w[1], bHh }.Any(t => t is not null && t.requires_grad);
+            x = GruSequence.apply(inputGates, hx[layer], w[1], bHh!, needsBackward)[0]; // (T, B, H)
+            finals.Add(x[-1]);
         }
         var output = batch_first ? x.transpose(0, 1) : x;
         return (scope.MoveToOuter(output), scope.MoveToOuter(stack(finals, 0)));
