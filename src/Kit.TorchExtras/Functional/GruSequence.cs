@@ -10,7 +10,7 @@ namespace Kit.TorchExtras;
 /// (batch, hidden)-sized tensors: that cost was WaveRNN's training step (768 steps of a 128-unit GRU took 154-179 ms
 /// forward and backward, libtorch's own C++ loop 132 ms). Here the forward runs untaped (6 ops a step: lerp and
 /// addcmul fold the cell's updates); what the backward needs per step beyond the saved states (the sigmoids' and
-/// tanh's derivatives, 1 − z) is computed once over the whole sequence; the backward's step is ~12 ops; and the
+/// tanh's derivatives) is computed once over the whole sequence; the backward's step is ~13 ops; and the
 /// hidden weight's and bias's gradients are one matrix product and one sum over all steps after the loop.
 /// Inputs: the input projections (T, B, 3H) with their bias, h0 (B, H), w_hh (3H, H), b_hh (3H) or null. Output: the
 /// hidden states (T, B, H). Gate order r, z, n, as libtorch's GRU cell.
@@ -88,14 +88,15 @@ internal sealed class GruSequence : autograd.MultiTensorFunction<GruSequence>
             var z = rzAll[t].narrow(1, hidden, hidden);
             var n = nAll[t];
             // h = n + z·(h_prev − n): ∂n = dh·(1 − z), ∂z = dh·(h_prev − n), ∂h_prev = dh·z (+ through w_hh below)
-            var dn = (dh - dh * z).mul_(nSlope[t]); // at the tanh's input: i_n + r·g_n
+            var dhz = dh * z;
+            var dn = (dh - dhz).mul_(nSlope[t]); // at the tanh's input: i_n + r·g_n
             var dr = dn * ghn[t];
             var dz = dh * (previous[t] - n);
             var drz = cat([dr, dz], 1).mul_(rzSlope[t]); // at the sigmoids' inputs: i + g for r and z alike
             var dg = cat([drz, dn * r], 1); // (B, 3H) at w_hh·h_prev + b_hh
             inputGateGrads[t] = cat([drz, dn], 1).MoveToOuterDisposeScope();
             hiddenGateGrads[t] = dg.MoveToOuterDisposeScope();
-            var next = addmm(dh * z, dg, w_hh, 1, 1).MoveToOuterDisposeScope(); // ∂h_{t-1}
+            var next = addmm(dhz, dg, w_hh, 1, 1).MoveToOuterDisposeScope(); // ∂h_{t-1}
             carried.Dispose();
             carried = next;
         }
