@@ -49,15 +49,15 @@ public static partial class MklBranch
 
     /// <summary>
     /// Loads the shim where <see cref="Decide"/> asks for it; must run before MKL's first call (MKL keeps the branch
-    /// it took). <paramref name="shimFolder"/> holds <see cref="ShimFile"/>. Returns whether it is loaded and why not.
+    /// it took). <paramref name="shimFolder"/> holds <see cref="ShimFile"/>. Returns why it did not load; null when it did.
     /// </summary>
-    internal static (bool Loaded, string? Failure) LoadShim(string shimFolder)
+    internal static string? LoadShim(string shimFolder)
     {
         var path = Path.Combine(shimFolder, ShimFile);
-        if (!File.Exists(path)) return (false, $"{ShimFile} was not built (no C compiler when Kit.TorchExtras was built)");
+        if (!File.Exists(path)) return $"{ShimFile} was not built (no C compiler when Kit.TorchExtras was built)";
         // RTLD_GLOBAL puts its symbol ahead of libtorch_cpu.so's own in every later lookup; NativeLibrary.Load
         // opens libraries RTLD_LOCAL, where nothing else would see it.
-        return Dl.dlopen(path, Dl.RTLD_NOW | Dl.RTLD_GLOBAL) != IntPtr.Zero ? (true, null) : (false, $"{path} did not load: {Dl.Error()}");
+        return Dl.dlopen(path, Dl.RTLD_NOW | Dl.RTLD_GLOBAL) != IntPtr.Zero ? null : $"{path} did not load: {Dl.Error()}";
     }
 
     /// <summary>The branch MKL runs in this process (MKL_CBWR_* as <see cref="BranchName"/> reads it); makes MKL choose if nothing has yet.</summary>

@@ -8,11 +8,10 @@ namespace Kit.TorchExtras;
 public sealed record OneDnnCheckKey(string CpuModel, string CpuFlags, string LibTorch)
 {
     /// <summary>This machine and the libtorch TorchSharp loaded.</summary>
-    public static OneDnnCheckKey Current()
-    {
-        var cpu = CpuInfo.Current();
-        return new OneDnnCheckKey(cpu.Model, cpu.Flags, TorchSharp.torch.__version__);
-    }
+    public static OneDnnCheckKey Current() => For(CpuInfo.Current());
+
+    /// <summary>The CPU <paramref name="cpu"/> (already read) and the libtorch TorchSharp loaded.</summary>
+    public static OneDnnCheckKey For(CpuInfo cpu) => new(cpu.Model, cpu.Flags, TorchSharp.torch.__version__);
 
     /// <summary>The instruction sets that choose oneDNN's kernels, widest last ("avx2 avx512f avx512_bf16"), for the log line.</summary>
     public string VectorIsa

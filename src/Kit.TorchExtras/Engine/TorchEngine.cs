@@ -52,7 +52,7 @@ public static partial class TorchEngine
         var cpu = CpuInfo.Current();
         var x64Linux = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
         var (askIntel, why) = MklBranch.Decide(Environment.GetEnvironmentVariable(MklBranch.Variable), cpu.Vendor, cpu.Flags, x64Linux);
-        var shimFailure = askIntel ? MklBranch.LoadShim(ShimFolder()).Failure : null;
+        var shimFailure = askIntel ? MklBranch.LoadShim(ShimFolder()) : null;
         try
         {
             LibTorchAutocast.EnsureResolver();
@@ -62,7 +62,7 @@ public static partial class TorchEngine
             try
             {
                 choice = OneDnnChoice.Decide(Environment.GetEnvironmentVariable(OneDnnChoice.Variable), OneDnnVerdicts.DefaultFolder(),
-                    OneDnnCheckKey.Current(), () => OneDnnConvCheck.WorstErrors(oneDnn: true));
+                    OneDnnCheckKey.For(cpu), () => OneDnnConvCheck.WorstErrors(oneDnn: true));
             }
             catch (Exception e) when (e is not (DllNotFoundException or EntryPointNotFoundException or TypeInitializationException))
             {

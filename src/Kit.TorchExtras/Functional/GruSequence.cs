@@ -44,6 +44,7 @@ internal sealed class GruSequence : autograd.MultiTensorFunction<GruSequence>
                 var n = addcmul(i.narrow(1, 2 * hidden, hidden), rz.narrow(1, 0, hidden), g.narrow(1, 2 * hidden, hidden), 1).tanh_();
                 h = lerp(n, h, rz.narrow(1, hidden, hidden)); // n + z·(h − n)
                 states[t] = h.MoveToOuterDisposeScope();
+                if (!needsBackward) continue; // the gates die with the step's scope
                 resetUpdate[t] = rz.MoveToOuterDisposeScope();
                 candidates[t] = n.MoveToOuterDisposeScope();
                 hiddenGates[t] = g.MoveToOuterDisposeScope();
@@ -62,7 +63,7 @@ internal sealed class GruSequence : autograd.MultiTensorFunction<GruSequence>
             ctx.save_data("bias", b_hh is not null);
         }
         foreach (var list in new[] { states, resetUpdate, candidates, hiddenGates })
-            foreach (var tensor in list) tensor.Dispose();
+            foreach (var tensor in list) tensor?.Dispose();
         // One output: where a second (the last state) went unused, TorchSharp 0.107 would make its gradient's zeros
         // from a tensor of the caller's dispose scope, gone by the time backward runs. The caller selects the last state.
         return [output];
